@@ -1,0 +1,160 @@
+"""Time `compare()` on generated M and L drafts with about 5 % of the text changed.
+
+Run with `python -m bench.diff_bench [M L]`. The second draft rewords words, deletes,
+inserts and rewrites paragraphs, edits a headline and an indicator, marks a
+milestone done and moves one section, as a real revision would.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import random
+import statistics
+import sys
+import time
+import zipfile
+from typing import Any
+
+from bench.generate import WORDS, generate, word_count
+from core import richtext
+from core.content import Strategy, validate
+from core.diff import compare
+
+SHARE = 0.05  # of the paragraphs touched
+RUNS = {"S": 7, "M": 5, "L": 3}
+
+
+def _sentence(rng: random.Random) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 18)))
+    return text[0].upper() + text[1:] + "."
+
+
+def _mutate_rich(text: str, rng: random.Random) -> str:
+    """Touch about SHARE of the paragraphs: reword, delete, insert or rewrite them."""
+    out: list[str] = []
+    for block in text.split("\n\n"):
+        roll = rng.random()
+        if roll >= SHARE or block.startswith("- "):
+            out.append(block)
+            continue
+        kind = rng.random()
+        if kind < 0.5:  # reword a few words
+            words = block.split(" ")
+            for _ in range(max(1, len(words) // 15)):
+                words[rng.randrange(len(words))] = rng.choice(WORDS)
+            out.append(" ".join(words))
+        elif kind < 0.65:  # delete the paragraph
+            continue
+        elif kind < 0.8:  # insert a new paragraph after it
+            out += [block, " ".join(_sentence(rng) for _ in range(5))]
+        else:  # rewrite it
+            out.append(" ".join(_sentence(rng) for _ in range(6)))
+    return "\n\n".join(out)
+
+
+def drafts(size: str, seed: int = 1) -> tuple[Strategy, Strategy]:
+    """Return a generated draft and a revision of it with about 5 % of the text changed."""
+    rng = random.Random(seed)
+    old = generate(size, seed)
+    new: dict[str, Any] = copy.deepcopy(old)
+    new["document"]["draft_label"] = "Udkast 2"
+    new["foreword"] = _mutate_rich(new["foreword"], rng)
+    for vision in new["visions"]:
+        vision["body"] = _mutate_rich(vision["body"], rng)
+    for section in new["sections"]:
+        section["body"] = _mutate_rich(section["body"], rng)
+    new["visions"][1]["headline"] = "Alle skal have en ven"
+    new["signs_of_success"][0]["target"] = "80 % i 2022"
+    new["timeline"][0]["state"] = "done"
+    sections = new["sections"]
+    sections.insert(0, sections.pop(len(sections) // 2))
+    return validate(old), validate(new)
+
+
+def time_compare(size: str) -> float:
+    """Return the median seconds of compare() on one pair of drafts; print the result."""
+    old, new = drafts(size)
+    times = []
+    for _ in range(RUNS[size]):
+        richtext.parse.cache_clear()  # time the parsing too, as a fresh request would
+        start = time.perf_counter()
+        result = compare(old, new)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    s = result.summary
+    print(
+        f"{size}: {word_count(old.to_data()):>6} words  compare {median * 1000:7.1f} ms  "
+        f"parts {len(result.parts)}  +{s.words_added}/-{s.words_removed} words  "
+        f"moved {[p.id for p in result.parts if p.moved]}"
+    )
+    return median
+
+
+def time_redline(size: str) -> float:
+    """Return the median seconds of render_redline_docx() on one pair; print the result."""
+    from worker.render.redline import render_redline_docx
+
+    old, new = drafts(size)
+    times = []
+    for _ in range(RUNS[size]):
+        richtext.parse.cache_clear()
+        start = time.perf_counter()
+        data = render_redline_docx(old, new)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        body = package.read("word/document.xml")
+    revisions = body.count(b"<w:ins ") + body.count(b"<w:del ")
+    print(
+        f"{size}: redline DOCX {median * 1000:7.1f} ms  {len(data) // 1024} KiB  "
+        f"{revisions} revisions"
+    )
+    return median
+
+
+def time_html(size: str) -> float:
+    """Return the median seconds of the diff page (compare + HTML) through the real app."""
+    import tempfile
+
+    from core.config import load_settings
+    from core.store import submit_draft
+    from service.app import create_app
+
+    old, new = drafts(size)
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(load_settings({"UDKAST_VAR_DIR": tmp}))
+        runtime = app.extensions["udkast"]
+        with runtime.sessions() as db:
+            submit_draft(db, old, "default")
+            submit_draft(db, new, "default")
+        client = app.test_client()
+        with client.session_transaction() as cookie:
+            cookie["signed_in"] = True
+        url = f"/strategies/{new.document.slug}/2/diff"
+        times = []
+        for _ in range(RUNS[size]):
+            richtext.parse.cache_clear()
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+            if response.status_code != 200:
+                raise RuntimeError(f"the diff page answered {response.status_code}")
+        runtime.queue.close()
+    median = statistics.median(times)
+    print(f"{size}: diff page (HTML) {median * 1000:7.1f} ms  {len(response.data) // 1024} KiB")
+    return median
+
+
+def main(argv: list[str]) -> None:
+    """Time the sizes named on the command line (default M and L)."""
+    for size in argv or ["M", "L"]:
+        time_compare(size)
+    for size in argv or ["M", "L"]:
+        time_html(size)
+    for size in argv or ["M", "L"]:
+        time_redline(size)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

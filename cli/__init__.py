@@ -1,0 +1,1 @@
+"""The `udkast` command line."""

@@ -1,0 +1,116 @@
+"""The `udkast` command: validate and render strategy documents from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from core.content import Strategy, load
+from core.naming import artifact_stem
+from core.problems import InvalidContent, UdkastError
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except InvalidContent as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        # The list stops after MAX_PROBLEMS; the count is of every problem found.
+        print(f"{exc.total} problem(s) in {args.file}", file=sys.stderr)
+        return EXIT_INVALID
+    except UdkastError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="udkast", description="Turn strategy content (YAML or JSON) into DOCX and PDF."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check a document against the format")
+    validate.add_argument("file", metavar="FILE", help="YAML or JSON file, or - for stdin")
+    validate.set_defaults(run=_validate)
+
+    render = commands.add_parser("render", help="render a document to PDF and DOCX")
+    render.add_argument("file", metavar="FILE", help="YAML or JSON file, or - for stdin")
+    render.add_argument("-o", "--out", default=".", metavar="DIR", help="output folder")
+    render.add_argument(
+        "--format",
+        default="pdf,docx",
+        metavar="LIST",
+        help="comma-separated formats: pdf, docx (default: both)",
+    )
+    render.add_argument("--theme", default="default", metavar="NAME", help="document theme")
+    render.set_defaults(run=_render)
+
+    from cli import serve, submit, tokens
+
+    submit.add_command(commands)
+    serve.add_command(commands)
+    tokens.add_commands(commands)
+    return parser
+
+
+def _read(file: str) -> Strategy:
+    if file == "-":
+        return load(sys.stdin.buffer.read())
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UdkastError(f"cannot read {file}: {exc.strerror}") from None
+    return load(data, filename=path.name)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    _read(args.file)
+    print("valid")
+    return EXIT_OK
+
+
+def _render(args: argparse.Namespace) -> int:
+    # Imported here so that `udkast validate` starts fast without WeasyPrint.
+    from worker.render import FORMATS, renderer
+    from worker.render.theme import UnknownTheme, load_theme
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UdkastError(f"unknown format {', '.join(unknown)!r}; choose from pdf, docx")
+    try:
+        load_theme(args.theme)
+    except UnknownTheme as exc:
+        raise UdkastError(str(exc)) from None
+    strategy = _read(args.file)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UdkastError(f"cannot create the folder {out}: {exc.strerror}") from None
+    stem = artifact_stem(strategy)
+    for fmt in formats:
+        target = out / f"{stem}.{fmt}"
+        data = renderer(fmt)(strategy, args.theme)
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            raise UdkastError(f"cannot write {target}: {exc.strerror}") from None
+        print(target)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

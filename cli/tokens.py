@@ -1,0 +1,63 @@
+"""`udkast token create|revoke|list` and `udkast migrate`: administration on the database."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from core.config import load_settings
+from core.store import create_token, list_tokens, make_engine, make_session_factory, migrate
+from core.store import revoke_token as store_revoke
+
+
+def add_commands(commands: Any) -> None:
+    """Register the token and migrate commands."""
+    token = commands.add_parser("token", help="create, revoke or list API tokens")
+    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="create a token and print it (shown once)")
+    create.add_argument("name", help="who or what uses it, e.g. ci-pipeline")
+    create.set_defaults(run=_create)
+    revoke = actions.add_parser("revoke", help="revoke a token by name")
+    revoke.add_argument("name")
+    revoke.set_defaults(run=_revoke)
+    actions.add_parser("list", help="list tokens (names and dates)").set_defaults(run=_list)
+
+    upgrade = commands.add_parser("migrate", help="create or upgrade the database schema")
+    upgrade.set_defaults(run=_migrate)
+
+
+def _sessions() -> Any:
+    settings = load_settings()
+    migrate(settings.database_url)
+    return make_session_factory(make_engine(settings.database_url))
+
+
+def _create(args: argparse.Namespace) -> int:
+    with _sessions()() as session:
+        print(create_token(session, args.name))
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    with _sessions()() as session:
+        changed = store_revoke(session, args.name)
+    print(f"revoked {args.name}" if changed else f"{args.name} was revoked already")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _sessions()() as session:
+        for token in list_tokens(session):
+            state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+            used = (
+                f"last used {token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "unused"
+            )
+            print(f"{token.name}\t{state}\tcreated {token.created_at:%Y-%m-%d}\t{used}")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    migrate(settings.database_url)
+    print(f"database ready: {settings.database_url.split('@')[-1]}")
+    return 0

@@ -1,0 +1,1 @@
+"""The domain: content model, validation, rich text, labels; no framework imports."""

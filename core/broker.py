@@ -1,0 +1,58 @@
+"""Where the queue lives: Redis when REDIS_URL is set, else a folder on this machine.
+
+Both the web service (which only sends task names) and the worker read the broker
+settings from here, so they always agree without importing each other.
+
+Without Redis we use kombu's `filesystem` transport: it needs no server, works across
+processes on one machine, and was measured here at ~51 ms round trip and ~40 tasks/s
+with a 50 ms polling interval (Redis: 2.4 ms and ~700 tasks/s). Its messages are
+removed when a worker takes them, so a killed worker's task is recovered by the
+stale-build sweep (the database is the source of truth), not by redelivery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FILESYSTEM_POLL_SECONDS = 0.05
+
+# The names both sides of the queue must agree on: the web service sends render tasks by
+# name (it never imports the worker), and the worker registers and consumes them.
+QUEUE = "udkast"
+RENDER_TASK = "udkast.render_output"
+RECOVER_TASK = "udkast.recover"
+
+
+@dataclass(frozen=True)
+class BrokerConfig:
+    """A Celery broker URL and its transport options."""
+
+    url: str
+    transport_options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_redis(self) -> bool:
+        """Return True when the broker is a Redis server."""
+        return self.url.startswith(("redis://", "rediss://", "redis+socket://"))
+
+
+def broker_config(redis_url: str | None, var_dir: Path, hard_time_limit: int) -> BrokerConfig:
+    """Return the broker for these settings, creating the queue folder when it is local."""
+    if redis_url:
+        # Above the hard time limit, so a slow but alive task is never delivered twice.
+        return BrokerConfig(redis_url, {"visibility_timeout": max(300, hard_time_limit * 3)})
+    queue = var_dir / "queue"
+    for folder in ("messages", "control"):
+        (queue / folder).mkdir(parents=True, exist_ok=True)
+    return BrokerConfig(
+        "filesystem://",
+        {
+            "data_folder_in": str(queue / "messages"),
+            "data_folder_out": str(queue / "messages"),
+            "control_folder": str(queue / "control"),  # else kombu writes ./control
+            "store_processed": False,
+            "polling_interval": FILESYSTEM_POLL_SECONDS,
+        },
+    )

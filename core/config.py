@@ -1,0 +1,153 @@
+"""Settings, read once from the environment when a process starts.
+
+Every setting is documented on the `Settings` field it fills; the environment
+variable that sets it is named in the comment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.problems import UdkastError
+from core.themes import THEMES_DIR, available_themes, theme_folder
+
+MIB = 1024 * 1024
+
+
+class ConfigError(UdkastError):
+    """A setting in the environment has a value the service cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's configuration; every process (web, worker, CLI) reads the same one."""
+
+    # UDKAST_VAR_DIR (default `var` under the current directory): where the default
+    # SQLite database and the generated secret key live. Created if missing.
+    var_dir: Path
+    # DATABASE_URL (default: SQLite file `<var_dir>/udkast.db`). A PostgreSQL URL such as
+    # postgresql://user@host/db is used with the psycopg 3 driver.
+    database_url: str
+    # REDIS_URL (default: none): the Celery broker. Without it nothing can be queued.
+    redis_url: str | None
+    # UDKAST_THEME (default "default"): the document theme, a folder under templates/.
+    theme: str
+    # UDKAST_SECRET_KEY (default: generated once and kept in `<var_dir>/secret_key`, so
+    # sessions and CSRF tokens survive a restart). Set it when web processes run on
+    # several machines: they must all share one key.
+    secret_key: str
+    # MAX_CONTENT_LENGTH (default 2 MiB): the largest request body accepted, in bytes.
+    max_content_length: int
+    # UDKAST_BUILD_ATTEMPTS (default 3): how often one output may be started before it is
+    # marked failed; stops a job that kills its worker from being redelivered forever.
+    build_attempts: int
+    # UDKAST_SOFT_TIME_LIMIT (default 60 s): a render still running then is stopped and
+    # its output marked failed as too complex.
+    soft_time_limit: int
+    # UDKAST_HARD_TIME_LIMIT (default 90 s): the worker child is killed then, if the
+    # soft limit did not stop it. Must be above the soft limit.
+    hard_time_limit: int
+    # UDKAST_STALE_AFTER (default 600 s): a queued or running output unchanged this long is
+    # taken as lost (dropped message, dead worker) and re-queued by the recovery step.
+    # Above the hard limit and the broker's visibility timeout (300 s), so the recovery
+    # step does not race a redelivery the broker is about to make.
+    stale_after: int
+    # UDKAST_RECOVER_EVERY (default 30 s): how often the workers' recovery step looks for
+    # lost outputs. Tests shorten it together with UDKAST_STALE_AFTER.
+    recover_every: int
+    # UDKAST_SECURE_COOKIES (default off): mark the session cookie Secure, so browsers send
+    # it over HTTPS only. Turn it on wherever the service is reached through HTTPS;
+    # `make run` serves plain HTTP on 127.0.0.1, where a Secure cookie would never return.
+    secure_cookies: bool = False
+
+
+def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
+    """Read the settings from the environment, applying the documented defaults."""
+    var_dir = Path(environ.get("UDKAST_VAR_DIR") or "var").absolute()
+    database_url = environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'udkast.db'}"
+    soft = _positive_int(environ, "UDKAST_SOFT_TIME_LIMIT", 60)
+    hard = _positive_int(environ, "UDKAST_HARD_TIME_LIMIT", 90)
+    if hard <= soft:
+        raise ConfigError(
+            f"UDKAST_HARD_TIME_LIMIT ({hard}) must be above UDKAST_SOFT_TIME_LIMIT ({soft})"
+        )
+    return Settings(
+        var_dir=var_dir,
+        database_url=_with_driver(database_url),
+        redis_url=environ.get("REDIS_URL") or None,
+        theme=_theme(environ.get("UDKAST_THEME") or "default"),
+        secret_key=environ.get("UDKAST_SECRET_KEY") or _kept_secret(var_dir / "secret_key"),
+        max_content_length=_positive_int(environ, "MAX_CONTENT_LENGTH", 2 * MIB),
+        build_attempts=_positive_int(environ, "UDKAST_BUILD_ATTEMPTS", 3),
+        soft_time_limit=soft,
+        hard_time_limit=hard,
+        stale_after=_positive_int(environ, "UDKAST_STALE_AFTER", 600),
+        recover_every=_positive_int(environ, "UDKAST_RECOVER_EVERY", 30),
+        secure_cookies=_flag(environ, "UDKAST_SECURE_COOKIES"),
+    )
+
+
+def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be above 0, not {value}")
+    return value
+
+
+def _theme(name: str) -> str:
+    """Refuse a theme that is not installed now, rather than fail every build later."""
+    if theme_folder(name) is not None:
+        return name
+    installed = available_themes()
+    raise ConfigError(
+        f"UDKAST_THEME names no installed theme: {name!r} "
+        f"(installed: {', '.join(installed) or 'none'}; a theme is a folder with a "
+        f"theme.toml under {THEMES_DIR})"
+    )
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    raw = (environ.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _with_driver(url: str) -> str:
+    """Name the psycopg 3 driver, the one installed, in a bare PostgreSQL URL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _kept_secret(path: Path) -> str:
+    """Return the secret kept in `path`, creating it (readable by the owner only) if missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: when two processes start at once, one writes and the other reads it.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the other process may still be writing it
+            secret = path.read_text(encoding="ascii").strip()
+            if secret:
+                return secret
+            time.sleep(0.01)
+        raise ConfigError(f"{path} is empty; delete it or set UDKAST_SECRET_KEY") from None
+    secret = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secret + "\n")
+    return secret

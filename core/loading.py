@@ -1,0 +1,127 @@
+"""Read YAML or JSON bytes into plain Python data, safely and within bounds."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from core.problems import InputTooLarge, MalformedInput, UnsupportedMediaType
+from core.yamlsafe import MAX_DEPTH, MAX_NUMBER_DIGITS, parse_yaml
+
+MAX_INPUT_BYTES = 2 * 1024 * 1024
+
+YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+JSON_TYPES = {"application/json"}
+
+
+def media_type_of(filename: str | None, declared: str | None) -> str:
+    """Choose `yaml` or `json` from a declared media type or else a file name."""
+    base = (declared or "").split(";")[0].strip().lower()
+    if base in YAML_TYPES:
+        return "yaml"
+    if base in JSON_TYPES:
+        return "json"
+    if base and base not in ("application/octet-stream", "text/plain"):
+        raise UnsupportedMediaType(f"cannot read {base}: send application/json or application/yaml")
+    name = (filename or "").lower()
+    if name.endswith((".yaml", ".yml")):
+        return "yaml"
+    if name.endswith(".json"):
+        return "json"
+    if base == "text/plain" or not name:
+        return "yaml"  # YAML is a superset of JSON, so this reads both
+    raise UnsupportedMediaType(
+        f"cannot tell the format of {filename!r}: name it .yaml, .yml or .json"
+    )
+
+
+def parse(data: bytes, kind: str, max_bytes: int = MAX_INPUT_BYTES) -> Any:
+    """Parse `data` as `kind` ("yaml" or "json") into dicts, lists and scalars."""
+    if len(data) > max_bytes:
+        raise InputTooLarge(f"the document is larger than {_size(max_bytes)}")
+    text = _decode(data)
+    if not text.strip():
+        raise MalformedInput("the document is empty")
+    result = _parse_json(text) if kind == "json" else parse_yaml(text)
+    if result is None:
+        raise MalformedInput("the document is empty (it holds only null)")
+    return result
+
+
+def _size(n: int) -> str:
+    return f"{n // 1024} KiB" if n >= 1024 else f"{n} bytes"
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise MalformedInput("the document is UTF-16; save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MalformedInput(f"the document is not valid UTF-8 (byte {exc.start})") from None
+
+
+def _parse_json(text: str) -> Any:
+    _check_json_depth(text)
+
+    def no_constants(name: str) -> Any:
+        raise MalformedInput(f"{name} is not a number JSON allows")
+
+    def finite(literal: str) -> float:
+        value = float(literal)
+        if not math.isfinite(value):
+            raise MalformedInput(f"{literal} is too large a number")
+        return value
+
+    def short_int(literal: str) -> int:
+        digits = len(literal.lstrip("-"))
+        if digits > MAX_NUMBER_DIGITS:
+            raise MalformedInput(
+                f"a number with {digits} digits is too long (put it in quotes if it is text)"
+            )
+        return int(literal)
+
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise MalformedInput(f"the key {key!r} appears twice in one object")
+            result[key] = value
+        return result
+
+    try:
+        return json.loads(
+            text,
+            parse_constant=no_constants,
+            parse_float=finite,
+            parse_int=short_int,
+            object_pairs_hook=unique_keys,
+        )
+    except json.JSONDecodeError as exc:
+        raise MalformedInput(f"line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise MalformedInput(f"not valid JSON: {exc}") from None
+
+
+def _check_json_depth(text: str) -> None:
+    """Refuse JSON nested deeper than MAX_DEPTH before the recursive parser sees it."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise MalformedInput(f"the JSON is nested more than {MAX_DEPTH} levels deep")
+        elif char in "]}":
+            depth -= 1

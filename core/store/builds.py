@@ -1,0 +1,180 @@
+"""Build outputs' life: start, finish, fail, and the recovery step's view of lost work.
+
+Every transition locks the build row first. Two outputs of one build then never
+decide the build's state from each other's uncommitted values, which could otherwise
+leave a build "running" after its last output finished.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.store.artifacts import remember_render, store_artifact
+from core.store.base import utcnow
+from core.store.db import writing
+from core.store.errors import NotFound
+from core.store.models import ACTIVE_STATES, Build, BuildOutput
+
+DEFAULT_MAX_ATTEMPTS = 3  # core.config.Settings.build_attempts passes the configured cap
+
+
+@dataclass(frozen=True)
+class StaleOutput:
+    """An output that is queued or running but has not changed for too long."""
+
+    build_id: str
+    format: str
+    state: str
+    attempts: int
+    updated_at: dt.datetime
+
+
+def start_output(
+    session: Session, build_id: str, fmt: str, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS
+) -> bool:
+    """Mark the output running and count the attempt; False means do not render.
+
+    False when the output is finished already (a redelivered message), or when it has
+    used up its attempts: it is then marked failed, which ends a poison message's loop.
+    """
+    with writing(session):
+        build, outputs, output = _lock(session, build_id, fmt)
+        if output.state not in ACTIVE_STATES:
+            return False
+        now = utcnow()
+        if output.attempts >= max_attempts:
+            _fail(
+                output,
+                f"gave up after {output.attempts} attempts: the renderer crashed or was "
+                "stopped every time (the document may be too large or too complex)",
+                now,
+            )
+        else:
+            output.attempts += 1
+            output.state, output.started_at, output.updated_at = "running", now, now
+            output.error = None
+        _settle(build, outputs, now)
+        return output.state == "running"
+
+
+def finish_output(
+    session: Session,
+    build_id: str,
+    fmt: str,
+    data: bytes,
+    media_type: str,
+    *,
+    renderer_version: str | None = None,
+    cache_key: str | None = None,
+) -> None:
+    """Store the rendered bytes and mark the output done, in one transaction.
+
+    Idempotent: a redelivered task that renders again keeps the first result, so one
+    artifact is stored and the links already handed out stay valid. With
+    `renderer_version`, later builds of the same input and theme can reuse the file; the
+    input is the draft's content hash unless `cache_key` names another (a comparison's
+    input is two drafts).
+    """
+    with writing(session):
+        build, outputs, output = _lock(session, build_id, fmt)
+        if output.state == "done":
+            return
+        now = utcnow()
+        digest = store_artifact(session, data, media_type)
+        if renderer_version is not None:
+            key = cache_key or build.draft.content_hash
+            remember_render(session, key, build.theme, fmt, renderer_version, digest)
+        # Done even if it had been marked failed meanwhile: a finished file beats an error.
+        output.state, output.artifact_hash, output.error = "done", digest, None
+        output.finished_at = output.updated_at = now
+        _settle(build, outputs, now)
+
+
+def fail_output(session: Session, build_id: str, fmt: str, message: str) -> None:
+    """Mark the output failed with a message for people; a done output stays done."""
+    with writing(session):
+        build, outputs, output = _lock(session, build_id, fmt)
+        if output.state == "done":
+            return
+        now = utcnow()
+        _fail(output, message, now)
+        _settle(build, outputs, now)
+
+
+def stale_outputs(session: Session, older_than: dt.timedelta) -> list[StaleOutput]:
+    """Return queued or running outputs unchanged for `older_than`, oldest first."""
+    cutoff = utcnow() - older_than
+    query = (
+        select(BuildOutput)
+        .where(BuildOutput.state.in_(ACTIVE_STATES), BuildOutput.updated_at < cutoff)
+        .order_by(BuildOutput.updated_at)
+    )
+    return [
+        StaleOutput(o.build_id, o.format, o.state, o.attempts, o.updated_at)
+        for o in session.scalars(query)
+    ]
+
+
+def requeue_output(session: Session, build_id: str, fmt: str) -> bool:
+    """Put a lost output back to queued (the caller then enqueues it); False if it ended."""
+    with writing(session):
+        build, outputs, output = _lock(session, build_id, fmt)
+        if output.state not in ACTIVE_STATES:
+            return False
+        now = utcnow()
+        # Touching updated_at keeps the next recovery pass from queueing it twice.
+        output.state, output.updated_at = "queued", now
+        _settle(build, outputs, now)
+        return True
+
+
+def _lock(
+    session: Session, build_id: str, fmt: str
+) -> tuple[Build, list[BuildOutput], BuildOutput]:
+    build = session.scalars(
+        select(Build)
+        .where(Build.id == build_id)
+        .with_for_update(of=Build)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if build is None:
+        raise NotFound(f"no build {build_id}")
+    outputs = list(
+        session.scalars(
+            select(BuildOutput)
+            .where(BuildOutput.build_id == build_id)
+            .execution_options(populate_existing=True)
+        )
+    )
+    output = next((o for o in outputs if o.format == fmt), None)
+    if output is None:
+        raise NotFound(f"build {build_id} has no {fmt} output")
+    return build, outputs, output
+
+
+def _fail(output: BuildOutput, message: str, now: dt.datetime) -> None:
+    output.state, output.error = "failed", message
+    output.finished_at = output.updated_at = now
+
+
+def _settle(build: Build, outputs: list[BuildOutput], now: dt.datetime) -> None:
+    """Derive the build's state from its outputs: done when all are, failed when any is."""
+    states = {o.state for o in outputs}
+    if states == {"done"}:
+        build.state = "done"
+    elif "failed" in states:
+        build.state = "failed"  # at once, so people learn of it without waiting for the rest
+    elif states & {"running", "done"}:
+        build.state = "running"
+    else:
+        build.state = "queued"
+    if build.state != "queued" and build.started_at is None:
+        build.started_at = now
+    ended = all(o.state not in ACTIVE_STATES for o in outputs)
+    build.finished_at = max(o.finished_at or now for o in outputs) if ended else None
+    errors = [f"{o.format}: {o.error}" for o in outputs if o.state == "failed" and o.error]
+    build.error = "; ".join(errors) or None

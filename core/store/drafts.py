@@ -1,0 +1,157 @@
+"""Drafts: submit a strategy as the next version of its slug, and read the history back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core import content
+from core.store.db import insert_ignore, writing
+from core.store.models import COMPARISON_FORMATS, FORMATS, Build, BuildOutput, Draft, Strategy
+
+# A unique-key race (two first drafts of a new slug on SQLite, say) rolls back and
+# retries; the row lock makes a second loser practically impossible.
+_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """What `submit_draft` did: the draft and build, and whether they are new."""
+
+    draft: Draft
+    build: Build
+    created: bool  # a new version of the strategy was stored
+    new_build: bool  # the build is new and must be queued (a new version, or a retry)
+
+
+def canonical_json(data: Any) -> str:
+    """Return data as canonical JSON: sorted keys, no insignificant whitespace."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(text: str) -> str:
+    """Return the hex SHA-256 of a canonical JSON text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def submit_draft(
+    session: Session, strategy: content.Strategy, theme: str, formats: tuple[str, ...] = FORMATS
+) -> SubmitResult:
+    """Store the strategy as its slug's next version with a queued build, and commit.
+
+    Content identical to the slug's latest draft adds no version: the latest draft comes
+    back with `created=False`, with its latest build unless that build failed or used
+    another theme. Then a fresh build of the same draft is added (`new_build=True`),
+    so posting the same content again retries a failed build.
+    """
+    text = canonical_json(strategy.to_data())
+    digest = content_hash(text)
+    for attempt in range(_ATTEMPTS):
+        try:
+            with writing(session):
+                return _submit(session, strategy, theme, formats, text, digest)
+        except IntegrityError:
+            if attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _submit(
+    session: Session,
+    strategy: content.Strategy,
+    theme: str,
+    formats: tuple[str, ...],
+    text: str,
+    digest: str,
+) -> SubmitResult:
+    doc = strategy.document
+    insert_ignore(session, Strategy, {"slug": doc.slug, "latest_version": 0})
+    # The row lock serialises submissions per slug on PostgreSQL (SQLite's BEGIN
+    # IMMEDIATE already serialises all writers); populate_existing reads the counter
+    # as it is after the lock, not as an earlier query in this session saw it.
+    row = session.scalars(
+        select(Strategy)
+        .where(Strategy.slug == doc.slug)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    latest = _draft_at(session, row.id, row.latest_version)
+    if latest is not None and latest.content_hash == digest:
+        build = latest_build(session, latest.id)
+        if build is not None and build.state != "failed" and build.theme == theme:
+            return SubmitResult(latest, build, created=False, new_build=False)
+        # Same content, but nothing good to show for it: build the same draft again.
+        predecessor = _draft_at(session, row.id, latest.version - 1)
+        build = _add_build(session, latest, predecessor, theme, formats)
+        return SubmitResult(latest, build, created=False, new_build=True)
+    draft = Draft(
+        strategy_id=row.id,
+        version=row.latest_version + 1,
+        content=text,
+        content_hash=digest,
+        label=doc.draft_label,
+        date=doc.date,
+        status=doc.status,
+        language=doc.language,
+        title=doc.title,
+    )
+    row.latest_version = draft.version
+    session.add(draft)
+    session.flush()
+    build = _add_build(session, draft, latest, theme, formats)
+    return SubmitResult(draft, build, created=True, new_build=True)
+
+
+def _add_build(
+    session: Session, draft: Draft, predecessor: Draft | None, theme: str, formats: tuple[str, ...]
+) -> Build:
+    if predecessor is not None:
+        formats = (*formats, *(f for f in COMPARISON_FORMATS if f not in formats))
+    build = Build(
+        draft_id=draft.id,
+        predecessor_draft_id=predecessor.id if predecessor else None,
+        theme=theme,
+        outputs=[BuildOutput(format=fmt) for fmt in formats],
+    )
+    session.add(build)
+    session.flush()
+    return build
+
+
+def _draft_at(session: Session, strategy_id: int, version: int) -> Draft | None:
+    query = select(Draft).where(Draft.strategy_id == strategy_id, Draft.version == version)
+    return session.scalars(query).one_or_none()
+
+
+def latest_build(session: Session, draft_id: int) -> Build | None:
+    """Return the draft's most recent build, if any."""
+    query = select(Build).where(Build.draft_id == draft_id).order_by(Build.created_at.desc())
+    return session.scalars(query.limit(1)).first()
+
+
+def get_draft(session: Session, slug: str, version: int) -> Draft | None:
+    """Return version `version` of the strategy `slug`, if it exists."""
+    query = select(Draft).join(Draft.strategy).where(Strategy.slug == slug)
+    return session.scalars(query.where(Draft.version == version)).one_or_none()
+
+
+def latest_draft(session: Session, slug: str) -> Draft | None:
+    """Return the newest draft of the strategy `slug`, if it exists."""
+    query = select(Draft).join(Draft.strategy).where(Strategy.slug == slug)
+    return session.scalars(query.where(Draft.version == Strategy.latest_version)).one_or_none()
+
+
+def previous_draft(session: Session, draft: Draft) -> Draft | None:
+    """Return the version before `draft` (versions have no gaps), or None for version 1."""
+    return _draft_at(session, draft.strategy_id, draft.version - 1)
+
+
+def draft_content(draft: Draft) -> content.Strategy:
+    """Return the stored content of a draft as a validated Strategy."""
+    return content.validate(json.loads(draft.content))

@@ -1,0 +1,103 @@
+"""History: the list of strategies and each strategy's drafts with their build state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from core.store.models import Build, Draft, Strategy
+
+# The order the history lists a draft's files in: its own, then what changed.
+_FILE_ORDER = ("pdf", "docx", "changes-pdf", "changes-docx")
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    """One line of a strategy's history."""
+
+    version: int
+    label: str | None
+    date: dt.date | None
+    status: str
+    language: str
+    title: str
+    created_at: dt.datetime
+    content_hash: str
+    build_id: str | None
+    build_state: str | None
+    # The formats of the latest build that finished: downloadable even when another
+    # output of the build failed (a failed comparison must not hide the draft's files).
+    done_formats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StrategySummary:
+    """One strategy in the list of all strategies."""
+
+    slug: str
+    title: str
+    latest_version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def list_strategies(session: Session) -> list[StrategySummary]:
+    """Return every strategy with its latest title, ordered by slug."""
+    query = (
+        select(Strategy, Draft)
+        .join(
+            Draft, (Draft.strategy_id == Strategy.id) & (Draft.version == Strategy.latest_version)
+        )
+        .order_by(Strategy.slug)
+    )
+    return [
+        StrategySummary(s.slug, d.title, s.latest_version, s.created_at, d.created_at)
+        for s, d in session.execute(query).all()
+    ]
+
+
+def list_drafts(session: Session, slug: str) -> list[DraftSummary]:
+    """Return the history of `slug`, newest version first, with each draft's latest build."""
+    drafts = session.scalars(
+        select(Draft)
+        .join(Draft.strategy)
+        .where(Strategy.slug == slug)
+        .order_by(Draft.version.desc())
+    ).all()
+    builds: dict[int, Build] = {}
+    rows = session.scalars(
+        select(Build)
+        .where(Build.draft_id.in_([d.id for d in drafts]))
+        .order_by(Build.created_at)
+        .options(selectinload(Build.outputs))
+    )
+    for build in rows:
+        builds[build.draft_id] = build  # ordered by time, so the latest build wins
+    return [_summary(d, builds.get(d.id)) for d in drafts]
+
+
+def _summary(draft: Draft, build: Build | None) -> DraftSummary:
+    return DraftSummary(
+        version=draft.version,
+        label=draft.label,
+        date=draft.date,
+        status=draft.status,
+        language=draft.language,
+        title=draft.title,
+        created_at=draft.created_at,
+        content_hash=draft.content_hash,
+        build_id=build.id if build else None,
+        build_state=build.state if build else None,
+        done_formats=_done_formats(build),
+    )
+
+
+def _done_formats(build: Build | None) -> tuple[str, ...]:
+    done = {o.format for o in build.outputs if o.state == "done"} if build else set()
+    known = len(_FILE_ORDER)
+    return tuple(
+        sorted(done, key=lambda f: (_FILE_ORDER.index(f) if f in _FILE_ORDER else known, f))
+    )

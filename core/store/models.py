@@ -1,0 +1,164 @@
+"""The tables: strategies, their drafts, builds with one output per format, artifacts, tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from core.naming import COMPARISON_OUTPUTS
+from core.naming import FORMATS as DRAFT_OUTPUTS
+from core.store.base import Base, utcnow
+
+State = Literal["queued", "running", "done", "failed"]
+ACTIVE_STATES: tuple[State, ...] = ("queued", "running")
+# Defined once, with the file names, in core.naming.
+FORMATS = DRAFT_OUTPUTS  # what every build renders
+# What a build of version 2 or later renders too: the changes since the previous version.
+COMPARISON_FORMATS = COMPARISON_OUTPUTS
+
+_STATE_CHECK = "state IN ('queued', 'running', 'done', 'failed')"
+HASH = String(64)  # a hex SHA-256
+
+
+def new_build_id() -> str:
+    """Return a fresh build id (a UUID, so ids reveal nothing and cannot be guessed)."""
+    return str(uuid.uuid4())
+
+
+class Strategy(Base):
+    """One strategy: the slug that ties its drafts together into a history."""
+
+    __tablename__ = "strategies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The version counter; its row is locked while a draft is added, which is what
+    # keeps versions gapless and unique under concurrent submissions.
+    latest_version: Mapped[int] = mapped_column(default=0)
+
+    drafts: Mapped[list[Draft]] = relationship(back_populates="strategy", order_by="Draft.version")
+
+
+class Draft(Base):
+    """One immutable version of a strategy's content."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("strategy_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategies.id"))
+    version: Mapped[int]
+    content: Mapped[str] = mapped_column(Text)  # canonical JSON of Strategy.to_data()
+    content_hash: Mapped[str] = mapped_column(HASH, index=True)
+    label: Mapped[str | None] = mapped_column(String(80))
+    date: Mapped[dt.date | None]
+    status: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    strategy: Mapped[Strategy] = relationship(back_populates="drafts", lazy="joined")
+
+
+class Build(Base):
+    """One rendering of a draft in a theme; its outputs are rendered in parallel."""
+
+    __tablename__ = "builds"
+    __table_args__ = (CheckConstraint(_STATE_CHECK, name="state"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_build_id)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), index=True)
+    # The draft this one is compared with by the comparison outputs (None for version 1).
+    predecessor_draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"))
+    theme: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+    draft: Mapped[Draft] = relationship(foreign_keys=[draft_id], lazy="joined")
+    outputs: Mapped[list[BuildOutput]] = relationship(
+        back_populates="build", order_by="BuildOutput.format", lazy="selectin"
+    )
+
+
+class BuildOutput(Base):
+    """One format of a build (docx, pdf, ...), rendered by one task."""
+
+    __tablename__ = "build_outputs"
+    __table_args__ = (
+        UniqueConstraint("build_id", "format"),
+        Index(None, "state", "updated_at"),  # the recovery step's scan
+        CheckConstraint(_STATE_CHECK, name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    build_id: Mapped[str] = mapped_column(ForeignKey("builds.id"))
+    format: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)  # the cap that stops poison-message loops
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # last change of state
+    error: Mapped[str | None] = mapped_column(Text)
+    artifact_hash: Mapped[str | None] = mapped_column(ForeignKey("artifacts.sha256"))
+
+    build: Mapped[Build] = relationship(back_populates="outputs")
+    artifact: Mapped[Artifact | None] = relationship(lazy="joined")
+
+
+class Artifact(Base):
+    """A rendered file, stored once per distinct content (keyed by its SHA-256)."""
+
+    __tablename__ = "artifacts"
+
+    sha256: Mapped[str] = mapped_column(HASH, primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    # Deferred: status pages list artifacts often and need their bytes rarely.
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class RenderCache(Base):
+    """Which artifact a renderer produced for (content, theme, format, renderer version).
+
+    Renders are not byte-for-byte reproducible (PDF and DOCX embed timestamps), so the
+    content hash of the output alone cannot tell that a render may be skipped.
+    """
+
+    __tablename__ = "render_cache"
+
+    content_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
+    theme: Mapped[str] = mapped_column(String(64), primary_key=True)
+    format: Mapped[str] = mapped_column(String(32), primary_key=True)
+    renderer_version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    artifact_hash: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A named API token; only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(HASH, unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]

@@ -1,0 +1,85 @@
+"""Build status as plain data: what GET /api/v1/builds/<id> and the status page show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.store.models import Build
+
+
+@dataclass(frozen=True)
+class OutputStatus:
+    """The state and timings of one format of a build."""
+
+    format: str
+    state: str
+    attempts: int
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    seconds: float | None  # render time of the last attempt, once finished
+    error: str | None
+    artifact_hash: str | None
+    media_type: str | None
+    size: int | None
+
+
+@dataclass(frozen=True)
+class BuildStatus:
+    """A build's state, timings and error, with one entry per format."""
+
+    id: str
+    slug: str
+    version: int
+    theme: str
+    state: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    seconds: float | None  # from queued to the end of the last output
+    error: str | None
+    outputs: dict[str, OutputStatus]
+
+
+def build_status(session: Session, build_id: str) -> BuildStatus | None:
+    """Return the status of a build, or None if there is no such build."""
+    build = session.scalars(select(Build).where(Build.id == build_id)).one_or_none()
+    if build is None:
+        return None
+    outputs = {
+        o.format: OutputStatus(
+            format=o.format,
+            state=o.state,
+            attempts=o.attempts,
+            started_at=o.started_at,
+            finished_at=o.finished_at,
+            seconds=_seconds(o.started_at, o.finished_at),
+            error=o.error,
+            artifact_hash=o.artifact_hash,
+            media_type=o.artifact.media_type if o.artifact else None,
+            size=o.artifact.size if o.artifact else None,
+        )
+        for o in build.outputs
+    }
+    return BuildStatus(
+        id=build.id,
+        slug=build.draft.strategy.slug,
+        version=build.draft.version,
+        theme=build.theme,
+        state=build.state,
+        created_at=build.created_at,
+        started_at=build.started_at,
+        finished_at=build.finished_at,
+        seconds=_seconds(build.created_at, build.finished_at),
+        error=build.error,
+        outputs=outputs,
+    )
+
+
+def _seconds(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return round(max((end - start).total_seconds(), 0.0), 3)

@@ -1,0 +1,73 @@
+"""API tokens: created once, shown once, stored only as a SHA-256 of the secret."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.store.base import utcnow
+from core.store.db import writing
+from core.store.errors import NameTaken, NotFound
+from core.store.models import ApiToken
+
+PREFIX = "udk_"  # makes a leaked token recognisable to secret scanners and people
+# last_used_at is written at most this often, so API calls rarely take the write lock.
+USE_RESOLUTION = dt.timedelta(minutes=1)
+
+TokenCheck = Literal["ok", "unknown", "revoked"]
+
+
+def token_hash(secret: str) -> str:
+    """Return the stored form of a token secret."""
+    # A plain hash is enough: the secret is 256 random bits, not a guessable password.
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_token(session: Session, name: str) -> str:
+    """Create a token called `name` and return its secret; it cannot be shown again."""
+    secret = PREFIX + secrets.token_urlsafe(32)
+    try:
+        with writing(session):
+            session.add(ApiToken(name=name, token_hash=token_hash(secret)))
+    except IntegrityError:
+        raise NameTaken(f"a token called {name!r} exists already") from None
+    return secret
+
+
+def check_token(session: Session, secret: str) -> TokenCheck:
+    """Say whether a presented secret is a valid token, and note when it was used."""
+    query = select(ApiToken).where(ApiToken.token_hash == token_hash(secret))
+    token = session.scalars(query).one_or_none()
+    if token is None:
+        return "unknown"
+    if token.revoked_at is not None:
+        return "revoked"
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
+        with writing(session):
+            stamp = update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+            session.execute(stamp)
+    return "ok"
+
+
+def revoke_token(session: Session, name: str) -> bool:
+    """Revoke the token called `name`; False if revoked already, NotFound if there is none."""
+    with writing(session):
+        token = session.scalars(select(ApiToken).where(ApiToken.name == name)).one_or_none()
+        if token is None:
+            raise NotFound(f"no token called {name!r}")
+        if token.revoked_at is not None:
+            return False
+        token.revoked_at = utcnow()
+        return True
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    """Return every token (names and dates; the secrets are not kept), by name."""
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.name)))

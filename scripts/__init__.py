@@ -1,0 +1,1 @@
+"""Developer scripts: preview pages, LibreOffice conversion, system and service checks."""

@@ -1,0 +1,1 @@
+"""The web service: Flask app, HTTP API and pages."""

@@ -1,0 +1,120 @@
+"""The HTTP API under /api/v1: JSON in and out, bearer tokens, errors via service.errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from core.store import (
+    NotFound,
+    build_status,
+    check_token,
+    get_draft,
+    latest_build,
+    list_drafts,
+    list_strategies,
+    submit_draft,
+)
+from service.downloads import send_artifact
+from service.errors import Forbidden, Unauthorized
+from service.representations import (
+    build_json,
+    draft_json,
+    strategy_json,
+    summary_json,
+)
+from service.routing import VERSION
+from service.runtime import runtime, session
+from service.uploads import read_strategy
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+OPENAPI = Path(__file__).with_name("openapi.yaml")
+PUBLIC = {"api.openapi"}
+
+
+@blueprint.before_request
+def _authenticate() -> None:
+    if request.endpoint in PUBLIC:
+        return
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("send an API token: Authorization: Bearer <token>")
+    verdict = check_token(session(), secret.strip())
+    if verdict == "unknown":
+        raise Unauthorized("the API token is not known")
+    if verdict == "revoked":
+        raise Forbidden("the API token has been revoked")
+
+
+@blueprint.post("/drafts")
+def submit() -> Any:
+    """Store a draft and queue a new build (or a failed build's retry); 200 if nothing is new."""
+    strategy = read_strategy(request)
+    rt = runtime()
+    result = submit_draft(session(), strategy, rt.settings.theme)
+    body = _draft_with_build(result.draft, result.build.id)
+    if not result.new_build:
+        return jsonify(body), 200
+    queued = rt.queue.enqueue(result.build.id, [o.format for o in result.build.outputs])
+    body["build"]["queued"] = queued
+    location = url_for("api.draft", slug=strategy.document.slug, version=result.draft.version)
+    return jsonify(body), 202, {"Location": location}
+
+
+@blueprint.get("/builds/<build_id:build_id>")
+def build(build_id: str) -> Any:
+    """Return a build's state, per-format states, timings and links."""
+    status = build_status(session(), build_id)
+    if status is None:
+        raise NotFound(f"no build {build_id!r}")
+    draft = get_draft(session(), status.slug, status.version)
+    return jsonify(build_json(status, draft.label if draft else None))
+
+
+@blueprint.get("/strategies")
+def strategies() -> Any:
+    """List every strategy with its latest version."""
+    return jsonify(strategies=[strategy_json(s) for s in list_strategies(session())])
+
+
+@blueprint.get("/strategies/<slug:slug>/drafts")
+def drafts(slug: str) -> Any:
+    """Return a strategy's history, newest first."""
+    history = list_drafts(session(), slug)
+    if not history:
+        raise NotFound(f"no strategy {slug!r}")
+    return jsonify(slug=slug, drafts=[summary_json(slug, d) for d in history])
+
+
+@blueprint.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>")
+def draft(slug: str, version: int) -> Any:
+    """Return one draft with its content and its latest build."""
+    found = get_draft(session(), slug, version)
+    if found is None:
+        raise NotFound(f"{slug!r} has no version {version}")
+    build = latest_build(session(), found.id)
+    return jsonify(_draft_with_build(found, build.id if build else None, with_content=True))
+
+
+@blueprint.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/<filename>")
+def download(slug: str, version: int, filename: str) -> Response:
+    """Send a rendered file of a draft, by its published name only."""
+    return send_artifact(session(), request, slug, version, filename)
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Any:
+    """Return the OpenAPI 3 description of this API."""
+    return jsonify(yaml.safe_load(OPENAPI.read_text(encoding="utf-8")))
+
+
+def _draft_with_build(
+    found: Any, build_id: str | None, *, with_content: bool = False
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"draft": draft_json(found, with_content=with_content)}
+    status = build_status(session(), build_id) if build_id else None
+    body["build"] = build_json(status, found.label) if status else None
+    return body

@@ -1,0 +1,37 @@
+"""Send a draft's rendered file, looked up by its published name (never used as a path)."""
+
+from __future__ import annotations
+
+from flask import Request, Response
+from sqlalchemy.orm import Session
+
+from core.naming import MEDIA_TYPES, output_of
+from core.store import NotFound, get_artifact, get_draft, latest_build, output_artifact
+from service.routing import shown
+
+
+def send_artifact(
+    db: Session, request: Request, slug: str, version: int, filename: str
+) -> Response:
+    """Return the file response (or 304), or raise NotFound."""
+    found = get_draft(db, slug, version)
+    if found is None:
+        raise NotFound(f"{slug!r} has no version {version}")
+    fmt = output_of(slug, version, found.label, filename)
+    if fmt is None:
+        raise NotFound(f"{slug!r} version {version} has no file {shown(filename)}")
+    build = latest_build(db, found.id)
+    artifact = output_artifact(db, build.id, fmt) if build else None
+    if artifact is None:
+        raise NotFound(f"the {fmt} of {slug!r} version {version} is not ready yet")
+    etag = artifact.sha256
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers={"ETag": f'"{etag}"'})
+    full = get_artifact(db, etag, with_data=True)
+    if full is None:  # deleted between the two reads
+        raise NotFound(f"the {fmt} of {slug!r} version {version} is gone")
+    response = Response(full.data, mimetype=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["ETag"] = f'"{etag}"'
+    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response

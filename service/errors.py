@@ -1,0 +1,107 @@
+"""Every error the service can answer with, mapped to an HTTP status in one place.
+
+API paths (`/api/...`) get JSON bodies `{"error": code, "message": text, ...}`; pages get
+a short HTML page. A person should understand every message without reading code.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from core.problems import (
+    InputTooLarge,
+    InvalidContent,
+    MalformedInput,
+    UdkastError,
+    UnsupportedMediaType,
+)
+from core.store import NameTaken, NotFound
+
+log = logging.getLogger(__name__)
+
+
+class Unauthorized(UdkastError):
+    """No or an unknown API token."""
+
+
+class Forbidden(UdkastError):
+    """The API token has been revoked."""
+
+
+# (status, error code) for each domain error; the message is the exception's text.
+_STATUS: dict[type[UdkastError], tuple[int, str]] = {
+    MalformedInput: (400, "malformed"),
+    Unauthorized: (401, "unauthorized"),
+    Forbidden: (403, "forbidden"),
+    NotFound: (404, "not_found"),
+    NameTaken: (409, "conflict"),
+    InputTooLarge: (413, "too_large"),
+    UnsupportedMediaType: (415, "unsupported_media_type"),
+    InvalidContent: (422, "invalid_content"),
+}
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers on the app."""
+    app.register_error_handler(UdkastError, _domain_error)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def error_response(
+    status: int, code: str, message: str, **extra: Any
+) -> tuple[Response | str, int, dict[str, str]]:
+    """Answer with JSON on API paths and a small HTML page elsewhere."""
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="udkast"'
+    if status == 503:
+        headers["Retry-After"] = "5"
+    if request.path.startswith("/api/"):
+        return jsonify(error=code, message=message, **extra), status, headers
+    html = render_template("error.html", status=status, message=message, **extra)
+    return html, status, headers
+
+
+def _domain_error(exc: UdkastError) -> Any:
+    status, code = next((v for k, v in _STATUS.items() if isinstance(exc, k)), (400, "bad_request"))
+    if isinstance(exc, InvalidContent):
+        problems = [{"path": p.path, "message": p.message} for p in exc.problems]
+        message = f"The document has {exc.total} problem(s); nothing was stored."
+        return error_response(status, code, message, problems=problems)
+    return error_response(status, code, str(exc))
+
+
+def _too_large(exc: RequestEntityTooLarge) -> Any:
+    limit = request.max_content_length or 0
+    if request.content_length is not None and request.content_length <= limit:
+        # The body fits; the form parser refused it (MAX_FORM_PARTS, MAX_FORM_MEMORY_SIZE).
+        parts = request.max_form_parts or 0
+        field_kib = (request.max_form_memory_size or 0) // 1024
+        message = (
+            f"The form has more than {parts} parts, or a text field larger than {field_kib} KiB."
+        )
+        return error_response(413, "too_large", message)
+    return error_response(413, "too_large", f"The request is larger than {limit // 1024} KiB.")
+
+
+def _http_error(exc: HTTPException) -> Any:
+    code = (exc.name or "error").lower().replace(" ", "_")
+    return error_response(exc.code or 500, code, exc.description or exc.name or "error")
+
+
+def _database_unavailable(exc: OperationalError) -> Any:
+    log.warning("database unavailable: %s", exc)
+    return error_response(503, "unavailable", "The database is unavailable; try again shortly.")
+
+
+def _unexpected(exc: Exception) -> Any:
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return error_response(500, "internal", "Something went wrong on our side; it was logged.")

@@ -1,0 +1,136 @@
+"""The JSON shapes of drafts, builds and strategies, as the API and OpenAPI document show them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from flask import url_for
+
+from core.naming import FORMATS, artifact_name
+from core.store import BuildStatus, DraftSummary, StrategySummary
+from core.store.models import Draft
+
+
+def iso(value: dt.datetime | dt.date | None) -> str | None:
+    """Format a date or UTC time as ISO 8601 (times with a Z)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def draft_links(slug: str, version: int, label: str | None) -> dict[str, str]:
+    """Return the links of one draft: itself, its history and its files."""
+    links = {
+        "self": url_for("api.draft", slug=slug, version=version),
+        "history": url_for("api.drafts", slug=slug),
+    }
+    for fmt in FORMATS:
+        name = artifact_name(slug, version, label, fmt)
+        links[fmt] = url_for("api.download", slug=slug, version=version, filename=name)
+    return links
+
+
+def draft_json(draft: Draft, *, with_content: bool = False) -> dict[str, Any]:
+    """Return a stored draft as JSON data."""
+    slug = draft.strategy.slug
+    out: dict[str, Any] = {
+        "slug": slug,
+        "version": draft.version,
+        "label": draft.label,
+        "date": iso(draft.date),
+        "status": draft.status,
+        "language": draft.language,
+        "title": draft.title,
+        "content_hash": draft.content_hash,
+        "created_at": iso(draft.created_at),
+        "links": draft_links(slug, draft.version, draft.label),
+    }
+    if with_content:
+        out["content"] = json.loads(draft.content)
+    return out
+
+
+def summary_json(slug: str, summary: DraftSummary) -> dict[str, Any]:
+    """Return one line of a strategy's history as JSON data."""
+    return {
+        "version": summary.version,
+        "label": summary.label,
+        "date": iso(summary.date),
+        "status": summary.status,
+        "title": summary.title,
+        "created_at": iso(summary.created_at),
+        "content_hash": summary.content_hash,
+        "build": {
+            "id": summary.build_id,
+            "state": summary.build_state,
+            "links": {"self": url_for("api.build", build_id=summary.build_id)},
+        }
+        if summary.build_id
+        else None,
+        # Every finished file, also when another output of the build failed.
+        "files": {
+            fmt: url_for(
+                "api.download",
+                slug=slug,
+                version=summary.version,
+                filename=artifact_name(slug, summary.version, summary.label, fmt),
+            )
+            for fmt in summary.done_formats
+        },
+        "links": draft_links(slug, summary.version, summary.label),
+    }
+
+
+def strategy_json(summary: StrategySummary) -> dict[str, Any]:
+    """Return one strategy of the list as JSON data."""
+    return {
+        "slug": summary.slug,
+        "title": summary.title,
+        "latest_version": summary.latest_version,
+        "created_at": iso(summary.created_at),
+        "updated_at": iso(summary.updated_at),
+        "links": {
+            "drafts": url_for("api.drafts", slug=summary.slug),
+            "latest": url_for("api.draft", slug=summary.slug, version=summary.latest_version),
+        },
+    }
+
+
+def build_json(status: BuildStatus, label: str | None = None) -> dict[str, Any]:
+    """Return a build's state, per-format states, timings and links as JSON data."""
+    outputs = {}
+    for fmt, out in status.outputs.items():
+        name = artifact_name(status.slug, status.version, label, fmt)
+        outputs[fmt] = {
+            "state": out.state,
+            "attempts": out.attempts,
+            "started_at": iso(out.started_at),
+            "finished_at": iso(out.finished_at),
+            "seconds": out.seconds,
+            "error": out.error,
+            "size": out.size,
+            "url": url_for("api.download", slug=status.slug, version=status.version, filename=name)
+            if out.state == "done"
+            else None,
+        }
+    return {
+        "id": status.id,
+        "state": status.state,
+        "slug": status.slug,
+        "version": status.version,
+        "theme": status.theme,
+        "created_at": iso(status.created_at),
+        "started_at": iso(status.started_at),
+        "finished_at": iso(status.finished_at),
+        "seconds": status.seconds,
+        "error": status.error,
+        "outputs": outputs,
+        "links": {
+            "self": url_for("api.build", build_id=status.id),
+            "draft": url_for("api.draft", slug=status.slug, version=status.version),
+        },
+    }

@@ -1,0 +1,204 @@
+"""A real udkast service for end-to-end tests: gunicorn and a Celery worker as processes.
+
+Two backends: "embedded" (SQLite and the folder queue, what `make run` uses without
+configuration) and "services" (a private PostgreSQL database and a private Redis db
+number on this machine, what production uses).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.serve import web_command, worker_command
+from tests import needs
+from tests.store_fixtures import postgres_database
+
+BIN = Path(sys.executable).parent
+REDIS = ("127.0.0.1", 6379)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def private_redis_url() -> Iterator[str]:
+    """Yield a Redis URL on an empty db number, flushed again afterwards."""
+    import redis
+
+    try:
+        redis.Redis(*REDIS, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        needs.unavailable(f"Redis is not reachable on {REDIS}: {exc}")
+    # Another run on this machine may use a db at the same time: take an empty one and
+    # claim it with a marker key, so runs never see each other's messages.
+    for number in secrets.SystemRandom().sample(range(1, 16), 15):
+        client = redis.Redis(*REDIS, db=number)
+        if client.set("udkast-test-claim", "1", nx=True, ex=3600) and client.dbsize() == 1:
+            try:
+                yield f"redis://{REDIS[0]}:{REDIS[1]}/{number}"
+            finally:
+                client.flushdb()
+            return
+    pytest.fail("no empty Redis db number (1-15) to test with")
+
+
+@dataclass
+class LiveService:
+    """A running web + worker pair and the means to poke it."""
+
+    env: dict[str, str]
+    port: int
+    token: str = ""
+    web: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None
+    logs: Path = field(default_factory=Path)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._run("udkast", "migrate")
+        self.token = self._run("udkast", "token", "create", f"test-{secrets.token_hex(4)}")
+        self.web = self._spawn("web", web_command("127.0.0.1", self.port, threads=8))
+        self.start_worker()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                self.call("GET", "/api/v1/openapi.json")
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"the web process did not start; see {self.logs}")
+
+    def start_worker(self) -> None:
+        schedule = Path(self.env["UDKAST_VAR_DIR"]) / "beat-schedule"
+        self.worker = self._spawn("worker", worker_command(schedule, concurrency=2))
+
+    def kill_worker(self) -> None:
+        """SIGKILL the worker and all its pool children, as a crash or OOM would."""
+        assert self.worker is not None
+        os.killpg(self.worker.pid, signal.SIGKILL)
+        self.worker.wait(timeout=10)
+
+    def worker_children(self) -> list[int]:
+        assert self.worker is not None
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.worker.pid)], capture_output=True, text=True, check=False
+        )
+        return [int(pid) for pid in out.stdout.split()]
+
+    def stop(self) -> None:
+        for proc in (self.web, self.worker):
+            if proc is not None and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        data: bytes | None = None,
+        *,
+        media_type: str | None = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Make a real HTTP request; return status, headers and body (errors included)."""
+        headers = {"Authorization": f"Bearer {token or self.token}", **(headers or {})}
+        if media_type:
+            headers["Content-Type"] = media_type
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    def json(self, method: str, path: str, data: bytes | None = None, **kw: Any) -> tuple[int, Any]:
+        status, _, body = self.call(method, path, data, **kw)
+        return status, json.loads(body)
+
+    def wait_build(self, build_url: str, timeout: float = 120) -> dict[str, Any]:
+        """Poll a build until it ends; return its JSON."""
+        deadline = time.monotonic() + timeout
+        while True:
+            _, build = self.json("GET", build_url)
+            if build["state"] in ("done", "failed") or time.monotonic() > deadline:
+                return dict(build)
+            time.sleep(0.25)
+
+    def _run(self, *args: str) -> str:
+        out = subprocess.run(
+            [str(BIN / args[0]), *args[1:]],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return out.stdout.strip()
+
+    def _spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115  (lives as long as the process)
+        return subprocess.Popen(
+            argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def backend_env(
+    kind: str, var_dir: Path, extra: dict[str, str] | None = None
+) -> Iterator[dict[str, str]]:
+    """Yield the environment of a service on the named backend, with `extra` settings."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        UDKAST_VAR_DIR=str(var_dir),
+        UDKAST_SECRET_KEY=secrets.token_hex(16),
+        UDKAST_STALE_AFTER="8",
+        UDKAST_RECOVER_EVERY="2",
+    )
+    env.update(extra or {})
+    if kind == "embedded":
+        yield env
+        return
+    for db_url in postgres_database():
+        for redis_url in private_redis_url():
+            yield {
+                **env,
+                "DATABASE_URL": db_url.render_as_string(hide_password=False),
+                "REDIS_URL": redis_url,
+            }
+
+
+def live_service(
+    kind: str, tmp: Path, extra: dict[str, str] | None = None
+) -> Iterator[LiveService]:
+    """Yield a started LiveService on a backend (with `extra` settings); stop it afterwards."""
+    for env in backend_env(kind, tmp / "var", extra):
+        service = LiveService(env=env, port=free_port(), logs=tmp)
+        try:
+            service.start()
+            yield service
+        finally:
+            service.stop()

@@ -1,0 +1,163 @@
+"""End to end over real HTTP: gunicorn, a real Celery worker, real SQLite/PostgreSQL and queue.
+
+Each scenario runs on the embedded backend (SQLite, folder queue) and on the services
+backend (private PostgreSQL database and Redis db number).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import yaml
+from docx import Document
+from pypdf import PdfReader
+
+from tests.conftest import example_path
+from tests.live_service import LiveService, live_service
+
+pytestmark = pytest.mark.e2e
+BACKENDS = ["embedded", "services"]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def service(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[LiveService]:
+    yield from live_service(request.param, tmp_path_factory.mktemp(request.param))
+
+
+def post_yaml(service: LiveService, data: bytes) -> tuple[int, dict, dict]:
+    status, headers, body = service.call(
+        "POST", "/api/v1/drafts", data, media_type="application/yaml"
+    )
+    return status, headers, json.loads(body)
+
+
+def example_as(name: str, slug: str) -> bytes:
+    """Return a shared example under another slug, so each test has its own history."""
+    data = yaml.safe_load(example_path(name).read_text(encoding="utf-8"))
+    data["document"]["slug"] = slug
+    return yaml.safe_dump(data, allow_unicode=True).encode()
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_two_drafts_become_versions_with_downloadable_files(service: LiveService):
+    first = example_path("udkast-1").read_bytes()
+    second = example_path("udkast-2").read_bytes()
+
+    status1, _, body1 = post_yaml(service, first)
+    status2, headers2, body2 = post_yaml(service, second)
+
+    assert (status1, status2) == (202, 202)
+    assert (body1["draft"]["version"], body2["draft"]["version"]) == (1, 2)
+    assert headers2["Location"] == "/api/v1/strategies/socialstrategi/drafts/2"
+    for body, headline in (
+        (body1, "Et godt liv med nære relationer"),
+        (body2, "Alle skal have en ven"),
+    ):
+        build = service.wait_build(body["build"]["links"]["self"])
+        assert build["state"] == "done", build
+        expected = {"pdf", "docx"} | ({"changes-pdf", "changes-docx"} if body is body2 else set())
+        assert set(build["outputs"]) == expected
+        status, headers, pdf = service.call("GET", build["outputs"]["pdf"]["url"])
+        assert status == 200 and headers["Content-Type"] == "application/pdf"
+        assert pdf.startswith(b"%PDF") and headline in pdf_text(pdf)
+        assert headers["Content-Disposition"].startswith("attachment; filename=")
+        status, headers, docx = service.call("GET", build["outputs"]["docx"]["url"])
+        assert status == 200 and "wordprocessingml" in headers["Content-Type"]
+        assert headline in docx_text(docx)
+
+    # Version 2's build also says what changed since version 1, in the same build.
+    build = service.wait_build(body2["build"]["links"]["self"])
+    status, _, changes = service.call("GET", build["outputs"]["changes-pdf"]["url"])
+    assert status == 200 and "Et godt liv med nære relationer" in pdf_text(changes)
+    status, headers, redline = service.call("GET", build["outputs"]["changes-docx"]["url"])
+    assert status == 200 and b"w:ins" in zipfile.ZipFile(io.BytesIO(redline)).read(
+        "word/document.xml"
+    )
+
+
+def test_reposting_the_latest_content_creates_nothing(service: LiveService):
+    second = example_as("udkast-2", "gentaget")
+    post_yaml(service, example_as("udkast-1", "gentaget"))
+    post_yaml(service, second)
+
+    status, _, body = post_yaml(service, second)
+
+    assert status == 200
+    assert body["draft"]["version"] == 2
+    _, history = service.json("GET", "/api/v1/strategies/gentaget/drafts")
+    assert [d["version"] for d in history["drafts"]] == [2, 1]
+
+
+def test_download_answers_304_to_its_etag(service: LiveService):
+    _, _, body = post_yaml(service, example_as("udkast-1", "etag"))
+    build = service.wait_build(body["build"]["links"]["self"])
+    url = build["outputs"]["pdf"]["url"]
+    _, headers, _ = service.call("GET", url)
+
+    status, _, content = service.call("GET", url, headers={"If-None-Match": headers["ETag"]})
+
+    assert status == 304 and content == b""
+
+
+def test_fifty_parallel_posts_to_one_slug_get_versions_1_to_50(service: LiveService):
+    base = yaml.safe_load(example_path("udkast-1").read_text(encoding="utf-8"))
+    base["document"]["slug"] = "samtidig"
+    base["visions"] = base["visions"][:1]  # small documents: the queue is not under test
+    base["signs_of_success"] = base["signs_of_success"][:1]
+    base["consultation"] = []
+    bodies = []
+    for n in range(50):
+        base["document"]["draft_label"] = f"Udkast {n}"
+        bodies.append(yaml.safe_dump(base, allow_unicode=True).encode())
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(lambda b: post_yaml(service, b), bodies))
+
+    assert [status for status, _, _ in results] == [202] * 50
+    assert sorted(body["draft"]["version"] for _, _, body in results) == list(range(1, 51))
+    _, history = service.json("GET", "/api/v1/strategies/samtidig/drafts")
+    assert sorted(d["version"] for d in history["drafts"]) == list(range(1, 51))
+
+
+def test_a_killed_worker_does_not_lose_the_build(service: LiveService):
+    data = yaml.safe_load(example_path("udkast-2").read_text(encoding="utf-8"))
+    data["document"]["slug"] = "draebt"
+    # Long enough to be killed mid-render: many sections of generated text.
+    from bench.generate import generate
+
+    data["sections"] = generate("M")["sections"]
+    _, _, body = post_yaml(service, yaml.safe_dump(data, allow_unicode=True).encode())
+    build_url = body["build"]["links"]["self"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        _, build = service.json("GET", build_url)
+        if build["outputs"]["pdf"]["state"] == "running":
+            break
+        time.sleep(0.05)
+    assert build["outputs"]["pdf"]["state"] == "running"
+
+    service.kill_worker()
+    _, build = service.json("GET", build_url)
+    assert build["state"] in ("queued", "running")  # nothing finished it
+    service.start_worker()
+
+    build = service.wait_build(build_url, timeout=180)
+    assert build["state"] == "done", build
+    assert build["outputs"]["pdf"]["attempts"] >= 2
+    _, _, pdf = service.call("GET", build["outputs"]["pdf"]["url"])
+    assert "Alle skal have en ven" in pdf_text(pdf)

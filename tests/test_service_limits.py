@@ -1,0 +1,45 @@
+"""A document too large to render in time fails clearly, and the worker keeps serving."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+import yaml
+
+from bench.generate import generate
+from tests.live_service import LiveService, live_service
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory) -> Iterator[LiveService]:
+    limits = {"UDKAST_SOFT_TIME_LIMIT": "3", "UDKAST_HARD_TIME_LIMIT": "10"}
+    yield from live_service("embedded", tmp_path_factory.mktemp("limits"), limits)
+
+
+def post(service: LiveService, data: dict) -> dict:
+    body = yaml.safe_dump(data, allow_unicode=True).encode()
+    status, _, raw = service.call("POST", "/api/v1/drafts", body, media_type="application/yaml")
+    assert status == 202, raw
+    return dict(json.loads(raw))
+
+
+def test_a_render_past_the_soft_limit_fails_with_a_message_and_the_worker_goes_on(service):
+    large = generate("L")  # about 150 pages: far more than 3 s of PDF layout
+    build = service.wait_build(post(service, large)["build"]["links"]["self"])
+
+    assert build["state"] == "failed"
+    pdf = build["outputs"]["pdf"]
+    assert pdf["state"] == "failed"
+    assert "longer than 3 s" in pdf["error"] and "too large or complex" in pdf["error"]
+    assert pdf["attempts"] == 1  # a time-out is final, not retried
+    assert build["outputs"]["docx"]["state"] == "done"
+
+    small = generate("S")
+    small["document"]["slug"] = "efter-timeout"
+    small["sections"] = small["sections"][:0]
+    after = service.wait_build(post(service, small)["build"]["links"]["self"])
+    assert after["state"] == "done", after

@@ -1,0 +1,388 @@
+"""The pages, through Flask's test client on a real app: sign-in, upload, build, history."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+from flask.testing import FlaskClient
+
+from core.store import create_token, fail_output, revoke_token
+from service.runtime import runtime
+from tests.app_fixtures import TestApp, example_data, example_yaml, make_test_app
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+HOSTILE = "<script>alert(1)</script> {{7*7}} <b>\"&'"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
+    return make_test_app(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture
+def client(made: TestApp) -> Iterator[FlaskClient]:
+    with made.app.test_client() as client:
+        yield client
+
+
+def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
+    page = client.get(path)
+    assert page.status_code == 200, page.status_code
+    found = CSRF.search(page.get_data(as_text=True))
+    assert found, "no CSRF token in the form"
+    return found.group(1)
+
+
+def sign_in(client: FlaskClient, token: str, next_path: str | None = None) -> Any:
+    url = "/sign-in" + (f"?next={next_path}" if next_path is not None else "")
+    return client.post(url, data={"token": token, "csrf_token": csrf_token(client)})
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, made: TestApp) -> FlaskClient:
+    assert sign_in(client, made.token).status_code == 302
+    return client
+
+
+def upload(client: FlaskClient, **form: Any) -> Any:
+    form["csrf_token"] = csrf_token(client, "/")
+    return client.post("/drafts", data=form, content_type="multipart/form-data")
+
+
+def text_of(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+# --- signing in -----------------------------------------------------------------------
+
+
+def test_sign_in_page(client):
+    page = client.get("/sign-in")
+
+    assert page.status_code == 200
+    html = text_of(page)
+    assert 'name="token"' in html and 'type="password"' in html
+    assert CSRF.search(html)
+
+
+def test_wrong_token_is_a_401_page(client):
+    page = sign_in(client, "udk_wrong")
+
+    assert page.status_code == 401
+    assert "Den nøgle kender vi ikke." in text_of(page)
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_revoked_token_is_refused(client, made):
+    page = sign_in(client, made.new_token(revoked=True))
+
+    assert page.status_code == 401
+    assert "trukket tilbage" in text_of(page)
+
+
+def named_token(made: TestApp, name: str) -> str:
+    with made.app.app_context(), runtime().sessions() as db:
+        return create_token(db, name)
+
+
+def revoke(made: TestApp, name: str) -> None:
+    with made.app.app_context(), runtime().sessions() as db:
+        revoke_token(db, name)
+
+
+def test_revoking_the_token_signs_its_browser_out(client, made):
+    assert sign_in(client, named_token(made, "tilbagekaldes")).status_code == 302
+    assert client.get("/").status_code == 200
+    form_token = csrf_token(client, "/")  # a form left open while the token is revoked
+
+    revoke(made, "tilbagekaldes")
+
+    page = client.get("/strategies/socialstrategi")
+    assert page.status_code == 302
+    assert page.headers["Location"] == "/sign-in?next=/strategies/socialstrategi"
+    posted = client.post(
+        "/drafts",
+        data={"csrf_token": form_token, "text": example_yaml(slug="efter-tilbagekald").decode()},
+        content_type="multipart/form-data",
+    )
+    assert posted.status_code == 302 and posted.headers["Location"].startswith("/sign-in")
+    assert "efter-tilbagekald" not in made.slugs()
+    assert client.get("/").status_code == 302  # stays signed out
+    assert sign_in(client, made.token).status_code == 302  # another token still works
+    assert client.get("/").status_code == 200
+
+
+def test_a_session_from_a_token_this_service_does_not_know_is_signed_out(client, made):
+    sign_in(client, made.token)
+    with client.session_transaction() as session:
+        session["token"] = "0" * 64  # e.g. signed in before the database was replaced
+
+    assert client.get("/").status_code == 302
+
+
+def test_the_session_holds_only_the_tokens_hash_never_its_secret(client, made):
+    secret = named_token(made, "i-cookien")
+    sign_in(client, secret)
+
+    with client.session_transaction() as session:
+        assert secret not in str(dict(session))
+    cookie = client.get_cookie("session")
+    assert cookie is not None and secret not in cookie.value
+
+
+def test_a_session_ends_12_hours_after_signing_in_however_busy(client, made):
+    response = sign_in(client, made.token)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "Expires=" in cookie  # a browser does not keep it past the lifetime either
+
+    with client.session_transaction() as session:
+        session["since"] -= 11 * 3600  # signed in 11 hours ago, busy since
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["since"] -= 3600 + 1
+
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_right_token_signs_in_and_the_index_lists_strategies(client, made):
+    made_response = client.post(
+        "/api/v1/drafts",
+        data=example_yaml(slug="paa-forsiden"),
+        headers={"Authorization": f"Bearer {made.token}", "Content-Type": "application/yaml"},
+    )
+    assert made_response.status_code == 202
+
+    response = sign_in(client, made.token)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    index = client.get("/")
+    assert index.status_code == 200
+    assert "paa-forsiden" in text_of(index)
+    assert 'href="/strategies/paa-forsiden"' in text_of(index)
+
+
+def test_sign_in_without_a_csrf_token_is_400(client, made):
+    client.get("/sign-in")  # a session exists, but the form does not carry its token
+
+    response = client.post("/sign-in", data={"token": made.token})
+
+    assert response.status_code == 400
+    assert "CSRF" in text_of(response)
+    assert client.get("/").status_code == 302
+
+
+def test_sign_in_with_a_foreign_csrf_token_is_400(client, made, tmp_path):
+    other = make_test_app(tmp_path)  # another secret key
+    with other.app.test_client() as stranger:
+        foreign = csrf_token(stranger)
+    client.get("/sign-in")
+
+    response = client.post("/sign-in", data={"token": made.token, "csrf_token": foreign})
+
+    assert response.status_code == 400
+
+
+def test_sign_out_needs_csrf_and_then_signs_out(signed_in):
+    assert signed_in.post("/sign-out").status_code == 400
+    assert signed_in.get("/").status_code == 200
+
+    response = signed_in.post("/sign-out", data={"csrf_token": csrf_token(signed_in, "/")})
+
+    assert response.status_code == 302
+    assert signed_in.get("/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/strategies/socialstrategi",
+        "/builds/00000000-0000-4000-8000-000000000000",
+        "/strategies/socialstrategi/1/x.pdf",
+    ],
+)
+def test_pages_behind_sign_in_redirect_when_signed_out(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+def test_the_next_path_brings_you_back_after_sign_in(client, made):
+    response = sign_in(client, made.token, "/strategies/noget")
+
+    assert response.headers["Location"] == "/strategies/noget"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "//evil.example/x",
+        "https://evil.example/",
+        "/%5Cevil.example",
+        "/%5C%5Cevil.example",
+        "%2F%2Fevil.example",
+        "/%09/evil.example",
+        "/%0d%0a/evil.example",
+        "javascript:alert(1)",
+        "///evil.example",
+    ],
+)
+def test_an_open_redirect_attempt_stays_on_site(client, made, target):
+    response = sign_in(client, made.token, target)
+
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location == "/", location
+
+
+# --- uploading --------------------------------------------------------------------------
+
+
+def test_upload_a_file_shows_its_build_queued(signed_in, made):
+    response = upload(signed_in, file=(io.BytesIO(example_yaml(slug="fil-upload")), "u.yaml"))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/builds/")
+    page = signed_in.get(response.headers["Location"])
+    assert page.status_code == 200
+    html = text_of(page)
+    assert "i kø" in html
+    assert '<meta http-equiv="refresh"' in html  # follows the build until it ends
+    assert made.versions("fil-upload") == [1]
+
+
+def test_upload_pasted_text(signed_in, made):
+    text = example_yaml(slug="indsat").decode("utf-8")
+
+    response = upload(signed_in, text=text)
+
+    assert response.status_code == 302
+    assert "i kø" in text_of(signed_in.get(response.headers["Location"]))
+    assert made.versions("indsat") == [1]
+
+
+def test_uploading_the_same_again_says_so(signed_in, made):
+    data = example_yaml(slug="samme-igen")
+    upload(signed_in, text=data.decode("utf-8"))
+
+    response = upload(signed_in, file=(io.BytesIO(data), "u.yaml"))
+
+    page = text_of(signed_in.get(response.headers["Location"]))
+    assert "samme som seneste version" in page
+    assert made.versions("samme-igen") == [1]
+
+
+def test_invalid_upload_is_a_422_page_listing_problems_and_stores_nothing(signed_in, made):
+    text = example_yaml(slug="ugyldig-side", title="").decode("utf-8")
+    text = text.replace("date: 2018-03-02", "date: 2018-02-31")
+    queued = made.queued_messages()
+
+    page = upload(signed_in, text=text)
+
+    assert page.status_code == 422
+    html = text_of(page)
+    assert "<code>document.title</code>" in html
+    assert "<code>document.date</code>" in html
+    assert "ikke gemt" in html
+    assert "ugyldig-side" not in made.slugs()
+    assert made.queued_messages() == queued
+    assert "slug: ugyldig-side" in html  # the pasted text is kept for fixing
+
+
+def test_uploading_again_after_a_failed_build_queues_a_new_build(signed_in, made):
+    text = example_yaml(slug="igen-i-browseren").decode("utf-8")
+    first = upload(signed_in, text=text).headers["Location"]
+    build_id = first.split("/builds/")[1].split("?")[0]
+    with made.app.app_context(), runtime().sessions() as db:
+        fail_output(db, build_id, "pdf", "the pdf renderer failed: boom")  # as a worker would
+    queued = made.queued_messages()
+
+    again = upload(signed_in, text=text)
+
+    assert again.status_code == 302
+    assert build_id not in again.headers["Location"]
+    assert made.queued_messages() == queued + 2  # the new build's outputs were sent
+    assert made.versions("igen-i-browseren") == [1]
+
+
+def test_the_422_page_counts_every_problem_not_only_those_listed(signed_in, made):
+    data = example_data(slug="tre-hundrede")
+    data["consultation"] = [
+        {"id": f"input-{n}", "from": "Rådet", "input": "tekst", "status": "ukendt"}
+        for n in range(300)
+    ]  # 300 inputs, each with a status the format does not know
+    text = yaml.safe_dump(data, allow_unicode=True)
+
+    page = upload(signed_in, text=text)
+
+    assert page.status_code == 422
+    html = text_of(page)
+    assert "Udkastet blev ikke gemt: 300 fejl." in html
+    assert "and 100 more problems" in html  # only the first 200 are listed
+
+
+def test_unreadable_upload_is_a_400_page(signed_in, made):
+    page = upload(signed_in, file=(io.BytesIO(b"\x89PNG\r\n\x1a\n\x00"), "billede.yaml"))
+
+    assert page.status_code == 400
+    assert "UTF-8" in text_of(page)
+
+
+def test_an_empty_form_is_a_400_page(signed_in):
+    page = upload(signed_in, text="   ")
+
+    assert page.status_code == 400
+
+
+# --- escaping -----------------------------------------------------------------------------
+
+
+def _check_escaped(html: str) -> None:
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Literal and escaped in one piece: no template evaluated the user's text.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{7*7}} &lt;b&gt;" in html
+    assert "<b>" not in html
+
+
+def test_hostile_text_is_escaped_on_every_page(signed_in, made):
+    data = example_yaml(slug="fjendtlig", title=HOSTILE, draft_label=HOSTILE)
+    data = data.replace(b"Et godt liv med n\xc3\xa6re relationer", HOSTILE.encode())
+    response = upload(signed_in, file=(io.BytesIO(data), "x.yaml"))
+    assert response.status_code == 302, text_of(response)
+
+    for path in (response.headers["Location"], "/", "/strategies/fjendtlig"):
+        page = signed_in.get(path)
+        assert page.status_code == 200, path
+        _check_escaped(text_of(page))
+
+
+def test_hostile_field_names_are_escaped_in_the_problem_list(signed_in):
+    text = example_yaml(slug="fjendtlige-felter").decode("utf-8")
+    text += '"<script>alert(1)</script> {{7*7}}": 1\n'
+
+    page = upload(signed_in, text=text)
+
+    assert page.status_code == 422
+    _check_escaped(text_of(page))
+
+
+def test_hostile_text_in_a_404_is_escaped(signed_in):
+    upload(signed_in, text=example_yaml(slug="fjendtlig").decode("utf-8"))
+    hostile = "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%7B%7B7*7%7D%7D"  # a file name
+    page = signed_in.get(f"/strategies/fjendtlig/1/{hostile}")
+
+    assert page.status_code == 404
+    html = text_of(page)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;{{7*7}}" in html

@@ -1,0 +1,1 @@
+"""The worker side: renderers, and (later) the Celery tasks around them."""

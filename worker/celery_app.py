@@ -1,0 +1,46 @@
+"""The Celery app of the workers, configured from core.config (run: celery -A worker.celery_app)."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from core.broker import QUEUE, RECOVER_TASK, broker_config
+from core.config import Settings, load_settings
+
+
+def make_celery(settings: Settings) -> Celery:
+    """Return a Celery app with the reliability defaults of design.md."""
+    broker = broker_config(settings.redis_url, settings.var_dir, settings.hard_time_limit)
+    settings.var_dir.mkdir(parents=True, exist_ok=True)  # beat keeps its schedule file there
+    app = Celery("udkast", broker=broker.url, include=["worker.tasks"])
+    app.conf.update(
+        broker_transport_options=broker.transport_options,
+        broker_connection_retry_on_startup=True,
+        # Only JSON crosses the queue: ids in, nothing out. State lives in the database.
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        task_default_queue=QUEUE,
+        # Ack after the work, and requeue when the child dies mid-task; the attempt cap in
+        # the database (start_output) stops a poison message from looping.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_max_tasks_per_child=50,  # WeasyPrint's caches grow; recycle children
+        worker_max_memory_per_child=512_000,  # KiB
+        task_soft_time_limit=settings.soft_time_limit,
+        task_time_limit=settings.hard_time_limit,
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        worker_hijack_root_logger=False,
+        beat_schedule={
+            "recover-lost-outputs": {
+                "task": RECOVER_TASK,
+                "schedule": float(settings.recover_every),
+            }
+        },
+    )
+    app.conf.udkast_settings = settings
+    return app
+
+
+app = make_celery(load_settings())

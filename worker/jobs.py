@@ -1,0 +1,225 @@
+"""The work a task does, as plain functions that tests and the CLI can call directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from celery import Celery
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.broker import QUEUE, RENDER_TASK
+from core.content import Strategy
+from core.problems import InvalidContent
+from core.store import (
+    cached_artifact,
+    draft_content,
+    fail_output,
+    finish_output,
+    requeue_output,
+    stale_outputs,
+    start_output,
+)
+from core.store.models import Build, Draft
+from worker.render import COMPARISON_OUTPUTS, MEDIA_TYPES, comparison_renderer, renderer
+from worker.render.version import renderer_version
+
+log = logging.getLogger(__name__)
+
+# Sends one render task; returns False or raises when the broker cannot take it.
+Publish = Callable[[str, str], bool]
+# A recovery pass runs while the broker may still be down: give up on one send quickly
+# (it stays queued for the next pass) instead of stalling the whole pass on it.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
+
+
+class Unrenderable(Exception):
+    """The output can never be rendered as it stands; the message says why, for people."""
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What one render needs, read from the database before rendering starts."""
+
+    build_id: str
+    fmt: str
+    theme: str
+    version: str  # renderer_version(theme), recorded with the result for the render cache
+    key: str  # the render cache's name of the input
+    new: Strategy
+    old: Strategy | None  # the previous version, for a comparison
+
+
+def render_output(
+    sessions: sessionmaker[Session],
+    build_id: str,
+    fmt: str,
+    *,
+    max_attempts: int,
+    passthrough: tuple[type[BaseException], ...] = (),
+) -> str:
+    """Render one format of a build and store it; return what happened, for the logs.
+
+    No transaction is held while rendering: the render takes seconds and must not
+    block other writers (SQLite has one writer at a time). Exceptions of the types in
+    `passthrough` (the task's time limit) reach the caller instead of counting as a
+    renderer failure.
+    """
+    job = prepare(sessions, build_id, fmt, max_attempts=max_attempts)
+    if isinstance(job, str):
+        return job
+    data = render(sessions, job, passthrough)
+    if data is None:
+        return "failed"
+    store(sessions, job, data)
+    return "done"
+
+
+def prepare(
+    sessions: sessionmaker[Session], build_id: str, fmt: str, *, max_attempts: int
+) -> RenderJob | str:
+    """Start the output and read what its render needs, or say why nothing is rendered.
+
+    The string answers are "skipped" (done already, or out of attempts), "cached" (an
+    earlier identical render was reused) and "failed" (it can never be rendered).
+    """
+    with sessions() as session:
+        if not start_output(session, build_id, fmt, max_attempts=max_attempts):
+            return "skipped"
+        try:
+            build = session.get(Build, build_id)
+            assert build is not None  # start_output found it  # noqa: S101
+            old_draft = _predecessor(session, build, fmt)
+            version = _theme_version(build.theme)
+            key = _cache_key(build.draft, old_draft)
+            cached = cached_artifact(session, key, build.theme, fmt, version)
+            if cached is not None:
+                finish_output(session, build_id, fmt, cached.data, cached.media_type)
+                return "cached"
+            new, old = _contents(build.draft, old_draft)
+        except Unrenderable as exc:
+            fail_output(session, build_id, fmt, str(exc))
+            return "failed"
+        return RenderJob(build_id, fmt, build.theme, version, key, new, old)
+
+
+def render(
+    sessions: sessionmaker[Session],
+    job: RenderJob,
+    passthrough: tuple[type[BaseException], ...] = (),
+) -> bytes | None:
+    """Render the job's file; on a renderer error mark the output failed and return None."""
+    try:
+        if job.old is not None:
+            return comparison_renderer(job.fmt)(job.old, job.new, job.theme)
+        return renderer(job.fmt)(job.new, job.theme)
+    except passthrough:
+        raise
+    except Exception as exc:  # a renderer bug must fail this output, not the worker
+        log.exception("rendering %s of build %s failed", job.fmt, job.build_id)
+        with sessions() as session:
+            fail_output(session, job.build_id, job.fmt, f"the {job.fmt} renderer failed: {exc}")
+        return None
+
+
+def store(sessions: sessionmaker[Session], job: RenderJob, data: bytes) -> None:
+    """Save the rendered file, mark the output done and remember it for the render cache."""
+    with sessions() as session:
+        finish_output(
+            session,
+            job.build_id,
+            job.fmt,
+            data,
+            MEDIA_TYPES[job.fmt],
+            renderer_version=job.version,
+            cache_key=job.key,
+        )
+
+
+def _predecessor(session: Session, build: Build, fmt: str) -> Draft | None:
+    """Return the draft a comparison output compares against; None for the draft's own files."""
+    if fmt not in COMPARISON_OUTPUTS:
+        return None
+    old_draft = session.get(Draft, build.predecessor_draft_id or -1)
+    if old_draft is None:
+        raise Unrenderable("there is no previous version to compare")
+    return old_draft
+
+
+def _theme_version(theme: str) -> str:
+    """Return the renderer version of the build's theme, or why the theme cannot be used."""
+    try:
+        return renderer_version(theme)
+    # Any error (unknown name, broken theme.toml, unreadable file) is the theme's: every
+    # retry would meet it again, so the output fails now and names the theme.
+    except Exception as exc:
+        raise Unrenderable(f"the theme {theme!r} cannot be loaded: {exc}") from exc
+
+
+def _contents(draft: Draft, old_draft: Draft | None) -> tuple[Strategy, Strategy | None]:
+    """Return the stored drafts' content, validated as it is today."""
+    try:
+        return draft_content(draft), draft_content(old_draft) if old_draft is not None else None
+    except InvalidContent as exc:
+        raise Unrenderable(f"the stored draft is no longer valid: {exc}") from exc
+
+
+def _cache_key(draft: Draft, old_draft: Draft | None) -> str:
+    """Name the input of a render: the draft's content, or both drafts' for a comparison."""
+    if old_draft is None:
+        return draft.content_hash
+    pair = f"{old_draft.content_hash}:{draft.content_hash}"
+    return hashlib.sha256(pair.encode("ascii")).hexdigest()
+
+
+def fail_for_time(sessions: sessionmaker[Session], build_id: str, fmt: str, seconds: int) -> None:
+    """Mark an output failed because it ran past the soft time limit."""
+    with sessions() as session:
+        fail_output(
+            session,
+            build_id,
+            fmt,
+            f"rendering took longer than {seconds} s; the document is too large or complex",
+        )
+
+
+def celery_publisher(app: Celery) -> Publish:
+    """Return a Publish that sends render tasks through `app`, raising if the broker is down."""
+
+    def publish(build_id: str, fmt: str) -> bool:
+        app.send_task(
+            RENDER_TASK, args=(build_id, fmt), queue=QUEUE, retry=True, retry_policy=PUBLISH_RETRY
+        )
+        return True
+
+    return publish
+
+
+def recover(sessions: sessionmaker[Session], stale_after: dt.timedelta, publish: Publish) -> int:
+    """Queue lost outputs again (dead worker, lost message); return how many were sent.
+
+    Each output is published on its own: a broker that is still down fails that send
+    only. The output stays queued in the database, so a later pass sends it again.
+    """
+    sent = 0
+    with sessions() as session:
+        for output in stale_outputs(session, stale_after):
+            if not requeue_output(session, output.build_id, output.format):
+                continue  # it ended since the query
+            try:
+                published = publish(output.build_id, output.format)
+            except Exception:  # kombu raises several transport-specific errors
+                log.warning(
+                    "could not re-queue %s of build %s",
+                    output.format,
+                    output.build_id,
+                    exc_info=True,
+                )
+                published = False
+            sent += 1 if published else 0
+    if sent:
+        log.warning("re-queued %d lost output(s)", sent)
+    return sent

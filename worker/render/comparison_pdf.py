@@ -1,0 +1,43 @@
+"""The comparison PDF: what changed from one draft to the next, and the høringsnotat.
+
+Same theme, fonts, running header and deny-all fetcher as `render_pdf`, and the same
+rules: user text reaches the template only as values (autoescaped), never as source.
+"""
+
+from __future__ import annotations
+
+from weasyprint import HTML
+
+from core.content import Strategy
+from core.diff import compare
+from worker.render.comparison_context import comparison_context
+from worker.render.fetcher import ThemeFetcher
+from worker.render.html import environment, theme_colours
+from worker.render.pdf import PDF_VARIANT
+from worker.render.theme import Theme, load_theme
+
+TEMPLATE = "comparison.html.j2"
+
+
+def build_comparison_html(old: Strategy, new: Strategy, theme: Theme) -> str:
+    """Render the comparison of two drafts as the HTML the PDF is printed from."""
+    values = comparison_context(old, new, compare(old, new))
+    values |= {"colours": theme_colours(theme), "mark": None}
+    return environment(theme.path).get_template(TEMPLATE).render(values)
+
+
+def render_comparison_pdf(old: Strategy, new: Strategy, theme: str = "default") -> bytes:
+    """Render the changes from `old` to `new` as an A4 PDF/UA-1 document."""
+    chosen = load_theme(theme)
+    html = HTML(
+        string=build_comparison_html(old, new, chosen),
+        base_url=str(chosen.path) + "/",
+        url_fetcher=ThemeFetcher(chosen.path),
+    )
+    pdf: bytes = html.write_pdf(
+        pdf_variant=PDF_VARIANT,
+        presentational_hints=False,
+        stylesheets=None,  # the theme's own CSS is linked by the template
+        optimize_images=True,
+    )
+    return pdf

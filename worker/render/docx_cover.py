@@ -1,0 +1,90 @@
+"""The cover page and the file's core properties (title, author, language, …)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docx.document import Document
+from docx.enum.text import WD_BREAK
+from docx.shared import Pt
+
+from core.content import Strategy
+from core.labels import format_date, labels
+from worker.render.docx_page import draft_mark_text
+from worker.render.docx_styles import (
+    COVER_META,
+    COVER_ORGANISATION,
+    DRAFT_BANNER,
+    LANGUAGE_TAGS,
+    add_styled,
+)
+
+# python-docx refuses core property values longer than this,
+# while authors, subtitle and keywords may legitimately run longer.
+CORE_PROPERTY_MAX = 255
+
+
+def add_cover(document: Document, strategy: Strategy) -> None:
+    """Write the cover: draft banner, organisation, title, subtitle, date and authors."""
+    info, table = strategy.document, labels(strategy.document.language)
+    mark = draft_mark_text(strategy)
+    if mark:
+        banner = " · ".join(part for part in (mark, info.draft_label) if part)
+        add_styled(document, DRAFT_BANNER, banner)
+    top = add_styled(document, COVER_ORGANISATION, info.organisation or "")
+    top.paragraph_format.space_before = Pt(150)
+    add_styled(document, "Title", info.title)
+    if info.subtitle:
+        add_styled(document, "Subtitle", info.subtitle)
+    meta = [info.draft_label, format_date(info.date, info.language) if info.date else None]
+    for line in meta:
+        if line:
+            add_styled(document, COVER_META, line)
+    if info.authors:
+        label = add_styled(document, COVER_META, table["authors"])
+        label.paragraph_format.space_before = Pt(36)
+        label.runs[0].bold = True
+        for author in info.authors:
+            name = f"{author.name}, {author.role}" if author.role else author.name
+            add_styled(document, COVER_META, name)
+    document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
+def set_core_properties(document: Document, strategy: Strategy) -> None:
+    """Fill title, author, subject, keywords and language, replacing the template's."""
+    info = strategy.document
+    props = document.core_properties
+    author = _fit("; ".join(a.name for a in info.authors) or info.organisation or "")
+    props.title = _fit(info.title)
+    props.author = author
+    props.last_modified_by = author
+    props.subject = _fit(info.subtitle or "")
+    props.language = LANGUAGE_TAGS[info.language]
+    props.keywords = _fit(
+        ", ".join(
+            part for part in (info.organisation, info.slug, info.draft_label, info.status) if part
+        )
+    )
+    _drop_template_thumbnail(document)
+    props.comments = ""
+    props.category = ""
+    props.revision = 1
+    if info.date:
+        # The draft's own date, not the render time: rendering twice gives the same properties.
+        stamp = dt.datetime.combine(info.date, dt.time(12, 0), tzinfo=dt.UTC)
+        props.created = props.modified = stamp
+
+
+def _fit(text: str) -> str:
+    """Shorten text to what a core property holds, marking the cut with an ellipsis."""
+    if len(text) <= CORE_PROPERTY_MAX:
+        return text
+    return text[: CORE_PROPERTY_MAX - 1].rstrip() + "…"
+
+
+def _drop_template_thumbnail(document: Document) -> None:
+    """Remove the template's preview picture, which shows a page of another document."""
+    package = document.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package.rels.pop(r_id)

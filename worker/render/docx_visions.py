@@ -1,0 +1,80 @@
+"""The visions as cards: a shaded one-cell table per vision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docx.document import Document
+from docx.shared import Length, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from core import richtext
+from core.content import Vision
+from worker.render.docx_outline import Outline
+from worker.render.docx_richtext import add_blocks
+from worker.render.docx_styles import CARD_LABEL, VISION_HEADLINE, add_styled
+from worker.render.docx_table_kit import cell_borders, cell_margins, shade
+from worker.render.theme import Theme
+
+
+@dataclass(frozen=True)
+class CardParagraphs:
+    """The paragraphs of a filled card, by role (a redline merges them role by role)."""
+
+    title: Paragraph
+    headline: Paragraph
+    body: list[Paragraph]
+    label: Paragraph | None
+    commitments: list[Paragraph]
+
+
+def add_vision_card(
+    document: Document,
+    vision: Vision,
+    outline: Outline,
+    theme: Theme,
+    width: Length,
+    commitments_label: str,
+) -> None:
+    """Add one card: theme title (Heading 2), headline, body and commitments."""
+    cell = add_card_cell(document, theme, width)
+    fill_card(cell, vision, outline, commitments_label)
+    add_card_spacer(document)
+
+
+def add_card_cell(document: Document, theme: Theme, width: Length) -> _Cell:
+    """Add the shaded one-cell table of a card and return its cell."""
+    table = document.add_table(rows=1, cols=1)
+    table.autofit = False
+    table.columns[0].width = width
+    cell: _Cell = table.cell(0, 0)
+    cell.width = width
+    shade(cell, theme.colours["soft"])
+    none = ("nil", 0, "auto")
+    accent = ("single", 36, theme.colours["accent"].lstrip("#"))
+    cell_borders(cell, top=none, left=accent, bottom=none, right=none)
+    cell_margins(cell, 260)
+    return cell
+
+
+def fill_card(
+    cell: _Cell, vision: Vision, outline: Outline, commitments_label: str
+) -> CardParagraphs:
+    """Write a vision into an empty card cell; return its paragraphs by role."""
+    # The title is a real Heading 2 inside the card, so the navigation pane and TOC list it.
+    title = outline.add_heading(cell, vision.title, 2, paragraph=cell.paragraphs[0])
+    headline = add_styled(cell, VISION_HEADLINE, vision.headline)
+    body = add_blocks(cell, richtext.parse(vision.body)) if vision.body else []
+    label, commitments = None, []
+    if vision.commitments:
+        label = add_styled(cell, CARD_LABEL, commitments_label)
+        commitments = [add_styled(cell, "List Bullet", c) for c in vision.commitments]
+    return CardParagraphs(title, headline, body, label, commitments)
+
+
+def add_card_spacer(document: Document) -> Paragraph:
+    """Add the paragraph after a card: Word joins tables that touch."""
+    spacer = document.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(10)
+    return spacer

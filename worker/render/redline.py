@@ -1,0 +1,196 @@
+"""The redline: the new draft as DOCX, with real Word tracked changes against the old one.
+
+The document is styled exactly like `render_docx` (it is built with the same
+blocks); every difference from the old draft is a w:ins / w:del revision that Word
+and LibreOffice can accept or reject. A plain høringsnotat closes the document.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from typing import Any
+
+import docx
+from docx.oxml.ns import qn
+
+from core.content import Strategy
+from core.diff import compare
+from core.labels import labels
+from worker.render.docx_cover import set_core_properties
+from worker.render.docx_fields import add_toc, set_theme_font_language
+from worker.render.docx_fonts import embed_fonts
+from worker.render.docx_page import add_header_footer
+from worker.render.docx_richtext import run_element
+from worker.render.docx_styles import LANGUAGE_TAGS, apply_theme, text_width
+from worker.render.docx_tables import (
+    add_consultation_table,
+    add_indicator_table,
+    add_timeline_table,
+)
+from worker.render.redline_merge import merge_paragraph
+from worker.render.redline_notes import add_consultation_report
+from worker.render.redline_parts import (
+    Redline,
+    add_tracked_blocks,
+    add_tracked_cover,
+    add_tracked_heading,
+    add_tracked_visions,
+    merged_order,
+    note_moved,
+)
+from worker.render.redline_tables import (
+    consultation_keys,
+    indicator_keys,
+    milestone_keys,
+    tracked_table,
+)
+from worker.render.redline_xml import Revisions, mark_paragraph, renumber, revision_date, wrap_runs
+from worker.render.theme import load_theme
+
+
+def render_redline_docx(
+    old: Strategy,
+    new: Strategy,
+    theme: str = "default",
+    *,
+    author: str = "udkast",
+    when: dt.datetime | None = None,
+) -> bytes:
+    """Render the new draft as DOCX with the changes since the old draft as tracked changes."""
+    chosen = load_theme(theme)
+    language = new.document.language
+    document = docx.Document()
+    apply_theme(document, chosen, language)
+    rev = Revisions(author, revision_date(when, new.document.date))
+    red = Redline(document, old, new, compare(old, new), chosen, text_width(document), rev)
+
+    add_tracked_cover(red)
+    # Tracked like every other heading: a draft in another language names it differently.
+    contents = labels(old.document.language)["contents"], labels(language)["contents"]
+    add_tracked_heading(red, *contents, 1, page_break=False)
+    toc_placeholder = document.add_paragraph()
+    _body(red)
+    add_consultation_report(document, red.outline, red.comparison.consultation, old, new, chosen)
+
+    add_toc(toc_placeholder, red.outline.entries)
+    _track_toc(red)
+    add_header_footer(document, new, chosen)
+    set_core_properties(document, new)
+    # No updateFields, unlike render_docx: Word would rebuild the TOC field and drop the
+    # tracked TOC lines; the cached entries already name every heading.
+    set_theme_font_language(document, LANGUAGE_TAGS[language])
+    # Revision ids must not collide with the headings' bookmark ids (1…n).
+    renumber(document.element.body, len(red.outline.entries) + 1)
+    embed_fonts(document, chosen)  # last: it subsets the fonts to the finished text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _labels(strategy: Strategy) -> dict[str, str]:
+    return labels(strategy.document.language)
+
+
+def _body(red: Redline) -> None:
+    """Write the parts in the order render_docx writes them."""
+    old, new = red.old, red.new
+    lo, ln = _labels(old), _labels(new)
+    foreword = red.fields("foreword", "foreword").get("body")
+    add_tracked_heading(
+        red,
+        lo["foreword"] if old.foreword else None,
+        ln["foreword"] if new.foreword else None,
+        1,
+        page_break=True,
+    )
+    add_tracked_blocks(red, red.document, old.foreword, new.foreword, foreword)
+    add_tracked_heading(red, lo["visions"], ln["visions"], 1, page_break=True)
+    add_tracked_visions(red)
+    add_tracked_heading(
+        red,
+        lo["signs_of_success"] if old.signs_of_success else None,
+        ln["signs_of_success"] if new.signs_of_success else None,
+        1,
+        page_break=True,
+    )
+    tracked_table(
+        red.document,
+        (lambda d: add_indicator_table(d, old, red.theme)) if old.signs_of_success else None,
+        (lambda d: add_indicator_table(d, new, red.theme)) if new.signs_of_success else None,
+        (indicator_keys(old), indicator_keys(new)),
+        red.rev,
+    )
+    _sections(red)
+    add_tracked_heading(
+        red,
+        lo["timeline"] if old.timeline else None,
+        ln["timeline"] if new.timeline else None,
+        1,
+        page_break=False,
+    )
+    tracked_table(
+        red.document,
+        (lambda d: add_timeline_table(d, old, red.theme)) if old.timeline else None,
+        (lambda d: add_timeline_table(d, new, red.theme)) if new.timeline else None,
+        milestone_keys(old, new),
+        red.rev,
+    )
+    add_tracked_heading(
+        red,
+        lo["consultation"] if old.consultation else None,
+        ln["consultation"] if new.consultation else None,
+        1,
+        page_break=True,
+    )
+    tracked_table(
+        red.document,
+        (lambda d: add_consultation_table(d, old, red.theme)) if old.consultation else None,
+        (lambda d: add_consultation_table(d, new, red.theme)) if new.consultation else None,
+        (consultation_keys(old), consultation_keys(new)),
+        red.rev,
+    )
+
+
+def _sections(red: Redline) -> None:
+    olds, news = red.old.sections, red.new.sections
+    moved = red.moved("section")
+    order = merged_order([s.id for s in olds], [s.id for s in news], moved)
+    for place, i, j in order:
+        old = olds[i] if place != "ins" else None
+        new = news[j] if place != "del" else None
+        change = red.fields("section", new.id).get("body") if old and new else None
+        title = add_tracked_heading(
+            red, old.title if old else None, new.title if new else None, 1, page_break=True
+        )
+        part = new if new is not None else old
+        if title is not None and place != "same" and part is not None and part.id in moved:
+            note_moved(red, title, place, part.id, [s.id for s in olds], [s.id for s in news])
+        old_body, new_body = old.body if old else None, new.body if new else None
+        add_tracked_blocks(red, red.document, old_body, new_body, change)
+
+
+def _track_toc(red: Redline) -> None:
+    """Give each TOC line the revision of the heading it links to."""
+    for paragraph in list(red.document.element.body.iter(qn("w:p"))):
+        link = paragraph.find(qn("w:hyperlink"))
+        state = red.toc.get(link.get(qn("w:anchor"), "")) if link is not None else None
+        if state is None:
+            continue
+        if state in ("ins", "del"):
+            wrap_runs(paragraph, state, red.rev)  # type: ignore[arg-type]
+            mark_paragraph(paragraph, state, red.rev)  # type: ignore[arg-type]
+            continue
+        before = _with_link_text(paragraph, state)
+        merge_paragraph(before, paragraph, red.rev)
+
+
+def _with_link_text(paragraph: Any, text: str) -> Any:
+    """Return a copy of a TOC line whose link shows `text` (the heading's old text)."""
+    before = copy.deepcopy(paragraph)
+    link = before.find(qn("w:hyperlink"))
+    for run in link.findall(qn("w:r")):
+        link.remove(run)
+    link.append(run_element(text))
+    return before

@@ -1,0 +1,229 @@
+"""Walk the comparison part by part and write each part of the redline in reading order.
+
+Every part is rendered with the normal DOCX building blocks for the draft(s) it
+exists in, then merged (redline_merge, redline_tables): kept parts stay plain,
+changed ones show word changes, added parts are inserted, and removed or moved-away
+parts are deleted where they used to stand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.shared import Length
+from docx.text.paragraph import Paragraph
+
+from core import richtext
+from core.content import Strategy, Vision
+from core.diff import Comparison
+from core.labels import labels
+from core.parts import FieldChange, PartKind
+from worker.render.docx_cover import add_cover
+from worker.render.docx_outline import Outline
+from worker.render.docx_richtext import add_blocks
+from worker.render.docx_styles import Container
+from worker.render.docx_visions import CardParagraphs, add_card_cell, add_card_spacer, fill_card
+from worker.render.redline_merge import merge_paragraph, merge_paragraphs, replace_block
+from worker.render.redline_notes import note_move
+from worker.render.redline_tables import appended
+from worker.render.redline_xml import Kind, Revisions, mark_paragraph, mark_row, wrap_runs
+from worker.render.theme import Theme
+
+Place = Literal["same", "ins", "del"]
+
+
+@dataclass
+class Redline:
+    """The document being written, both drafts, and what the TOC must track."""
+
+    document: Document
+    old: Strategy
+    new: Strategy
+    comparison: Comparison
+    theme: Theme
+    width: Length
+    rev: Revisions
+    outline: Outline = field(default_factory=Outline)
+    # Bookmark of a heading → how its TOC line changed ("ins", "del", or its old text).
+    toc: dict[str, str] = field(default_factory=dict)
+
+    def fields(self, kind: PartKind, ident: str) -> dict[str, FieldChange]:
+        """Return the changed fields of one part by name (empty if it did not change)."""
+        part = self.comparison.part(kind, ident)
+        return {f.name: f for f in part.fields} if part else {}
+
+    def moved(self, kind: PartKind) -> set[str]:
+        """Return the ids of the parts of one kind that moved."""
+        return {p.id for p in self.comparison.parts if p.kind == kind and p.moved}
+
+
+def merged_order(
+    old: Sequence[str], new: Sequence[str], moved: set[str]
+) -> list[tuple[Place, int, int]]:
+    """Interleave two id lists: kept parts once, removed and moved-away parts where they stood.
+
+    Kept parts keep their relative order (the comparison moved the others), so both
+    lists can be walked together; a deletion comes before an insertion at one place.
+    """
+    kept = (set(old) & set(new)) - moved
+    out: list[tuple[Place, int, int]] = []
+    i = j = 0
+    while i < len(old) or j < len(new):
+        if i < len(old) and old[i] not in kept:
+            out.append(("del", i, -1))
+            i += 1
+        elif j < len(new) and new[j] not in kept:
+            out.append(("ins", -1, j))
+            j += 1
+        else:
+            out.append(("same", i, j))
+            i, j = i + 1, j + 1
+    return out
+
+
+def add_tracked_cover(red: Redline) -> None:
+    """Write the cover with its metadata changes (draft label, date, …) tracked."""
+    new = appended(red.document, lambda d: add_cover(d, red.new))
+    old = appended(red.document, lambda d: add_cover(d, red.old))
+    # The page break at the end of each cover is a textless run: the merge leaves it be.
+    replace_block([*new, *old], merge_paragraphs(old, new, red.rev))
+
+
+def add_tracked_heading(
+    red: Redline, old: str | None, new: str | None, level: int, page_break: bool
+) -> Paragraph | None:
+    """Add a heading present in either draft, its text change and TOC line tracked."""
+    if new is not None:
+        heading = red.outline.add_heading(red.document, new, level)
+        if old is None:
+            _mark_heading(red, heading._p, "ins")
+        elif old != new:
+            scratch = Outline().add_heading(red.document, old, level)
+            merge_paragraph(scratch._p, heading._p, red.rev)
+            scratch._p.getparent().remove(scratch._p)
+            red.toc[red.outline.entries[-1].bookmark] = old
+    elif old is not None:
+        heading = red.outline.add_heading(red.document, old, level)
+        _mark_heading(red, heading._p, "del")
+    else:
+        return None
+    heading.paragraph_format.page_break_before = page_break
+    return heading
+
+
+def _mark_heading(red: Redline, paragraph: Any, kind: Kind) -> None:
+    wrap_runs(paragraph, kind, red.rev)
+    mark_paragraph(paragraph, kind, red.rev)
+    red.toc[red.outline.entries[-1].bookmark] = kind
+
+
+def add_tracked_blocks(
+    red: Redline,
+    container: Container,
+    old: str | None,
+    new: str | None,
+    change: FieldChange | None,
+) -> None:
+    """Add a rich-text field from both drafts, paragraphs aligned by the comparison."""
+    if change is None and old == new:
+        if new:
+            add_blocks(container, richtext.parse(new))
+        return
+    news = [p._p for p in add_blocks(container, richtext.parse(new))] if new else []
+    olds = [p._p for p in add_blocks(container, richtext.parse(old))] if old else []
+    ops = change.paragraphs if change else None
+    replace_block([*news, *olds], merge_paragraphs(olds, news, red.rev, ops))
+
+
+def add_tracked_visions(red: Redline) -> None:
+    """Add the vision cards: kept ones merged, others inserted or deleted, moves noted."""
+    olds, news = red.old.visions, red.new.visions
+    moved = red.moved("vision")
+    order = merged_order([v.id for v in olds], [v.id for v in news], moved)
+    for place, i, j in order:
+        if place == "same":
+            _same_card(red, olds[i], news[j])
+            continue
+        vision = news[j] if place == "ins" else olds[i]
+        card = _whole_card(red, vision, place)
+        if vision.id in moved:
+            note_moved(
+                red, card.title, place, vision.id, [v.id for v in olds], [v.id for v in news]
+            )
+
+
+def note_moved(
+    red: Redline,
+    heading: Paragraph,
+    place: Kind,
+    ident: str,
+    old_ids: Sequence[str],
+    new_ids: Sequence[str],
+) -> None:
+    """Note on a moved part's heading where it came from or went (a comment)."""
+    old_at, new_at = old_ids.index(ident) + 1, new_ids.index(ident) + 1
+    language = red.new.document.language
+    note_move(red.document, red.rev, heading, place, old_at, new_at, language)
+
+
+def _label(strategy: Strategy) -> str:
+    return labels(strategy.document.language)["commitments"]
+
+
+def _whole_card(red: Redline, vision: Vision, kind: Kind) -> CardParagraphs:
+    cell = add_card_cell(red.document, red.theme, red.width)
+    strategy = red.new if kind == "ins" else red.old
+    card = fill_card(cell, vision, red.outline, _label(strategy))
+    red.toc[red.outline.entries[-1].bookmark] = kind
+    mark_row(cell._tc.getparent(), kind, red.rev)
+    mark_paragraph(add_card_spacer(red.document)._p, kind, red.rev)
+    return card
+
+
+def _same_card(red: Redline, old: Vision, new: Vision) -> None:
+    cell = add_card_cell(red.document, red.theme, red.width)
+    card = fill_card(cell, new, red.outline, _label(red.new))
+    changes = red.fields("vision", new.id)
+    # A card's own fields may be unchanged while its label changed with the language.
+    if changes or (new.commitments and _label(red.old) != _label(red.new)):
+        scratch = add_card_cell(red.document, red.theme, red.width)
+        before = fill_card(scratch, old, Outline(), _label(red.old))
+        if "title" in changes:
+            red.toc[red.outline.entries[-1].bookmark] = old.title
+        paragraphs = _merge_card(red, before, card, changes)
+        for paragraph in cell._tc.findall(qn("w:p")):
+            cell._tc.remove(paragraph)
+        cell._tc.extend(paragraphs)
+        table = scratch._tc.getparent().getparent()
+        table.getparent().remove(table)
+    add_card_spacer(red.document)
+
+
+def _merge_card(
+    red: Redline, old: CardParagraphs, new: CardParagraphs, changes: dict[str, FieldChange]
+) -> list[Any]:
+    """Return the card's paragraphs in order, each role merged with its old version."""
+    rev = red.rev
+
+    def ops(name: str) -> Any:
+        change = changes.get(name)
+        return change.paragraphs if change else None
+
+    def text_ops(name: str) -> Any:
+        change = changes.get(name)
+        return change.ops if change else None
+
+    out = [
+        merge_paragraph(old.title._p, new.title._p, rev, text_ops("title")),
+        merge_paragraph(old.headline._p, new.headline._p, rev, text_ops("headline")),
+    ]
+    out += merge_paragraphs([p._p for p in old.body], [p._p for p in new.body], rev, ops("body"))
+    labels_ = [[p._p] if p is not None else [] for p in (old.label, new.label)]
+    out += merge_paragraphs(labels_[0], labels_[1], rev)
+    olds, news = [p._p for p in old.commitments], [p._p for p in new.commitments]
+    out += merge_paragraphs(olds, news, rev, ops("commitments"))
+    return out

@@ -1,0 +1,43 @@
+"""A fingerprint of the renderer code and a theme, for reusing earlier renders safely."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from worker.render.theme import load_theme
+
+ROOT = Path(__file__).resolve().parents[2]
+# The renderers, and the domain code they build documents from (content, parts, diff,
+# textdiff, labels, richtext, ...): a fix in either must re-render. core/store is left
+# out: it saves renders, it does not shape them.
+CODE_DIRS = (ROOT / "worker" / "render", ROOT / "core")
+
+
+def source_files(theme: str) -> list[Path]:
+    """Return the files whose bytes decide what a render of `theme` looks like."""
+    code = [path for folder in CODE_DIRS for path in sorted(folder.glob("*.py"))]
+    return code + sorted(p for p in load_theme(theme).path.rglob("*") if p.is_file())
+
+
+def fingerprint(files: Iterable[Path], root: Path) -> str:
+    """Return a short hash of the files' paths below `root` and their bytes."""
+    digest = hashlib.sha256()
+    for path in files:
+        data = path.read_bytes()
+        # The path and length frame each file, so moving bytes between files changes it.
+        digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=16)
+def renderer_version(theme: str) -> str:
+    """Return a hash of the renderer's and core's source and the theme's files.
+
+    A cached artifact is reused only while all are unchanged, so a new template, font,
+    renderer or diff fix re-renders instead of serving yesterday's file.
+    """
+    return fingerprint(source_files(theme), ROOT)

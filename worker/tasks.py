@@ -1,0 +1,58 @@
+"""Thin Celery tasks: take ids, call a plain function in worker.jobs, record the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from celery import Task
+from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.broker import RECOVER_TASK, RENDER_TASK
+from core.config import Settings
+from core.store import make_engine, make_session_factory
+from worker import jobs
+from worker.celery_app import app
+
+
+def _settings() -> Settings:
+    settings: Settings = app.conf.udkast_settings
+    return settings
+
+
+@cache
+def _sessions() -> sessionmaker[Session]:
+    # One engine per worker child, created after the fork (a pool must not cross it).
+    return make_session_factory(make_engine(_settings().database_url))
+
+
+@app.task(
+    name=RENDER_TASK,
+    bind=True,
+    autoretry_for=(OperationalError,),  # the database blinked: try again shortly
+    retry_backoff=2,
+    max_retries=5,
+)
+def render_output(self: Task, build_id: str, fmt: str) -> str:
+    """Render one format of a build."""
+    settings = _settings()
+    try:
+        return jobs.render_output(
+            _sessions(),
+            build_id,
+            fmt,
+            max_attempts=settings.build_attempts,
+            passthrough=(SoftTimeLimitExceeded,),
+        )
+    except SoftTimeLimitExceeded:
+        jobs.fail_for_time(_sessions(), build_id, fmt, settings.soft_time_limit)
+        return "failed"
+
+
+@app.task(name=RECOVER_TASK)
+def recover() -> int:
+    """Re-queue outputs whose message was lost (dead worker, restarted broker)."""
+    stale_after = dt.timedelta(seconds=_settings().stale_after)
+    return jobs.recover(_sessions(), stale_after, jobs.celery_publisher(app))
