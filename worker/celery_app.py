@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import Celery
 
 from core.broker import QUEUE, RECOVER_TASK, broker_config
 from core.config import Settings, load_settings
 
+# At the worker's INFO level these log every font table subset and every layout step,
+# about 100 lines per render, burying the lines about tasks that people read.
+QUIET_LOGGERS = ("fontTools", "weasyprint.progress")
+
 
 def make_celery(settings: Settings) -> Celery:
     """Return a Celery app with the reliability defaults of design.md."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     broker = broker_config(settings.redis_url, settings.var_dir, settings.hard_time_limit)
     settings.var_dir.mkdir(parents=True, exist_ok=True)  # beat keeps its schedule file there
     app = Celery("udkast", broker=broker.url, include=["worker.tasks"])

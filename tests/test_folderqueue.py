@@ -1,0 +1,124 @@
+"""The queue without a server (core.folderqueue) through real kombu connections and processes."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import queue
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from kombu import Connection
+
+from core.broker import QUEUE, broker_config
+from tests.conftest import example_path
+from tests.live_service import LiveService, live_service
+
+
+def connection(var_dir: Path) -> Connection:
+    broker = broker_config(None, var_dir, hard_time_limit=90)
+    return Connection(broker.url, transport_options=broker.transport_options)
+
+
+def publish(var_dir: str, sender: int, count: int) -> None:
+    with connection(Path(var_dir)) as conn, conn.SimpleQueue(QUEUE) as out:
+        for n in range(count):
+            out.put({"sender": sender, "n": n, "padding": "x" * 20_000})
+
+
+def consume(var_dir: str, results: multiprocessing.Queue[Any], idle: float) -> None:
+    got = []
+    with connection(Path(var_dir)) as conn, conn.SimpleQueue(QUEUE) as inbox:
+        while True:
+            try:
+                message = inbox.get(timeout=idle)
+            except queue.Empty:
+                break
+            got.append((message.payload["sender"], message.payload["n"]))
+            message.ack()
+    results.put(got)
+
+
+def messages_folder(var_dir: Path) -> Path:
+    return var_dir / "queue" / "messages"
+
+
+def test_concurrent_writers_and_readers_deliver_every_message_exactly_once(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    results: multiprocessing.Queue[Any] = context.Queue()
+    writers = [context.Process(target=publish, args=(str(tmp_path), s, 150)) for s in range(3)]
+    readers = [context.Process(target=consume, args=(str(tmp_path), results, 5.0)) for _ in "ab"]
+    for process in readers + writers:
+        process.start()
+    for process in writers + readers:
+        process.join(timeout=120)
+        assert process.exitcode == 0, "a writer or reader failed"
+
+    received = [item for _ in readers for item in results.get(timeout=10)]
+
+    assert sorted(received) == [(s, n) for s in range(3) for n in range(150)]
+    assert list((tmp_path / "queue" / "rejected").iterdir()) == []
+
+
+def test_a_message_still_being_written_is_not_delivered(tmp_path):
+    with connection(tmp_path) as conn, conn.SimpleQueue(QUEUE) as q:
+        # What a writer leaves while it writes: the temporary name consumers skip.
+        (messages_folder(tmp_path) / ".1234_abc.udkast.msg.part").write_bytes(b'{"hea')
+        q.put({"whole": True})
+
+        assert q.get(timeout=2).payload == {"whole": True}
+        with pytest.raises(queue.Empty):
+            q.get(timeout=0.3)
+
+
+def test_an_unreadable_message_is_set_aside_and_the_next_one_still_arrives(tmp_path, caplog):
+    with connection(tmp_path) as conn, conn.SimpleQueue(QUEUE) as q:
+        (messages_folder(tmp_path) / f"1_broken.{QUEUE}.msg").write_bytes(b"")
+        q.put({"after": "the broken one"})
+
+        assert q.get(timeout=2).payload == {"after": "the broken one"}
+
+    rejected = tmp_path / "queue" / "rejected" / f"1_broken.{QUEUE}.msg"
+    assert rejected.exists()
+    assert "set aside an unreadable queue message" in caplog.text
+
+
+# --- through a running service ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
+    yield from live_service("embedded", tmp_path_factory.mktemp("folderqueue"))
+
+
+@pytest.mark.e2e
+def test_garbage_in_the_queue_folder_does_not_stop_the_worker(service: LiveService):
+    folder = messages_folder(Path(service.env["UDKAST_VAR_DIR"]))
+    garbage = {"empty": b"", "half": b'{"body": "eyJ', "binary": os.urandom(64), "other": b"{}"}
+    for name, content in garbage.items():
+        (folder / f"{round(time.monotonic() * 1000)}_{name}.{QUEUE}.msg").write_bytes(content)
+    data = yaml.safe_load(example_path("udkast-1").read_text(encoding="utf-8"))
+    data["document"]["slug"] = "efter-affald"
+
+    status, body = service.json(
+        "POST",
+        "/api/v1/drafts",
+        yaml.safe_dump(data, allow_unicode=True).encode(),
+        media_type="application/yaml",
+    )
+
+    assert status == 202, body
+    build = service.wait_build(body["build"]["links"]["self"])
+    assert build["state"] == "done", json.dumps(build)
+    assert service.worker is not None and service.worker.poll() is None
+    rejected = sorted(p.name.split("_", 1)[1] for p in (folder.parent / "rejected").iterdir())
+    assert rejected == sorted(f"{name}.{QUEUE}.msg" for name in garbage)
+    log = (service.logs / "worker.log").read_text(encoding="utf-8", errors="replace")
+    assert log.count("set aside an unreadable queue message") == len(garbage)
+    # The log stays readable: no per-render font subsetting or layout chatter.
+    assert "pruned" not in log and "Step 2 - Fetching" not in log
