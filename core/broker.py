@@ -6,9 +6,9 @@ settings from here, so they always agree without importing each other.
 Without Redis we use kombu's `filesystem` transport (with the safer channel of
 core.folderqueue): it needs no server, works across processes on one machine, and was
 measured here at ~51 ms round trip and ~40 tasks/s
-with a 50 ms polling interval (Redis: 2.4 ms and ~700 tasks/s). Its messages are
-removed when a worker takes them, so a killed worker's task is recovered by the
-stale-build sweep (the database is the source of truth), not by redelivery.
+with a 50 ms polling interval (Redis: 2.4 ms and ~700 tasks/s). A message a worker took
+and never acknowledged goes back to the queue when the next process opens it after that
+worker died; the stale-build sweep (the database is the source of truth) is the backstop.
 """
 
 from __future__ import annotations

@@ -8,11 +8,13 @@ files to the system temp folder, which is a copy, not an atomic claim, when /tmp
 another file system.
 
 This transport writes each message, and each routing table, under a name consumers skip
-and renames it into place, so it appears whole or not at all. A consumer claims a file by
-renaming it into `taken/` beside the queue, so exactly one consumer gets it, and a file
-that still cannot be read is set aside in `rejected/` with a log line instead of stopping
-the worker. A lost message costs nothing lasting: the database is the source of truth
-and the workers' recovery step sends queued work again.
+and renames it into place, so it appears whole or not at all. A consumer claims a message
+by renaming it into `taken/` under a name that carries its process id, and deletes it
+when the message is acknowledged; a process that opens the queue puts back the claims of
+processes that died, so a killed worker's task is delivered again, as Redis would after
+its visibility timeout. A file that cannot be read is set aside in `rejected/` with a log
+line instead of stopping the worker. The database stays the source of truth: the
+workers' recovery step sends again whatever queued work is still lost.
 """
 
 from __future__ import annotations
@@ -45,13 +47,13 @@ class Channel(filesystem.Channel):
     # kombu's filesystem channel itself overrides with this signature, unlike its base.
     def _put(self, queue: Any, payload: Any, **kwargs: Any) -> None:  # type: ignore[override]
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
-        _write_whole(Path(self.data_folder_out) / name, dumps(payload))  # type: ignore[no-untyped-call]
+        _write_whole(Path(self.data_folder_out) / name, dumps(payload))
 
     def get_table(self, exchange: Any) -> Any:
         """Return the queues bound to an exchange, as kept in the control folder."""
         # Written whole by _queue_bind below, so a plain read never sees half a table.
         try:
-            table = loads(self._exchange_file(exchange).read_text(encoding="utf-8"))  # type: ignore[no-untyped-call]
+            table = loads(self._exchange_file(exchange).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return []
         except (OSError, ValueError) as exc:
@@ -67,7 +69,40 @@ class Channel(filesystem.Channel):
             fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file is closed
             rows = self.get_table(exchange)
             if row not in rows:
-                _write_whole(self._exchange_file(exchange), dumps([row, *rows]))  # type: ignore[no-untyped-call]
+                _write_whole(self._exchange_file(exchange), dumps([row, *rows]))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._claims: dict[str, Path] = {}  # delivery tag -> its file in taken/
+        self._no_ack_queues: set[str] = set()
+        self._return_orphans()
+
+    def basic_consume(self, queue: Any, no_ack: Any, *args: Any, **kwargs: Any) -> Any:
+        """Consume from a queue, remembering whether its messages are ever acknowledged."""
+        if no_ack:
+            self._no_ack_queues.add(queue)
+        return super().basic_consume(queue, no_ack, *args, **kwargs)
+
+    def basic_get(self, queue: Any, no_ack: bool = False, **kwargs: Any) -> Any:
+        """Take one message from a queue, or None."""
+        message = super().basic_get(queue, no_ack=no_ack, **kwargs)
+        if message is not None and no_ack:
+            self._release(message.delivery_tag)
+        return message
+
+    def basic_ack(self, delivery_tag: Any, multiple: bool = False) -> None:
+        """Acknowledge a message: its claimed file is done with."""
+        super().basic_ack(delivery_tag, multiple=multiple)
+        self._release(delivery_tag)
+
+    def basic_reject(self, delivery_tag: Any, requeue: bool = False) -> None:
+        """Reject a message (kombu writes it again when it is requeued)."""
+        super().basic_reject(delivery_tag, requeue=requeue)
+        self._release(delivery_tag)
+
+    def _restore(self, message: Any) -> None:
+        super()._restore(message)  # written to the queue again as a new file
+        self._release(message.delivery_tag)
 
     def _get(self, queue: Any, timeout: Any = None) -> Any:
         wanted = f"{queue}.msg"
@@ -75,7 +110,9 @@ class Channel(filesystem.Channel):
         for name in sorted(os.listdir(inbox)):
             if name.partition(".")[2] != wanted:
                 continue
-            claimed = inbox.parent / TAKEN / name
+            # The claim names this process, so when it dies without acknowledging, the
+            # next process to open the queue puts the message back (see _return_orphans).
+            claimed = inbox.parent / TAKEN / f"{name}@{os.getpid()}"
             try:
                 os.rename(inbox / name, claimed)  # atomic: only one consumer succeeds
             except FileNotFoundError:
@@ -85,29 +122,62 @@ class Channel(filesystem.Channel):
             try:
                 message = _message(claimed.read_bytes())
             except (OSError, ValueError) as exc:
-                self._set_aside(claimed, exc)
+                _set_aside(claimed, name, exc)
                 continue
-            claimed.unlink(missing_ok=True)
+            if queue in self._no_ack_queues:
+                claimed.unlink(missing_ok=True)  # never acknowledged: done once read
+            else:
+                self._claims[message["properties"]["delivery_tag"]] = claimed
             return message
         raise Empty()
+
+    def _release(self, delivery_tag: Any) -> None:
+        claimed = self._claims.pop(delivery_tag, None)
+        if claimed is not None:
+            claimed.unlink(missing_ok=True)
+
+    def _return_orphans(self) -> None:
+        """Put back the messages that processes now dead took and never acknowledged."""
+        taken = Path(self.data_folder_in).parent / TAKEN
+        if not taken.is_dir():
+            return
+        for claim in taken.iterdir():
+            name, _, pid = claim.name.rpartition("@")
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            with contextlib.suppress(FileNotFoundError):  # another process put it back first
+                os.rename(claim, Path(self.data_folder_in) / name)
+                log.warning("put back queue message %s, taken by process %s that died", name, pid)
 
     def _size(self, queue: str) -> int:
         wanted = f"{queue}.msg"
         return sum(1 for n in os.listdir(self.data_folder_in) if n.partition(".")[2] == wanted)
 
-    @staticmethod
-    def _set_aside(claimed: Path, exc: Exception) -> None:
-        rejected = claimed.parent.parent / REJECTED / claimed.name
-        log.error("set aside an unreadable queue message %s: %s", rejected, exc)
-        try:
-            os.replace(claimed, rejected)
-        except OSError:
-            _remove_quietly(str(claimed))
+
+def _set_aside(claimed: Path, name: str, exc: Exception) -> None:
+    """Move an unreadable message out of the way, to rejected/, and say so in the log."""
+    rejected = claimed.parent.parent / REJECTED / name
+    log.error("set aside an unreadable queue message %s: %s", rejected, exc)
+    try:
+        os.replace(claimed, rejected)
+    except OSError:
+        _remove_quietly(str(claimed))
+
+
+def _alive(pid: int) -> bool:
+    """Return True if a process with this id exists (it may belong to another user)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _message(raw: bytes) -> dict[str, Any]:
     """Decode a message file; ValueError unless it has the shape kombu delivers."""
-    message = loads(raw.decode("utf-8"))  # type: ignore[no-untyped-call]
+    message = loads(raw.decode("utf-8"))
     # kombu indexes these without checking; a file of another shape would stop the worker.
     properties = message.get("properties") if isinstance(message, dict) else None
     if not isinstance(properties, dict) or "delivery_tag" not in properties:
@@ -142,11 +212,11 @@ class Transport(filesystem.Transport):
     driver_name = SCHEME
 
     def __init__(self, client: Any, **kwargs: Any) -> None:
-        super().__init__(client, **kwargs)  # type: ignore[no-untyped-call]
+        super().__init__(client, **kwargs)
         # kombu shares one in-memory record of declared bindings across every connection
         # in a process, so a second queue folder would never get its bindings written.
         # The folder itself holds the routing table; each connection tracks its own.
-        self.state = virtual.BrokerState()  # type: ignore[no-untyped-call]
+        self.state = virtual.BrokerState()
 
 
 def register() -> str:

@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import queue
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,6 +64,51 @@ def test_concurrent_writers_and_readers_deliver_every_message_exactly_once(tmp_p
 
     assert sorted(received) == [(s, n) for s in range(3) for n in range(150)]
     assert list((tmp_path / "queue" / "rejected").iterdir()) == []
+    assert list((tmp_path / "queue" / "taken").iterdir()) == []  # every claim acknowledged
+
+
+def take_and_hang(var_dir: str, taken: Any) -> None:
+    with connection(Path(var_dir)) as conn, conn.SimpleQueue(QUEUE) as inbox:
+        inbox.get(timeout=10)  # never acknowledged
+        taken.set()
+        time.sleep(600)
+
+
+def test_a_message_taken_by_a_process_that_dies_unacknowledged_is_delivered_again(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    with connection(tmp_path) as conn, conn.SimpleQueue(QUEUE) as q:
+        q.put({"render": "pdf"})
+    taken = context.Event()
+    consumer = context.Process(target=take_and_hang, args=(str(tmp_path), taken))
+    consumer.start()
+    assert taken.wait(timeout=60)
+    assert messages_folder(tmp_path).exists() and _waiting(tmp_path) == 0
+
+    os.kill(consumer.pid, signal.SIGKILL)  # as the OOM killer or a crash would
+    consumer.join(timeout=10)
+
+    with connection(tmp_path) as conn, conn.SimpleQueue(QUEUE) as q:
+        message = q.get(timeout=2)
+        assert message.payload == {"render": "pdf"}
+        message.ack()
+    assert list((tmp_path / "queue" / "taken").iterdir()) == []
+
+
+def test_a_live_consumers_unacknowledged_message_is_left_with_it(tmp_path):
+    with connection(tmp_path) as conn, conn.SimpleQueue(QUEUE) as q:
+        q.put({"render": "docx"})
+        held = q.get(timeout=2)  # taken by this process, which is alive
+        with (
+            connection(tmp_path) as other,
+            other.SimpleQueue(QUEUE) as second,
+            pytest.raises(queue.Empty),
+        ):
+            second.get(timeout=0.3)
+        held.ack()
+
+
+def _waiting(var_dir: Path) -> int:
+    return sum(1 for n in os.listdir(messages_folder(var_dir)) if n.endswith(f".{QUEUE}.msg"))
 
 
 def test_a_message_still_being_written_is_not_delivered(tmp_path):
@@ -78,12 +124,13 @@ def test_a_message_still_being_written_is_not_delivered(tmp_path):
 
 def test_an_unreadable_message_is_set_aside_and_the_next_one_still_arrives(tmp_path, caplog):
     with connection(tmp_path) as conn, conn.SimpleQueue(QUEUE) as q:
-        (messages_folder(tmp_path) / f"1_broken.{QUEUE}.msg").write_bytes(b"")
+        # "0_" sorts before every real message (named by a clock in ms), so it is read first.
+        (messages_folder(tmp_path) / f"0_broken.{QUEUE}.msg").write_bytes(b"")
         q.put({"after": "the broken one"})
 
         assert q.get(timeout=2).payload == {"after": "the broken one"}
 
-    rejected = tmp_path / "queue" / "rejected" / f"1_broken.{QUEUE}.msg"
+    rejected = tmp_path / "queue" / "rejected" / f"0_broken.{QUEUE}.msg"
     assert rejected.exists()
     assert "set aside an unreadable queue message" in caplog.text
 
@@ -117,6 +164,7 @@ def test_garbage_in_the_queue_folder_does_not_stop_the_worker(service: LiveServi
     assert build["state"] == "done", json.dumps(build)
     assert service.worker is not None and service.worker.poll() is None
     rejected = sorted(p.name.split("_", 1)[1] for p in (folder.parent / "rejected").iterdir())
+    assert list((folder.parent / "taken").iterdir()) == []  # nothing held after the build
     assert rejected == sorted(f"{name}.{QUEUE}.msg" for name in garbage)
     log = (service.logs / "worker.log").read_text(encoding="utf-8", errors="replace")
     assert log.count("set aside an unreadable queue message") == len(garbage)
