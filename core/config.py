@@ -60,6 +60,11 @@ class Settings:
     # UDKAST_RECOVER_EVERY (default 30 s): how often the workers' recovery step looks for
     # lost outputs. Tests shorten it together with UDKAST_STALE_AFTER.
     recover_every: int
+    # UDKAST_DRAFTS_PER_MINUTE (default 60): drafts one API token may post in a minute,
+    # through the API and the web form together; more get 429 with Retry-After.
+    drafts_per_minute: int
+    # UDKAST_SIGN_INS_PER_MINUTE (default 10): sign-in attempts from one address a minute.
+    sign_ins_per_minute: int
     # UDKAST_SECURE_COOKIES (default off): mark the session cookie Secure, so browsers send
     # it over HTTPS only. Turn it on wherever the service is reached through HTTPS;
     # `make run` serves plain HTTP on 127.0.0.1, where a Secure cookie would never return.
@@ -88,6 +93,8 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         hard_time_limit=hard,
         stale_after=_positive_int(environ, "UDKAST_STALE_AFTER", 600),
         recover_every=_positive_int(environ, "UDKAST_RECOVER_EVERY", 30),
+        drafts_per_minute=_positive_int(environ, "UDKAST_DRAFTS_PER_MINUTE", 60),
+        sign_ins_per_minute=_positive_int(environ, "UDKAST_SIGN_INS_PER_MINUTE", 10),
         secure_cookies=_flag(environ, "UDKAST_SECURE_COOKIES"),
     )
 

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from core.config import Settings, load_settings
 from core.store import make_engine, make_session_factory, migrate
-from service import api, compare, errors, routing, web  # noqa: F401  # compare adds routes
+from service import api, compare, errors, limits, routing, web  # noqa: F401  # compare adds routes
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
 
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.register_blueprint(api.blueprint)
     csrf.exempt(api.blueprint)  # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(web.blueprint)
+    limits.install(app, settings)  # after the blueprints: it limits their views
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
     logging.getLogger("udkast").setLevel(logging.INFO)

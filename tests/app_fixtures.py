@@ -60,11 +60,16 @@ class TestApp:
                 db.close()
 
 
+# Tests sign in and post far faster than people, all from 127.0.0.1; the rate limits
+# have tests of their own (test_rate_limits.py), which set these lower.
+NO_LIMITS = {"UDKAST_DRAFTS_PER_MINUTE": "100000", "UDKAST_SIGN_INS_PER_MINUTE": "100000"}
+
+
 def make_test_app(tmp: Path, **environ: str) -> TestApp:
     """Create an app on an empty SQLite database under `tmp`, with one token."""
     var_dir = tmp / "var"
     settings = load_settings(
-        {"UDKAST_VAR_DIR": str(var_dir), "UDKAST_SECRET_KEY": "k" * 32, **environ}
+        {"UDKAST_VAR_DIR": str(var_dir), "UDKAST_SECRET_KEY": "k" * 32, **NO_LIMITS, **environ}
     )
     app = create_app(settings)
     app.config["TESTING"] = True

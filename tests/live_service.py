@@ -26,6 +26,7 @@ import pytest
 
 from cli.serve import web_command, worker_command
 from tests import needs
+from tests.app_fixtures import NO_LIMITS
 from tests.store_fixtures import postgres_database
 
 BIN = Path(sys.executable).parent
@@ -177,6 +178,7 @@ def backend_env(
         UDKAST_SECRET_KEY=secrets.token_hex(16),
         UDKAST_STALE_AFTER="8",
         UDKAST_RECOVER_EVERY="2",
+        **NO_LIMITS,
     )
     env.update(extra or {})
     if kind == "embedded":
