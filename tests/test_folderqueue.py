@@ -32,16 +32,22 @@ def publish(var_dir: str, sender: int, count: int) -> None:
             out.put({"sender": sender, "n": n, "padding": "x" * 20_000})
 
 
-def consume(var_dir: str, results: multiprocessing.Queue[Any], idle: float) -> None:
+def consume(var_dir: str, results: multiprocessing.Queue[Any], total: Any, expected: int) -> None:
+    """Read and acknowledge until all readers together have `expected` (or 60 s of nothing)."""
     got = []
+    quiet_since = time.monotonic()
     with connection(Path(var_dir)) as conn, conn.SimpleQueue(QUEUE) as inbox:
-        while True:
+        # Not a fixed idle timeout: a slow machine may start the writers late.
+        while total.value < expected and time.monotonic() - quiet_since < 60:
             try:
-                message = inbox.get(timeout=idle)
+                message = inbox.get(timeout=0.2)
             except queue.Empty:
-                break
+                continue
             got.append((message.payload["sender"], message.payload["n"]))
             message.ack()
+            with total.get_lock():
+                total.value += 1
+            quiet_since = time.monotonic()
     results.put(got)
 
 
@@ -53,7 +59,9 @@ def test_concurrent_writers_and_readers_deliver_every_message_exactly_once(tmp_p
     context = multiprocessing.get_context("spawn")
     results: multiprocessing.Queue[Any] = context.Queue()
     writers = [context.Process(target=publish, args=(str(tmp_path), s, 150)) for s in range(3)]
-    readers = [context.Process(target=consume, args=(str(tmp_path), results, 5.0)) for _ in "ab"]
+    total = context.Value("i", 0)
+    reader = (str(tmp_path), results, total, 450)
+    readers = [context.Process(target=consume, args=reader) for _ in "ab"]
     for process in readers + writers:
         process.start()
     for process in writers + readers:
