@@ -44,6 +44,25 @@ REJECTED = "rejected"
 class Channel(filesystem.Channel):
     """A filesystem channel whose writes are atomic and whose reads are exclusive claims."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._claims: dict[str, Path] = {}  # delivery tag -> its file in taken/
+        self._no_ack_queues: set[str] = set()
+        self._return_orphans()
+
+    @property
+    def _inbox(self) -> Path:
+        return Path(self.data_folder_in)
+
+    @property
+    def _taken(self) -> Path:
+        return self._inbox.parent / TAKEN
+
+    def _waiting(self, queue: Any) -> list[str]:
+        """Return the names of the queue's message files, oldest first."""
+        wanted = f"{queue}.msg"
+        return sorted(n for n in os.listdir(self._inbox) if n.partition(".")[2] == wanted)
+
     # kombu's filesystem channel itself overrides with this signature, unlike its base.
     def _put(self, queue: Any, payload: Any, **kwargs: Any) -> None:  # type: ignore[override]
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
@@ -70,12 +89,6 @@ class Channel(filesystem.Channel):
             rows = self.get_table(exchange)
             if row not in rows:
                 _write_whole(self._exchange_file(exchange), dumps([row, *rows]))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._claims: dict[str, Path] = {}  # delivery tag -> its file in taken/
-        self._no_ack_queues: set[str] = set()
-        self._return_orphans()
 
     def basic_consume(self, queue: Any, no_ack: Any, *args: Any, **kwargs: Any) -> Any:
         """Consume from a queue, remembering whether its messages are ever acknowledged."""
@@ -105,16 +118,12 @@ class Channel(filesystem.Channel):
         self._release(message.delivery_tag)
 
     def _get(self, queue: Any, timeout: Any = None) -> Any:
-        wanted = f"{queue}.msg"
-        inbox = Path(self.data_folder_in)
-        for name in sorted(os.listdir(inbox)):
-            if name.partition(".")[2] != wanted:
-                continue
+        for name in self._waiting(queue):
             # The claim names this process, so when it dies without acknowledging, the
             # next process to open the queue puts the message back (see _return_orphans).
-            claimed = inbox.parent / TAKEN / f"{name}@{os.getpid()}"
+            claimed = self._taken / f"{name}@{os.getpid()}"
             try:
-                os.rename(inbox / name, claimed)  # atomic: only one consumer succeeds
+                os.rename(self._inbox / name, claimed)  # atomic: only one consumer succeeds
             except FileNotFoundError:
                 continue  # another consumer took it first
             except OSError as exc:
@@ -138,20 +147,18 @@ class Channel(filesystem.Channel):
 
     def _return_orphans(self) -> None:
         """Put back the messages that processes now dead took and never acknowledged."""
-        taken = Path(self.data_folder_in).parent / TAKEN
-        if not taken.is_dir():
+        if not self._taken.is_dir():
             return
-        for claim in taken.iterdir():
+        for claim in self._taken.iterdir():
             name, _, pid = claim.name.rpartition("@")
             if not pid.isdigit() or _alive(int(pid)):
                 continue
             with contextlib.suppress(FileNotFoundError):  # another process put it back first
-                os.rename(claim, Path(self.data_folder_in) / name)
+                os.rename(claim, self._inbox / name)
                 log.warning("put back queue message %s, taken by process %s that died", name, pid)
 
-    def _size(self, queue: str) -> int:
-        wanted = f"{queue}.msg"
-        return sum(1 for n in os.listdir(self.data_folder_in) if n.partition(".")[2] == wanted)
+    def _size(self, queue: Any) -> int:
+        return len(self._waiting(queue))
 
 
 def _set_aside(claimed: Path, name: str, exc: Exception) -> None:
