@@ -35,14 +35,20 @@ OPENAPI = Path(__file__).with_name("openapi.yaml")
 PUBLIC = {"api.openapi"}
 
 
+def bearer_secret() -> str:
+    """Return the request's bearer token ("" when it sends none)."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
 @blueprint.before_request
 def _authenticate() -> None:
     if request.endpoint in PUBLIC:
         return
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    secret = bearer_secret()
+    if not secret:
         raise Unauthorized("send an API token: Authorization: Bearer <token>")
-    verdict = check_token(session(), secret.strip())
+    verdict = check_token(session(), secret)
     if verdict == "unknown":
         raise Unauthorized("the API token is not known")
     if verdict == "revoked":

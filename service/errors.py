@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -51,7 +50,6 @@ def register(app: Flask) -> None:
     """Install the error handlers on the app."""
     app.register_error_handler(UdkastError, _domain_error)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
-    app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)
@@ -92,13 +90,6 @@ def _too_large(exc: RequestEntityTooLarge) -> Any:
         )
         return error_response(413, "too_large", message)
     return error_response(413, "too_large", f"The request is larger than {limit // 1024} KiB.")
-
-
-def _rate_limited(exc: RateLimitExceeded) -> Any:
-    # Flask-Limiter adds Retry-After and the X-RateLimit-* headers to this answer.
-    what = "drafts from this token" if request.endpoint != "web.sign_in" else "sign-in attempts"
-    message = f"Too many {what}: at most {exc.description}. Try again after Retry-After seconds."
-    return error_response(429, "too_many_requests", message)
 
 
 def _http_error(exc: HTTPException) -> Any:

@@ -14,6 +14,7 @@ from flask_limiter import Limiter
 
 from core.config import Settings
 from core.store.tokens import token_hash
+from service.api import bearer_secret
 
 # The endpoints that store a draft: the API and the web form share one budget per token.
 DRAFT_ENDPOINTS = ("api.submit", "web.upload")
@@ -41,14 +42,25 @@ def install(app: Flask, settings: Settings) -> Limiter:
         scope="drafts",
         key_func=_client_token,
         methods=["POST"],
+        error_message=_refusal("drafts from this token", settings.drafts_per_minute),
     )
-    sign_in = limiter.limit(f"{settings.sign_ins_per_minute} per minute", methods=["POST"])
+    sign_in = limiter.limit(
+        f"{settings.sign_ins_per_minute} per minute",
+        methods=["POST"],
+        error_message=_refusal("sign-in attempts", settings.sign_ins_per_minute),
+    )
     # The views are shared by every app the factory makes; each app wraps its own copy,
     # so each app's limits and counts stay its own.
     for endpoint in DRAFT_ENDPOINTS:
         _wrap(app, endpoint, drafts)
     _wrap(app, SIGN_IN_ENDPOINT, sign_in)
     return limiter
+
+
+def _refusal(what: str, per_minute: int) -> str:
+    return (
+        f"Too many {what}: at most {per_minute} per 1 minute. Try again after Retry-After seconds."
+    )
 
 
 def _wrap(app: Flask, endpoint: str, limit: Any) -> None:
@@ -58,9 +70,9 @@ def _wrap(app: Flask, endpoint: str, limit: Any) -> None:
 
 def _client_token() -> str:
     """Name who is posting: the token of the request or of the signed-in browser."""
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and secret.strip():
-        return "token:" + token_hash(secret.strip())
+    secret = bearer_secret()
+    if secret:
+        return "token:" + token_hash(secret)
     held = cookie.get("token")
     if isinstance(held, str):
         return "token:" + held  # the same hash, so browser and API share the budget
