@@ -113,7 +113,7 @@ def time_redline(size: str) -> float:
     return median
 
 
-def time_html(size: str, runs: int | None = None) -> float:
+def time_html(size: str) -> float:
     """Return the median seconds of the diff page (compare + HTML) through the real app."""
     import tempfile
 
@@ -135,7 +135,7 @@ def time_html(size: str, runs: int | None = None) -> float:
             cookie["token"], cookie["since"] = token_hash(secret), int(time.time())
         url = f"/strategies/{new.document.slug}/2/diff"
         times = []
-        for _ in range(runs or RUNS[size]):
+        for _ in range(RUNS[size]):
             richtext.parse.cache_clear()
             start = time.perf_counter()
             response = client.get(url)

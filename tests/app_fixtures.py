@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 from flask import Flask
+from werkzeug.test import TestResponse
 
 from core.config import load_settings
 from core.store import create_token, list_drafts, list_strategies, revoke_token
@@ -38,6 +39,17 @@ class TestApp:
             finally:
                 db.close()
         return secret
+
+    def post_yaml(self, body: bytes, token: str | None = None) -> TestResponse:
+        """POST a YAML draft to the API with this app's token (or `token`)."""
+        return self.app.test_client().post(
+            "/api/v1/drafts",
+            data=body,
+            headers={
+                "Authorization": f"Bearer {token or self.token}",
+                "Content-Type": "application/yaml",
+            },
+        )
 
     def queued_messages(self) -> int:
         """Count the messages waiting in the folder queue (one per output of a build)."""

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
-from werkzeug.test import TestResponse
 
 from service.runtime import runtime
 from tests.app_fixtures import TestApp, example_yaml, make_test_app
@@ -95,25 +94,17 @@ def relayed() -> Iterator[tuple[TestApp, Relay]]:
                     runtime().sessions.kw["bind"].dispose()  # before the database is dropped
 
 
-def post(made: TestApp, body: bytes) -> TestResponse:
-    return made.app.test_client().post(
-        "/api/v1/drafts",
-        data=body,
-        headers={"Authorization": f"Bearer {made.token}", "Content-Type": "application/yaml"},
-    )
-
-
 def test_a_database_outage_answers_503_and_the_service_recovers_without_gaps(relayed):
     made, relay = relayed
-    assert post(made, example_yaml("udkast-1", slug="udfald")).status_code == 202
+    assert made.post_yaml(example_yaml("udkast-1", slug="udfald")).status_code == 202
 
     relay.cut()
-    during = post(made, example_yaml("udkast-2", slug="udfald"))
+    during = made.post_yaml(example_yaml("udkast-2", slug="udfald"))
     status_during = made.app.test_client().get(
         "/api/v1/strategies/udfald/drafts", headers={"Authorization": f"Bearer {made.token}"}
     )
     relay.start()
-    after = post(made, example_yaml("udkast-2", slug="udfald"))
+    after = made.post_yaml(example_yaml("udkast-2", slug="udfald"))
 
     assert during.status_code == 503
     assert during.headers["Retry-After"].isdigit()

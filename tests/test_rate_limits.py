@@ -21,14 +21,7 @@ THREE = {"UDKAST_DRAFTS_PER_MINUTE": "3"}
 
 
 def post(made: TestApp, slug: str, token: str | None = None) -> TestResponse:
-    return made.app.test_client().post(
-        "/api/v1/drafts",
-        data=example_yaml("udkast-1", slug=slug),
-        headers={
-            "Authorization": f"Bearer {token or made.token}",
-            "Content-Type": "application/yaml",
-        },
-    )
+    return made.post_yaml(example_yaml("udkast-1", slug=slug), token)
 
 
 def test_a_token_over_its_drafts_a_minute_gets_429_with_retry_after_and_nothing_is_stored(
