@@ -1,6 +1,7 @@
 # One image for every role: web (default command), worker and beat (see compose.yaml).
 # The install steps are the ones `make run` and `make test` use on a fresh machine:
-# scripts/ensure-system.sh for the system libraries, then an editable pip install.
+# scripts/ensure-system.sh for the system libraries, then the locked runtime packages (exact
+# versions, hashes checked), then udkast itself built by the locked setuptools.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,8 +16,12 @@ RUN apt-get update \
     && scripts/ensure-system.sh runtime \
     && rm -rf /var/lib/apt/lists/*
 
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN python -m venv /venv \
+    && /venv/bin/pip install --no-cache-dir --require-hashes -r requirements/runtime.txt
+
 COPY . .
-RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir -e .
+RUN /venv/bin/pip install --no-cache-dir --no-deps --no-build-isolation -e .
 
 RUN useradd --system --home-dir /var/lib/udkast --create-home udkast
 USER udkast

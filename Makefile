@@ -3,26 +3,38 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+STAMP := $(VENV)/.installed-dev
+RUNTIME := $(VENV)/.installed-runtime
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck unit bench preview system clean help
+.PHONY: run test lock check-lock lint typecheck unit bench preview system clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-	  { echo "udkast needs Python 3.11 or newer; found: $$($(PYTHON) --version 2>&1)" >&2; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
-	  { echo "Cannot create a virtualenv: install python3-venv" >&2; exit 1; }
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+# Installs come only from the committed lock (requirements/*.txt, exported from uv.lock):
+# exact versions with hashes. `make run` needs the runtime set, `make test` the dev set.
+$(RUNTIME): requirements/runtime.txt pyproject.toml
+	@PYTHON=$(PYTHON) scripts/install-venv.sh runtime
 	@touch $@
+
+$(STAMP): requirements/dev.txt requirements/runtime.txt pyproject.toml
+	@PYTHON=$(PYTHON) scripts/install-venv.sh dev
+	@touch $(RUNTIME) $@
+
+lock: $(STAMP)  ## refresh uv.lock and requirements/ from pyproject.toml (UPGRADE=1: newest releases)
+	$(BIN)/uv lock $(if $(UPGRADE),--upgrade)
+	scripts/export-lock.sh runtime > requirements/runtime.txt
+	scripts/export-lock.sh dev > requirements/dev.txt
+	@echo "Lock refreshed: review and commit uv.lock and requirements/; then run make test."
+
+check-lock: $(STAMP)  ## fail when the lock does not match pyproject.toml
+	@scripts/check-lock.sh
 
 system:  ## check (and where possible install) the system packages
 	@scripts/ensure-system.sh test
 
-run: $(STAMP)  ## the web UI and API on 127.0.0.1:8000 and a Celery worker
+run: $(RUNTIME)  ## the web UI and API on 127.0.0.1:8000 and a Celery worker
 	@scripts/ensure-system.sh runtime
 	$(BIN)/udkast serve --host 127.0.0.1 --port 8000
 
@@ -34,7 +46,7 @@ lint: $(STAMP)  ## ruff, formatting and the import contracts
 typecheck: $(STAMP)  ## mypy, strict
 	$(BIN)/mypy core worker service cli bench scripts
 
-test: $(STAMP) system lint typecheck  ## the whole test suite (lint, types, tests)
+test: $(STAMP) check-lock system lint typecheck  ## the whole test suite (lint, types, tests)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## render generated S/M/L documents and print timings and ratios
