@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 RUNTIME := $(VENV)/.installed-runtime
 PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test lock check-lock lint typecheck unit bench preview system clean help
 
@@ -34,9 +36,9 @@ check-lock: $(STAMP)  ## fail when the lock does not match pyproject.toml
 system:  ## check (and where possible install) the system packages
 	@scripts/ensure-system.sh test
 
-run: $(RUNTIME)  ## the web UI and API on 127.0.0.1:8000 and a Celery worker
+run: $(RUNTIME)  ## the web UI and API on $(HOST):$(PORT) (default 127.0.0.1:8000) and a Celery worker
 	@scripts/ensure-system.sh runtime
-	$(BIN)/udkast serve --host 127.0.0.1 --port 8000
+	$(BIN)/udkast serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)  ## ruff, formatting and the import contracts
 	$(BIN)/ruff check .
