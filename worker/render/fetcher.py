@@ -80,6 +80,9 @@ class ThemeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no typ
         path = lexical.resolve()
         if not path.is_relative_to(self.root) or not path.is_file():
             raise self._refuse(url, "not a file in the theme folder")
+        # Logged so that a test (or an operator at DEBUG) can see which fetcher served
+        # the theme: WeasyPrint's own fetcher would load the same files silently.
+        LOG.debug("served %s", url)
         return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": media_type})
 
     def _data(self, url: str) -> URLFetcherResponse:
@@ -97,4 +100,5 @@ class ThemeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no typ
                 body = unquote_to_bytes(payload)
         except (binascii.Error, ValueError):
             raise self._refuse(url, "malformed data URL") from None
+        LOG.debug("served a %s data: URL of %d bytes", media_type, len(body))
         return URLFetcherResponse(url, body, headers={"Content-Type": media_type})
