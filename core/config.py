@@ -11,6 +11,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from core.problems import UdkastError
@@ -28,7 +29,8 @@ class Settings:
     """The service's configuration; every process (web, worker, CLI) reads the same one."""
 
     # UDKAST_VAR_DIR (default `var` under the current directory): where the default
-    # SQLite database and the generated secret key live. Created if missing.
+    # SQLite database, the folder queue and the generated secret key live. Reading the
+    # settings creates nothing; the processes that write there create it, owner-only.
     var_dir: Path
     # DATABASE_URL (default: SQLite file `<var_dir>/udkast.db`). A PostgreSQL URL such as
     # postgresql://user@host/db is used with the psycopg 3 driver.
@@ -37,10 +39,10 @@ class Settings:
     redis_url: str | None
     # UDKAST_THEME (default "default"): the document theme, a folder under templates/.
     theme: str
-    # UDKAST_SECRET_KEY (default: generated once and kept in `<var_dir>/secret_key`, so
-    # sessions and CSRF tokens survive a restart). Set it when web processes run on
-    # several machines: they must all share one key.
-    secret_key: str
+    # UDKAST_SECRET_KEY (default: none, and `secret_key` generates one once and keeps it in
+    # `<var_dir>/secret_key`, so sessions and CSRF tokens survive a restart). Set it when
+    # web processes run on several machines: they must all share one key.
+    configured_secret_key: str | None
     # MAX_CONTENT_LENGTH (default 2 MiB): the largest request body accepted, in bytes.
     max_content_length: int
     # UDKAST_BUILD_ATTEMPTS (default 3): how often one output may be started before it is
@@ -70,6 +72,13 @@ class Settings:
     # `make run` serves plain HTTP on 127.0.0.1, where a Secure cookie would never return.
     secure_cookies: bool = False
 
+    @cached_property
+    def secret_key(self) -> str:
+        """Return the key that signs sessions: UDKAST_SECRET_KEY, else the one kept in var/."""
+        # Made on first use, by the web process that signs with it, so that a command or a
+        # worker reading the same settings leaves no file behind.
+        return self.configured_secret_key or _kept_secret(self.var_dir / "secret_key")
+
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     """Read the settings from the environment, applying the documented defaults."""
@@ -86,7 +95,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         database_url=_with_driver(database_url),
         redis_url=environ.get("REDIS_URL") or None,
         theme=_theme(environ.get("UDKAST_THEME") or "default"),
-        secret_key=environ.get("UDKAST_SECRET_KEY") or _kept_secret(var_dir / "secret_key"),
+        configured_secret_key=environ.get("UDKAST_SECRET_KEY") or None,
         max_content_length=_positive_int(environ, "MAX_CONTENT_LENGTH", 2 * MIB),
         build_attempts=_positive_int(environ, "UDKAST_BUILD_ATTEMPTS", 3),
         soft_time_limit=soft,
@@ -143,7 +152,7 @@ def _with_driver(url: str) -> str:
 
 def _kept_secret(path: Path) -> str:
     """Return the secret kept in `path`, creating it (readable by the owner only) if missing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         # O_EXCL: when two processes start at once, one writes and the other reads it.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

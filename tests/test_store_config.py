@@ -26,12 +26,20 @@ def test_defaults(tmp_path, monkeypatch):
     assert settings.stale_after > settings.hard_time_limit
 
 
+def test_reading_the_settings_creates_nothing(tmp_path):
+    settings = load_settings({"UDKAST_VAR_DIR": str(tmp_path / "v")})
+
+    assert settings.var_dir == tmp_path / "v"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_generated_secret_key_survives_a_restart(tmp_path):
     env = {"UDKAST_VAR_DIR": str(tmp_path / "v")}
     first = load_settings(env)
     assert len(first.secret_key) == 64
     assert load_settings(env).secret_key == first.secret_key
     assert (tmp_path / "v" / "secret_key").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "v").stat().st_mode & 0o777 == 0o700
     chosen = "chosen-by-the-operator"
     assert load_settings({**env, "UDKAST_SECRET_KEY": chosen}).secret_key == chosen
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,18 @@ def make_engine(url: str | URL, *, foreign_keys: bool = True, **kwargs: Any) -> 
             kwargs.setdefault("connect_args", {"connect_timeout": 10})
         return create_engine(sa_url, **kwargs)
 
-    if sa_url.database and sa_url.database != ":memory:":
-        Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
+    path = _sqlite_file(sa_url)
+    if path is not None:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = create_engine(sa_url, **kwargs)
+
+    @event.listens_for(engine, "do_connect")
+    def _owner_only(*_args: Any) -> None:
+        # SQLite would create a new database world-readable (the umask's default), and it
+        # gives the -wal and -shm files the database file's mode: create it owner-only.
+        if path is not None:
+            with suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_conn: Any, _record: Any) -> None:
@@ -59,6 +69,14 @@ def make_engine(url: str | URL, *, foreign_keys: bool = True, **kwargs: Any) -> 
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    """Return the file of a SQLite URL, or None for an in-memory or URI-named database."""
+    name = url.database
+    if not name or name == ":memory:" or url.query.get("uri") or name.startswith("file:"):
+        return None
+    return Path(name)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
