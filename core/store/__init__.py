@@ -1,4 +1,4 @@
-"""The store: drafts, builds, artifacts and API tokens in SQLite or PostgreSQL.
+"""The store: drafts, builds, artifacts, API tokens and web sessions in SQLite or PostgreSQL.
 
 Use cases are plain functions taking a Session. Those that write begin, commit
 (or roll back) their own transaction, so the web layer and the workers call them
@@ -26,23 +26,46 @@ from core.store.drafts import (
 )
 from core.store.errors import NameTaken, NotFound
 from core.store.history import DraftSummary, StrategySummary, list_drafts, list_strategies
+from core.store.sign_in_failures import note_sign_in_failure, sign_in_refused
 from core.store.status import BuildStatus, OutputStatus, build_status
-from core.store.tokens import check_token, create_token, list_tokens, revoke_token
+from core.store.tokens import (
+    Actor,
+    TokenAuth,
+    authenticate_token,
+    check_token,
+    create_token,
+    list_tokens,
+    revoke_token,
+)
+from core.store.web_sessions import (
+    ActiveSession,
+    SignIn,
+    current_session,
+    end_session,
+    open_session,
+)
 
 __all__ = [
+    "ActiveSession",
+    "Actor",
     "BuildStatus",
     "DraftSummary",
     "NameTaken",
     "NotFound",
     "OutputStatus",
+    "SignIn",
     "StaleOutput",
     "StrategySummary",
     "SubmitResult",
+    "TokenAuth",
+    "authenticate_token",
     "build_status",
     "cached_artifact",
     "check_token",
     "create_token",
+    "current_session",
     "draft_content",
+    "end_session",
     "fail_output",
     "finish_output",
     "get_artifact",
@@ -55,10 +78,13 @@ __all__ = [
     "make_engine",
     "make_session_factory",
     "migrate",
+    "note_sign_in_failure",
+    "open_session",
     "output_artifact",
     "previous_draft",
     "requeue_output",
     "revoke_token",
+    "sign_in_refused",
     "stale_outputs",
     "start_output",
     "submit_draft",

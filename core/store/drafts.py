@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core import content
 from core.store.db import insert_ignore, writing
 from core.store.models import COMPARISON_FORMATS, FORMATS, Build, BuildOutput, Draft, Strategy
+from core.store.tokens import Actor
 
 # A unique-key race (two first drafts of a new slug on SQLite, say) rolls back and
 # retries; the row lock makes a second loser practically impossible.
@@ -41,9 +42,17 @@ def content_hash(text: str) -> str:
 
 
 def submit_draft(
-    session: Session, strategy: content.Strategy, theme: str, formats: tuple[str, ...] = FORMATS
+    session: Session,
+    strategy: content.Strategy,
+    theme: str,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    posted_by: Actor | None = None,
 ) -> SubmitResult:
     """Store the strategy as its slug's next version with a queued build, and commit.
+
+    `posted_by` is recorded on a new version (the service always passes it; the CLI's
+    local renders and older callers store none).
 
     Content identical to the slug's latest draft adds no version: the latest draft comes
     back with `created=False`, with its latest build unless that build failed or used
@@ -55,7 +64,7 @@ def submit_draft(
     for attempt in range(_ATTEMPTS):
         try:
             with writing(session):
-                return _submit(session, strategy, theme, formats, text, digest)
+                return _submit(session, strategy, theme, formats, text, digest, posted_by)
         except IntegrityError:
             if attempt == _ATTEMPTS - 1:
                 raise
@@ -69,6 +78,7 @@ def _submit(
     formats: tuple[str, ...],
     text: str,
     digest: str,
+    posted_by: Actor | None,
 ) -> SubmitResult:
     doc = strategy.document
     insert_ignore(session, Strategy, {"slug": doc.slug, "latest_version": 0})
@@ -100,6 +110,8 @@ def _submit(
         status=doc.status,
         language=doc.language,
         title=doc.title,
+        posted_by_token_id=posted_by.token_id if posted_by else None,
+        posted_by_name=posted_by.token_name if posted_by else None,
     )
     row.latest_version = draft.version
     session.add(draft)

@@ -28,6 +28,9 @@ class DraftSummary:
     content_hash: str
     build_id: str | None
     build_state: str | None
+    # The name of the token that posted it, as it was then (None: posted before this
+    # was recorded). Stays after the token is revoked.
+    posted_by: str | None = None
     # The formats of the latest build that finished: downloadable even when another
     # output of the build failed (a failed comparison must not hide the draft's files).
     done_formats: tuple[str, ...] = ()
@@ -91,6 +94,7 @@ def _summary(draft: Draft, build: Build | None) -> DraftSummary:
         content_hash=draft.content_hash,
         build_id=build.id if build else None,
         build_state=build.state if build else None,
+        posted_by=draft.posted_by_name,
         done_formats=_done_formats(build),
     )
 

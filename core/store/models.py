@@ -1,4 +1,4 @@
-"""The tables: strategies, their drafts, builds with one output per format, artifacts, tokens."""
+"""The tables: strategies, drafts, builds and their outputs, artifacts, tokens, web sessions."""
 
 from __future__ import annotations
 
@@ -69,6 +69,11 @@ class Draft(Base):
     language: Mapped[str] = mapped_column(String(8))
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Who posted it: the token by id and by its name as it was then, so the record reads
+    # the same after the token is revoked. None for drafts stored before this was kept.
+    # Personal accounts (issue 10) add a nullable posted_by_user_id beside these.
+    posted_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    posted_by_name: Mapped[str | None] = mapped_column(String(100))
 
     strategy: Mapped[Strategy] = relationship(back_populates="drafts", lazy="joined")
 
@@ -162,3 +167,38 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random id, the table only its SHA-256.
+
+    A session belongs to the token it was opened with; personal accounts (issue 10) add a
+    nullable user_id, and then one of the two names who is signed in.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sid_hash: Mapped[str] = mapped_column(HASH, unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # for the idle timeout
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)  # the absolute timeout
+    revoked_at: Mapped[dt.datetime | None]  # signed out, or its token revoked
+
+
+class SignInFailure(Base):
+    """One refused sign-in, counted per address and per account within a short window."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index(None, "address", "created_at"),
+        Index(None, "account", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    # The account the attempt named; None while sign-in takes only a token (which names
+    # no account). Personal accounts (issue 10) fill it with the user name.
+    account: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

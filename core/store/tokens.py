@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import select, update
@@ -14,13 +15,29 @@ from sqlalchemy.orm import Session
 from core.store.base import utcnow
 from core.store.db import writing
 from core.store.errors import NameTaken, NotFound
-from core.store.models import ApiToken
+from core.store.models import ApiToken, WebSession
 
 PREFIX = "udk_"  # makes a leaked token recognisable to secret scanners and people
 # last_used_at is written at most this often, so API calls rarely take the write lock.
 USE_RESOLUTION = dt.timedelta(minutes=1)
 
 TokenCheck = Literal["ok", "unknown", "revoked"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: the token presented (and, with personal accounts, the user)."""
+
+    token_id: int
+    token_name: str
+
+
+@dataclass(frozen=True)
+class TokenAuth:
+    """The verdict on a presented token, and whose it is when it holds."""
+
+    verdict: TokenCheck
+    actor: Actor | None = None
 
 
 def token_hash(secret: str) -> str:
@@ -40,31 +57,49 @@ def create_token(session: Session, name: str) -> str:
     return secret
 
 
-def check_token(session: Session, secret: str) -> TokenCheck:
-    """Say whether a presented secret is a valid token, and note when it was used."""
+def authenticate_token(session: Session, secret: str) -> TokenAuth:
+    """Say whether a presented secret is a valid token and whose; note when it was used."""
     query = select(ApiToken).where(ApiToken.token_hash == token_hash(secret))
     token = session.scalars(query).one_or_none()
     if token is None:
-        return "unknown"
+        return TokenAuth("unknown")
     if token.revoked_at is not None:
-        return "revoked"
+        return TokenAuth("revoked")
+    actor = Actor(token_id=token.id, token_name=token.name)
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
         with writing(session):
-            stamp = update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+            stamp = update(ApiToken).where(ApiToken.id == actor.token_id).values(last_used_at=now)
             session.execute(stamp)
-    return "ok"
+    return TokenAuth("ok", actor)
+
+
+def check_token(session: Session, secret: str) -> TokenCheck:
+    """Say whether a presented secret is a valid token, and note when it was used."""
+    return authenticate_token(session, secret).verdict
 
 
 def revoke_token(session: Session, name: str) -> bool:
-    """Revoke the token called `name`; False if revoked already, NotFound if there is none."""
+    """Revoke the token called `name` and end its web sessions; False if revoked already.
+
+    Raises NotFound if there is no such token.
+    """
     with writing(session):
         token = session.scalars(select(ApiToken).where(ApiToken.name == name)).one_or_none()
         if token is None:
             raise NotFound(f"no token called {name!r}")
         if token.revoked_at is not None:
             return False
-        token.revoked_at = utcnow()
+        now = utcnow()
+        token.revoked_at = now
+        # In the same transaction: no browser signed in with it outlives the token. (The
+        # session check also reads the token's state, for tokens revoked before 0002.)
+        ended = (
+            update(WebSession)
+            .where(WebSession.token_id == token.id, WebSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        session.execute(ended)
         return True
 
 

@@ -1,20 +1,146 @@
-"""Whether the token a web session was signed in with still holds, looked up by its hash."""
+"""Web sessions kept in the database, so signing out (or revoking a token) ends them at once.
+
+The browser's cookie holds only a random session id; the table keeps its SHA-256, who
+signed in, and when the session ends: after IDLE_TIMEOUT without a page, or
+ABSOLUTE_LIFETIME after signing in however busy, or when it is revoked: signed out, or
+its token revoked (`revoke_token` revokes them in the same transaction). Personal
+accounts (issue 10) revoke a user's sessions the same way on a password change or when
+the user is deactivated.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from core.store.models import ApiToken
-from core.store.tokens import TokenCheck
+from core.store.base import utcnow
+from core.store.db import writing
+from core.store.models import ApiToken, WebSession
+from core.store.tokens import Actor, TokenCheck, authenticate_token
+
+# A browser left alone this long is signed out.
+IDLE_TIMEOUT = dt.timedelta(hours=2)
+# A session ends this long after signing in, however busy it has been.
+ABSOLUTE_LIFETIME = dt.timedelta(hours=12)
+# last_seen_at is written at most this often, so pages rarely take the write lock; the
+# idle timeout is therefore exact to within this.
+SEEN_RESOLUTION = dt.timedelta(minutes=1)
+# Sessions one token may hold (live or revoked, until they are cleared away); signing in
+# beyond this ends the oldest. It bounds the table: a token can sign in in a loop.
+MAX_SESSIONS_PER_TOKEN = 100
 
 
-def session_token_state(session: Session, token_hash: str) -> TokenCheck:
-    """Say whether the token with this stored hash is still valid; reads only."""
-    # One lookup on the unique hash index; unlike check_token it writes nothing, since
-    # it runs on every page a person opens.
-    query = select(ApiToken.revoked_at).where(ApiToken.token_hash == token_hash)
+@dataclass(frozen=True)
+class ActiveSession:
+    """A signed-in browser's session, as the pages need it."""
+
+    actor: Actor
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    expires_at: dt.datetime  # the absolute end; the idle timeout may come first
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of signing in with a token: the verdict, and the cookie's id if ok."""
+
+    verdict: TokenCheck
+    session_id: str | None = None
+
+
+def session_id_hash(session_id: str) -> str:
+    """Return the stored form of a session id."""
+    # A plain hash is enough: the id is 256 random bits. Kept hashed so a copy of the
+    # database does not sign anyone in.
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+def open_session(session: Session, secret: str, now: dt.datetime | None = None) -> SignIn:
+    """Sign in with a token secret: store a new session and return its id for the cookie."""
+    auth = authenticate_token(session, secret)
+    if auth.actor is None:
+        return SignIn(auth.verdict)
+    now = now or utcnow()
+    session_id = secrets.token_urlsafe(32)
+    with writing(session):
+        _clear_away(session, auth.actor.token_id, now)
+        session.add(
+            WebSession(
+                sid_hash=session_id_hash(session_id),
+                token_id=auth.actor.token_id,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + ABSOLUTE_LIFETIME,
+            )
+        )
+    return SignIn("ok", session_id)
+
+
+def _clear_away(session: Session, token_id: int, now: dt.datetime) -> None:
+    """Delete sessions that can never hold again, and this token's oldest beyond the cap."""
+    dead = or_(WebSession.expires_at <= now, WebSession.last_seen_at <= now - IDLE_TIMEOUT)
+    session.execute(delete(WebSession).where(dead))
+    keep = MAX_SESSIONS_PER_TOKEN - 1  # room for the one being opened
+    oldest = (
+        select(WebSession.id)
+        .where(WebSession.token_id == token_id)
+        .order_by(WebSession.created_at.desc(), WebSession.id.desc())
+        .offset(keep)
+    )
+    surplus = list(session.scalars(oldest))
+    if surplus:
+        session.execute(delete(WebSession).where(WebSession.id.in_(surplus)))
+
+
+def current_session(
+    session: Session, session_id: str, now: dt.datetime | None = None
+) -> ActiveSession | None:
+    """Return the live session with this id (noting that it was seen), or None."""
+    now = now or utcnow()
+    query = (
+        select(WebSession, ApiToken.name, ApiToken.revoked_at)
+        .join(ApiToken, ApiToken.id == WebSession.token_id)
+        .where(WebSession.sid_hash == session_id_hash(session_id))
+    )
     found = session.execute(query).one_or_none()
     if found is None:
-        return "unknown"
-    return "ok" if found.revoked_at is None else "revoked"
+        return None
+    row, token_name, token_revoked_at = found
+    if (
+        row.revoked_at is not None
+        or token_revoked_at is not None
+        or now >= row.expires_at
+        or now >= row.last_seen_at + IDLE_TIMEOUT
+    ):
+        return None
+    seen = row.last_seen_at
+    if now - seen >= SEEN_RESOLUTION:
+        seen = now
+        with writing(session):
+            stamp = update(WebSession).where(WebSession.id == row.id).values(last_seen_at=now)
+            session.execute(stamp)
+    return ActiveSession(
+        actor=Actor(token_id=row.token_id, token_name=token_name),
+        created_at=row.created_at,
+        last_seen_at=seen,
+        expires_at=row.expires_at,
+    )
+
+
+def end_session(session: Session, session_id: str, now: dt.datetime | None = None) -> bool:
+    """Revoke the session with this id (signing out); False if it had ended already."""
+    with writing(session):
+        ended = (
+            update(WebSession)
+            .where(
+                WebSession.sid_hash == session_id_hash(session_id),
+                WebSession.revoked_at.is_(None),
+            )
+            .values(revoked_at=now or utcnow())
+        )
+        return bool(session.execute(ended).rowcount)  # type: ignore[attr-defined]
