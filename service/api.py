@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, g, jsonify, request, url_for
 
 from core.store import (
+    Actor,
     NotFound,
+    authenticate_token,
     build_status,
-    check_token,
     get_draft,
     latest_build,
     list_drafts,
@@ -48,11 +49,18 @@ def _authenticate() -> None:
     secret = bearer_secret()
     if not secret:
         raise Unauthorized("send an API token: Authorization: Bearer <token>")
-    verdict = check_token(session(), secret)
-    if verdict == "unknown":
-        raise Unauthorized("the API token is not known")
-    if verdict == "revoked":
+    auth = authenticate_token(session(), secret)
+    if auth.verdict == "revoked":
         raise Forbidden("the API token has been revoked")
+    if auth.actor is None:
+        raise Unauthorized("the API token is not known")
+    g.actor = auth.actor  # who is asking: recorded on drafts, and the rate limits' key
+
+
+def current_actor() -> Actor:
+    """Return who the request authenticated as (set before any API view runs)."""
+    actor: Actor = g.actor
+    return actor
 
 
 @blueprint.post("/drafts")
@@ -60,7 +68,7 @@ def submit() -> Any:
     """Store a draft and queue a new build (or a failed build's retry); 200 if nothing is new."""
     strategy = read_strategy(request)
     rt = runtime()
-    result = submit_draft(session(), strategy, rt.settings.theme)
+    result = submit_draft(session(), strategy, rt.settings.theme, posted_by=current_actor())
     body = _draft_with_build(result.draft, result.build.id)
     if not result.new_build:
         return jsonify(body), 200

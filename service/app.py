@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.config import Settings, load_settings
 from core.store import make_engine, make_session_factory, migrate
+from core.store.web_sessions import ABSOLUTE_LIFETIME
 from service import api, compare, errors, limits, routing, web  # noqa: F401  # compare adds routes
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
 
 csrf = CSRFProtect()
 
-# A signed-in browser must sign in again after this, however busy it has been, so a
-# forgotten one does not stay signed in.
-SESSION_LIFETIME = dt.timedelta(hours=12)
+# How long a browser keeps the cookie. The session itself ends in the database (see
+# core.store.web_sessions: 2 hours idle, 12 hours at most, or when signed out); the
+# cookie's own expiry only tidies the browser.
+SESSION_LIFETIME = ABSOLUTE_LIFETIME
 
 # No inline script or style anywhere, so the policy can forbid both.
 CSP = (
@@ -42,7 +45,17 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         WTF_CSRF_TIME_LIMIT=3600,
+        # Requests naming another host are refused (400) before any view builds a URL
+        # from the Host header. None (the default) accepts any host.
+        TRUSTED_HOSTS=_setting(settings, "trusted_hosts", None) or None,
     )
+    proxies = int(_setting(settings, "proxy_count", 0) or 0)
+    if proxies:
+        # Behind that many reverse proxies, the client's address, scheme and host are the
+        # ones the proxies forward; the sign-in limit then counts per client, not per proxy.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     if migrate_db:
         migrate(settings.database_url)
     engine = make_engine(settings.database_url)
@@ -59,8 +72,14 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     limits.install(app, settings)  # after the blueprints: it limits their views
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
+    app.after_request(_relative_redirects)
     logging.getLogger("udkast").setLevel(logging.INFO)
     return app
+
+
+def _setting(settings: Settings, name: str, default: Any) -> Any:
+    """Read a setting core.config may not define yet (trusted_hosts, proxy_count)."""
+    return getattr(settings, name, default)
 
 
 def _close_session(exc: BaseException | None) -> None:
@@ -75,4 +94,22 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        # Pages show who is signed in and what they may read: a shared computer's cache
+        # or the back button after signing out must not show them again.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _relative_redirects(response: Response) -> Response:
+    """Make redirects to this site's own host relative (routing adds the Host header's).
+
+    Werkzeug's slash redirect (`/strategies/x/` to `/strategies/x`) names the host the
+    request's Host header gave, which a client or a poisoned cache may have chosen.
+    """
+    location = response.headers.get("Location")
+    if location and 300 <= response.status_code < 400:
+        parts = urlsplit(location)
+        if parts.netloc and parts.netloc == request.host:
+            response.headers["Location"] = urlunsplit(("", "", parts.path or "/", parts.query, ""))
     return response

@@ -1,28 +1,32 @@
-"""Rate limits: how many drafts one API token may post a minute, and sign-in attempts.
+"""Rate limits: how many drafts one API token may post a minute, and failed sign-ins.
 
-Counted by Flask-Limiter in Redis when REDIS_URL is set, so every web process and
-machine shares one count; without Redis each web process counts for itself.
+Drafts are counted by Flask-Limiter in Redis when REDIS_URL is set, so every web
+process and machine shares one count; without Redis each web process counts for
+itself. Failed sign-ins are counted in the database (core.store.sign_in_failures), so
+that count is shared with or without Redis, per address and per account.
+
+Addresses are what the WSGI server sees: behind a reverse proxy every client has the
+proxy's address unless the app trusts its X-Forwarded-For (see service.app's ProxyFix).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, request
-from flask import session as cookie
+from flask import Flask, Response, g, request
 from flask_limiter import Limiter
 
 from core.config import Settings
-from core.store.tokens import token_hash
-from service.api import bearer_secret
+from core.store import Actor, note_sign_in_failure, sign_in_refused
+from core.store.sign_in_failures import SIGN_IN_WINDOW
+from service.runtime import runtime, session
 
 # The endpoints that store a draft: the API and the web form share one budget per token.
 DRAFT_ENDPOINTS = ("api.submit", "web.upload")
-SIGN_IN_ENDPOINT = "web.sign_in"
 
 
 def install(app: Flask, settings: Settings) -> Limiter:
-    """Limit draft posts per token and sign-in attempts per address on this app."""
+    """Limit draft posts per token on this app (sign-ins are limited by their view)."""
     # Registered before the limiter's own hook, so it runs after it (Flask runs these in
     # reverse): Flask-Limiter sends Retry-After on every limited answer, and on a 202 a
     # client may read it as "poll again in a minute".
@@ -44,16 +48,10 @@ def install(app: Flask, settings: Settings) -> Limiter:
         methods=["POST"],
         error_message=_refusal("drafts from this token", settings.drafts_per_minute),
     )
-    sign_in = limiter.limit(
-        f"{settings.sign_ins_per_minute} per minute",
-        methods=["POST"],
-        error_message=_refusal("sign-in attempts", settings.sign_ins_per_minute),
-    )
     # The views are shared by every app the factory makes; each app wraps its own copy,
     # so each app's limits and counts stay its own.
     for endpoint in DRAFT_ENDPOINTS:
         _wrap(app, endpoint, drafts)
-    _wrap(app, SIGN_IN_ENDPOINT, sign_in)
     return limiter
 
 
@@ -70,17 +68,34 @@ def _wrap(app: Flask, endpoint: str, limit: Any) -> None:
 
 def _client_token() -> str:
     """Name who is posting: the token of the request or of the signed-in browser."""
-    secret = bearer_secret()
-    if secret:
-        return "token:" + token_hash(secret)
-    held = cookie.get("token")
-    if isinstance(held, str):
-        return "token:" + held  # the same hash, so browser and API share the budget
+    # Set by the API's authentication or the pages' session lookup, both of which run
+    # before the view this limit wraps; a browser and the API share the token's budget.
+    actor: Actor | None = g.get("actor")
+    if actor is not None:
+        return f"token:{actor.token_id}"
     return _client_address()
 
 
 def _client_address() -> str:
-    return "address:" + (request.remote_addr or "unknown")
+    return "address:" + client_address()
+
+
+def client_address() -> str:
+    """Return the address the request came from (the client's, behind a trusted proxy)."""
+    return request.remote_addr or "unknown"
+
+
+def refuse_sign_in(account: str | None) -> int | None:
+    """Return seconds to wait if this address or account used up its failed sign-ins."""
+    limit = runtime().settings.sign_ins_per_minute
+    if sign_in_refused(session(), client_address(), account, limit):
+        return int(SIGN_IN_WINDOW.total_seconds())
+    return None
+
+
+def note_failed_sign_in(account: str | None) -> None:
+    """Count a refused sign-in against this address (and the account it named, if any)."""
+    note_sign_in_failure(session(), client_address(), account)
 
 
 def _retry_after_only_when_refused(response: Response) -> Response:

@@ -34,6 +34,13 @@ def draft_links(slug: str, version: int, label: str | None) -> dict[str, str]:
     return links
 
 
+def posted_by_json(token_name: str | None) -> dict[str, Any] | None:
+    """Return who posted a draft: the token's name then (None when it was not recorded)."""
+    # "user" is filled once personal accounts exist (issue 10); the key is there now so
+    # clients can be written against the final shape.
+    return {"token": token_name, "user": None} if token_name is not None else None
+
+
 def draft_json(draft: Draft, *, with_content: bool = False) -> dict[str, Any]:
     """Return a stored draft as JSON data."""
     slug = draft.strategy.slug
@@ -47,6 +54,7 @@ def draft_json(draft: Draft, *, with_content: bool = False) -> dict[str, Any]:
         "title": draft.title,
         "content_hash": draft.content_hash,
         "created_at": iso(draft.created_at),
+        "posted_by": posted_by_json(draft.posted_by_name),
         "links": draft_links(slug, draft.version, draft.label),
     }
     if with_content:
@@ -64,6 +72,7 @@ def summary_json(slug: str, summary: DraftSummary) -> dict[str, Any]:
         "title": summary.title,
         "created_at": iso(summary.created_at),
         "content_hash": summary.content_hash,
+        "posted_by": posted_by_json(summary.posted_by),
         "build": {
             "id": summary.build_id,
             "state": summary.build_state,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -11,7 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 from flask import (
     Blueprint,
     Response,
-    current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -25,17 +24,19 @@ from core.content import load
 from core.naming import artifact_name
 from core.problems import InvalidContent, UdkastError
 from core.store import (
+    ActiveSession,
     NotFound,
     build_status,
-    check_token,
+    current_session,
+    end_session,
     get_draft,
     list_drafts,
     list_strategies,
+    open_session,
     submit_draft,
 )
-from core.store.tokens import token_hash
-from core.store.web_sessions import session_token_state
 from service.downloads import send_artifact
+from service.limits import note_failed_sign_in, refuse_sign_in
 from service.routing import VERSION
 from service.runtime import runtime, session
 from service.uploads import read_strategy
@@ -47,6 +48,8 @@ blueprint.add_app_template_global(artifact_name)
 # Build and draft states as the pages show them (the API keeps the English codes).
 STATE_LABELS = {"queued": "i kø", "running": "bygges", "done": "færdig", "failed": "fejlede"}
 STATUS_LABELS = {"draft": "udkast", "consultation": "i høring", "final": "endelig"}
+# The cookie's key for the session id; the cookie holds nothing else about who is signed in.
+SESSION_ID = "sid"
 
 
 @blueprint.app_template_filter("state_label")
@@ -64,53 +67,71 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+@blueprint.before_request
+def _load_session() -> None:
+    """Look the cookie's session up in the database before any page (and its limits) runs."""
+    held = cookie.get(SESSION_ID)
+    found = current_session(session(), held) if isinstance(held, str) and held else None
+    g.web_session = found
+    if found is not None:
+        g.actor = found.actor  # who posts from this browser, and the rate limits' key
+
+
+def web_session() -> ActiveSession | None:
+    """Return the signed-in session of this request, if there is one."""
+    found: ActiveSession | None = g.get("web_session")
+    return found
+
+
 def signed_in(view: Callable[P, R]) -> Callable[P, R | Any]:
     """Send visitors without a live signed-in session to the sign-in page."""
 
     @wraps(view)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Any:
-        if not _session_holds():
-            # Only the sign-in is dropped: a CSRF token in the session stays valid for a
+        if web_session() is None:
+            # Only the sign-in is dropped: a CSRF token in the cookie stays valid for a
             # sign-in form already open in another tab.
-            cookie.pop("token", None)
-            cookie.pop("since", None)
+            cookie.pop(SESSION_ID, None)
             return redirect(url_for("web.sign_in", next=request.path))
         return view(*args, **kwargs)
 
     return wrapper
 
 
-def _session_holds() -> bool:
-    """Say whether the session is younger than its lifetime and its token is not revoked."""
-    held, since = cookie.get("token"), cookie.get("since")
-    if not isinstance(held, str) or not isinstance(since, int | float):
-        return False
-    # The cookie's own expiry moves on with every request; this bounds the whole session.
-    age = time.time() - since
-    if not 0 <= age < current_app.permanent_session_lifetime.total_seconds():
-        return False
-    # Checked on every page, so revoking a token signs out its browsers at once.
-    return session_token_state(session(), held) == "ok"
-
-
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Any:
     """Sign in with an API token (`udkast token create NAME` prints one)."""
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
         token = request.form.get("token", "").strip()
-        verdict = check_token(session(), token) if token else "unknown"
-        if verdict == "ok":
-            cookie.clear()
-            # The token's stored hash, never the secret: the cookie is signed, not encrypted.
-            cookie["token"] = token_hash(token)
-            cookie["since"] = int(time.time())
-            cookie.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+        # A valid token signs in even when this address has used up its failures: the
+        # secret is 256 random bits, so refusing it would only lock out colleagues behind
+        # the same address and protect nothing.
+        result = open_session(session(), token) if token else None
+        if result is not None and result.session_id is not None:
+            _forget_session()  # never two sessions in one browser, nor a fixed id
+            cookie[SESSION_ID] = result.session_id
+            cookie.permanent = True  # the browser drops it after PERMANENT_SESSION_LIFETIME
             return redirect(_local_path(request.args.get("next", "")))
-        error = (
-            "Den nøgle kender vi ikke." if verdict == "unknown" else "Nøglen er trukket tilbage."
-        )
-    return render_template("sign_in.html", error=error), 401 if error else 200
+        wait = refuse_sign_in(account=None)
+        if wait is not None:
+            error = "For mange forkerte forsøg herfra. Prøv igen om lidt."
+            status, headers = 429, {"Retry-After": str(wait)}
+        else:
+            note_failed_sign_in(account=None)
+            revoked = result is not None and result.verdict == "revoked"
+            error = "Nøglen er trukket tilbage." if revoked else "Den nøgle kender vi ikke."
+            status = 401
+    return render_template("sign_in.html", error=error), status, headers
+
+
+def _forget_session() -> None:
+    """End this browser's session in the database (if any) and empty its cookie."""
+    held = cookie.get(SESSION_ID)
+    if isinstance(held, str) and held:
+        end_session(session(), held)
+    cookie.clear()
+    g.web_session = None
 
 
 def _local_path(target: str) -> str:
@@ -127,8 +148,8 @@ def _local_path(target: str) -> str:
 
 @blueprint.post("/sign-out")
 def sign_out() -> Any:
-    """Forget the signed-in session."""
-    cookie.clear()
+    """End the session: in the database, so a copy of the cookie no longer signs in."""
+    _forget_session()
     return redirect(url_for("web.sign_in"))
 
 
@@ -168,7 +189,9 @@ def upload() -> Any:
         )
         return page, 400
     rt = runtime()
-    result = submit_draft(session(), strategy, rt.settings.theme)
+    active = web_session()
+    poster = active.actor if active else None
+    result = submit_draft(session(), strategy, rt.settings.theme, posted_by=poster)
     if result.new_build:  # a new version, or a new build after the last one failed
         rt.queue.enqueue(result.build.id, [o.format for o in result.build.outputs])
     return redirect(url_for("web.build", build_id=result.build.id, same=int(not result.created)))
