@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from core.alignment import work_budget
 from core.consultation import ConsultationReport, link_inputs, report
 from core.content import Strategy
 from core.labels import labels
@@ -108,7 +109,8 @@ class Comparison:
 
 def compare(old: Strategy, new: Strategy) -> Comparison:
     """Compare two validated drafts of one strategy."""
-    parts = link_inputs(diff_parts(old, new), old, new)
+    with work_budget():  # one bound on the matching work of the whole comparison
+        parts = link_inputs(diff_parts(old, new), old, new)
     consultation = report(parts, old, new)
     metadata = _metadata(old, new)
     return Comparison(

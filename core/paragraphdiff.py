@@ -7,11 +7,12 @@ word by word, and the rest are whole-paragraph insertions and deletions.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Literal
 
+from core.alignment import align, similarity, spend
 from core.textdiff import Op, count_words, diff_text, normalise, ops_words
 
 PAIR_RATIO = 0.5  # paragraphs at least this similar are one changed paragraph
@@ -41,9 +42,8 @@ def diff_paragraphs(old: Sequence[str], new: Sequence[str]) -> tuple[ParagraphOp
     removed paragraph reads as removed rather than as words scattered over its neighbour.
     """
     okeys, nkeys = [normalise(p) for p in old], [normalise(p) for p in new]
-    matcher = SequenceMatcher(None, okeys, nkeys, autojunk=False)
     out: list[ParagraphOp] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in align(okeys, nkeys):
         if tag == "equal":
             out.extend(
                 ParagraphOp("equal", old[i], new[j])
@@ -55,10 +55,17 @@ def diff_paragraphs(old: Sequence[str], new: Sequence[str]) -> tuple[ParagraphOp
 
 
 def _ratio(a: list[str], b: list[str]) -> float:
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < PAIR_RATIO or matcher.quick_ratio() < PAIR_RATIO:
+    """Return how similar two paragraphs' words are, 0.0 when surely below PAIR_RATIO."""
+    total = len(a) + len(b)
+    if not total:
+        return 1.0
+    if 2 * min(len(a), len(b)) < PAIR_RATIO * total or not spend(total):
         return 0.0
-    return matcher.ratio()
+    # The words both have, counted with repeats: an upper bound of what can match.
+    shared = sum((Counter(a) & Counter(b)).values())
+    if 2 * shared < PAIR_RATIO * total:
+        return 0.0
+    return similarity(a, b)
 
 
 def _pairs(okeys: Sequence[str], nkeys: Sequence[str]) -> list[tuple[int, int]]:

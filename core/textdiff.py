@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import Literal
+
+from core.alignment import align
 
 TOKEN = re.compile(r"\s+|\w+(?:[.,:/-]\w+)*|[^\w\s]")
 WORD = re.compile(r"\w")
@@ -82,9 +83,9 @@ def diff_text(old: str | None, new: str | None) -> tuple[Op, ...]:
     ou, nu = _units(old or ""), _units(new or "")
     ok, nk = [u.strip() for u in ou], [u.strip() for u in nu]
     junk = max(len(ok), len(nk)) > AUTOJUNK_FROM
-    matcher = SequenceMatcher(None, ok, nk, autojunk=junk)
     runs = [
-        _Run(tag == "equal", ou[i1:i2], nu[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        _Run(tag == "equal", ou[i1:i2], nu[j1:j2])
+        for tag, i1, i2, j1, j2 in align(ok, nk, autojunk=junk)
     ]
     return tuple(_ops(_absorb_short_equalities(runs)))
 
