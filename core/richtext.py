@@ -21,6 +21,16 @@ MAX_LIST_DEPTH = 5
 # is refused when it is validated rather than left to run into the worker's time limit.
 MAX_FORMAT_CHANGES = 30  # within one word
 MAX_FORMATTED_RUNS = 2_000  # emphasised, strong or linked runs in one field
+# The Markdown parser itself is linear, but each `[` costs it about 20 µs and each `*` or `_`
+# about 8 µs (ordinary text: under 1 µs a character), so 2 MiB of `![` took 33 s to
+# validate. These caps are counted before parsing and stay above what MAX_FORMATTED_RUNS
+# allows (one `[` a link, six `*` a strong and emphasised passage), so they refuse only text that no
+# author writes, and keep the parse of a whole document within a few seconds.
+MAX_BRACKETS = 2_500  # `[` in one field
+MAX_DELIMITERS = 12_500  # `*` and `_` in one field
+# Every paragraph and list item is a box the PDF engine lays out (about 1.5 ms and 30 KB
+# each: 16,000 list items took 25 s and 480 MB). A long field is a few hundred.
+MAX_BLOCKS = 1_000  # paragraphs and list items in one field
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
@@ -87,13 +97,43 @@ _MD = _make_parser()
 @lru_cache(maxsize=256)  # a build parses each field once per renderer
 def parse(text: str) -> tuple[Block, ...]:
     """Parse rich text into neutral blocks; raise RichTextError if it is too deep or too dense."""
+    _check_markup_density(text or "")
     tokens = _MD.parse(text or "")
     blocks, _ = _blocks(tokens, 0, depth=0)
     if _formatted_runs(blocks) > MAX_FORMATTED_RUNS:
         raise RichTextError(
             f"more than {MAX_FORMATTED_RUNS} emphasised, strong or linked passages in one field"
         )
+    if (count := block_count(blocks)) > MAX_BLOCKS:
+        raise RichTextError(
+            f"{count:,} paragraphs and list items in one field; at most {MAX_BLOCKS:,}"
+        )
     return tuple(blocks)
+
+
+def block_count(blocks: Sequence[Block]) -> int:
+    """Return how many paragraphs and list items the blocks hold, nested ones included."""
+    count = 0
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            count += 1
+        else:
+            count += sum(max(1, block_count(item)) for item in block.items)
+    return count
+
+
+def _check_markup_density(text: str) -> None:
+    """Refuse, before parsing, text with more formatting characters than any passage needs."""
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:
+        raise RichTextError(
+            f"{brackets:,} square brackets ([) in one field; at most {MAX_BRACKETS:,}"
+        )
+    delimiters = text.count("*") + text.count("_")
+    if delimiters > MAX_DELIMITERS:
+        raise RichTextError(
+            f"{delimiters:,} emphasis characters (* and _) in one field; at most {MAX_DELIMITERS:,}"
+        )
 
 
 def plain_text(blocks: tuple[Block, ...]) -> str:

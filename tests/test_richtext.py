@@ -242,7 +242,7 @@ def test_formatted_runs_in_a_field_up_to_the_cap() -> None:
     ("text", "message"),
     [
         (glued_word(MAX_FORMAT_CHANGES + 1), "inside one word"),
-        ("*a" * 20_000, "inside one word"),
+        ("*a" * 6_000, "inside one word"),
         ("**a** " * (MAX_FORMATTED_RUNS + 1), f"more than {MAX_FORMATTED_RUNS} emphasised"),
         ("- [a](http://b) x\n" * (MAX_FORMATTED_RUNS + 1), "linked passages"),
     ],
@@ -255,8 +255,9 @@ def test_text_too_densely_formatted_to_lay_out_raises(text: str, message: str) -
 def test_dense_emphasis_is_reported_by_validate_with_its_path() -> None:
     # 20,000 alternating `*a` (40 KB, inside the length limit) once kept the PDF worker busy
     # for minutes; it is refused up front, where the author can see which field to fix.
+    # (6,000 stays under the cap on emphasis characters, so the word rule is what refuses.)
     data = copy.deepcopy(BASE)
-    data["visions"][1]["body"] = "*a" * 20_000
+    data["visions"][1]["body"] = "*a" * 6_000
     with pytest.raises(InvalidContent) as info:
         validate(data)
     [problem] = info.value.problems
@@ -268,7 +269,11 @@ def test_dense_emphasis_is_reported_by_validate_with_its_path() -> None:
     "text", [">" * 5000 + " x", "*" * 10_000 + "x" + "*" * 10_000, "[" * 10_000, "**a " * 5000]
 )
 def test_pathological_input_is_handled(text: str) -> None:
-    assert isinstance(parse(text), tuple)
+    # Handled: blocks, or the one error validation turns into a problem with its path.
+    try:
+        assert isinstance(parse(text), tuple)
+    except RichTextError as exc:
+        assert "at most" in str(exc)
 
 
 # --- properties -----------------------------------------------------------------------
