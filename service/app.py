@@ -6,8 +6,9 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, jsonify, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.config import Settings, load_settings
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     csrf.init_app(app)
     errors.register(app)
+    app.register_error_handler(SecurityError, _untrusted_host)
     routing.install(app)  # before the blueprints: their routes name the converters
     app.register_blueprint(api.blueprint)
     csrf.exempt(api.blueprint)  # the API authenticates with bearer tokens, not cookies
@@ -80,6 +82,14 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
 def _setting(settings: Settings, name: str, default: Any) -> Any:
     """Read a setting core.config may not define yet (trusted_hosts, proxy_count)."""
     return getattr(settings, name, default)
+
+
+def _untrusted_host(exc: SecurityError) -> Any:
+    """Refuse a Host outside TRUSTED_HOSTS without a template: no URL can be built for it."""
+    message = "This host name is not served here."
+    if request.path.startswith("/api/"):
+        return jsonify(error="bad_request", message=message), 400
+    return message + "\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def _close_session(exc: BaseException | None) -> None:
