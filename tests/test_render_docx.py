@@ -238,7 +238,7 @@ def test_maximal_metadata_renders_with_shortened_core_properties(udkast1: Strate
         assert props.title == "T" * 200
         # Every w:t, so the changes DOCX's tracked insertions count too.
         text = "\n".join(t.text or "" for t in document.element.body.iter(f"{W}t"))
-        assert new.document.subtitle in text
+        assert new.document.subtitle is not None and new.document.subtitle in text
         for author in new.document.authors:
             assert author.name in text
 
@@ -369,7 +369,9 @@ def test_hostile_strings_create_no_relationship_or_image(hostile_bytes: bytes) -
     body = document.element.body
     assert body.find(f".//{W}drawing") is None
     # Only the TOC's internal links (w:anchor) remain; nothing points outside the file.
-    assert all(link.get(qn("r:id")) is None for link in body.iter(qn("w:hyperlink")))
+    links = list(body.iter(qn("w:hyperlink")))
+    assert links
+    assert all(link.get(qn("w:anchor")) and link.get(qn("r:id")) is None for link in links)
 
 
 def test_openxml_audit_finds_no_schema_errors(

@@ -177,6 +177,7 @@ def test_toc_matches_the_pdf_bookmarks(pdf2: Rendered) -> None:
 
     walk(reader.outline)
     _, entries = toc_entries(pdf2, "Indhold")
+    assert len(entries) >= 5  # the loop below checks something
     for text, number in entries:
         assert marks[text] == number - 1
 

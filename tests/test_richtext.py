@@ -291,9 +291,10 @@ PLAIN = st.text(
 def test_parse_raises_only_rich_text_error(text: str) -> None:
     try:
         blocks = parse(text)
-    except RichTextError:
-        return
-    assert isinstance(plain_text(blocks), str)
+    except RichTextError as exc:
+        assert str(exc), "a refusal says what is wrong"
+    else:
+        assert isinstance(plain_text(blocks), str)
 
 
 @settings(max_examples=200, deadline=None)
