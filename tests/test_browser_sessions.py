@@ -1,0 +1,135 @@
+"""A real browser against a real service: a saved cookie opens nothing after sign-out or revoke.
+
+Chromium (through Playwright) signs in to gunicorn with a Celery worker that renders a
+real PDF; its cookies are saved, as a copied browser profile would hold them, and
+replayed in a fresh browser after the session ended. Needs what tests/test_browser.py
+needs; skipped without it, failing under CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import needs
+from tests.conftest import example_path
+from tests.live_service import BIN, LiveService, live_service
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = Path(os.environ.get("UDKAST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PDF = "/strategies/socialstrategi/1/socialstrategi-udkast-1.pdf"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        needs.unavailable("playwright is not installed (pip install playwright)")
+    if not CHROMIUM.exists() and not shutil.which(str(CHROMIUM)):
+        needs.unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
+    for started in live_service("embedded", tmp_path_factory.mktemp("browser-sessions")):
+        status, _, body = started.call(
+            "POST",
+            "/api/v1/drafts",
+            example_path("udkast-1").read_bytes(),
+            media_type="application/yaml",
+        )
+        assert status == 202, body
+        build = started.wait_build(f"/api/v1/builds/{json.loads(body)['build']['id']}")
+        assert build["outputs"]["pdf"]["state"] == "done", build
+        yield started
+
+
+def udkast(service: LiveService, *args: str) -> str:
+    """Run the udkast command line against the service's database."""
+    done = subprocess.run(
+        [str(BIN / "udkast"), *args],
+        env=service.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def signed_in_context(chromium: Any, service: LiveService, token: str) -> Any:
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(service.url + "/")
+    assert page.url.startswith(service.url + "/sign-in")
+    page.fill("#token", token)
+    page.click("main button[type=submit]")
+    page.wait_for_url(service.url + "/")
+    return context
+
+
+def assert_saved_cookie_opens_nothing(chromium: Any, service: LiveService, saved: Any) -> None:
+    """Replay saved cookies in a fresh browser: pages and downloads send it to sign in."""
+    copy = chromium.new_context(storage_state=saved)
+    try:
+        page = copy.new_page()
+        page.goto(service.url + "/strategies/socialstrategi")
+        assert page.url.startswith(service.url + "/sign-in?next=")
+        download = copy.request.get(service.url + PDF, max_redirects=0)
+        assert download.status == 302
+        assert download.headers["location"].startswith("/sign-in?next=")
+        assert not download.body().startswith(b"%PDF")
+    finally:
+        copy.close()
+
+
+def test_a_cookie_saved_before_sign_out_opens_nothing_after_it(chromium, service):
+    context = signed_in_context(chromium, service, service.token)
+    try:
+        page = context.pages[0]
+        history = page.goto(service.url + "/strategies/socialstrategi")
+        assert "no-store" in history.headers["cache-control"]
+        assert "Gemt af" in page.content()
+        assert context.request.get(service.url + PDF).body().startswith(b"%PDF-")
+        saved = context.storage_state()
+
+        page.click(".sign-out button")
+        page.wait_for_url("**/sign-in")
+
+        assert_saved_cookie_opens_nothing(chromium, service, saved)
+    finally:
+        context.close()
+
+
+def test_a_cookie_saved_before_its_token_is_revoked_opens_nothing(chromium, service):
+    token = udkast(service, "token", "create", "revoke-me")
+    context = signed_in_context(chromium, service, token)
+    try:
+        assert context.request.get(service.url + PDF).body().startswith(b"%PDF-")
+        saved = context.storage_state()
+
+        udkast(service, "token", "revoke", "revoke-me")
+
+        assert_saved_cookie_opens_nothing(chromium, service, saved)
+        page = context.pages[0]
+        page.goto(service.url + "/")
+        assert page.url.startswith(service.url + "/sign-in")  # the browser itself too
+    finally:
+        context.close()
