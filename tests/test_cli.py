@@ -148,3 +148,23 @@ def test_render_where_the_file_cannot_be_written_is_one_clear_line(tmp_path):
     assert result.stderr.startswith("error: cannot write ")
     assert "socialstrategi-udkast-1.docx" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line"),
+    [
+        ("mapping.yaml", b"format: strategy/v1\ndocument:\n  title: a: b\nvisions: []\n", 3),
+        ("tab.yaml", b"format: strategy/v1\n\ttitle: x\n", 2),
+        ("comma.json", b'{\n  "format": "strategy/v1",\n  "document": {,\n}\n', 3),
+    ],
+)
+def test_unreadable_input_names_the_line_to_fix(tmp_path, name, content, line):
+    # What a person needs to fix it: the line to look at, in one line, whatever the parser says.
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    result = run("validate", str(bad))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [message] = result.stderr.splitlines()
+    assert f"line {line}:" in message
+    assert ("not valid JSON" if name.endswith(".json") else "not valid YAML") in message
