@@ -8,13 +8,20 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
+from cli.database import shown_url
 from core.config import Settings, load_settings
 from core.store import create_token, list_tokens, make_engine, make_session_factory, migrate
 
 BIN = Path(sys.executable).parent
+# How long web and worker get to finish what they are doing after Ctrl-C (the worker
+# waits for a running render) before they are killed; a second Ctrl-C kills at once.
+STOP_GRACE_SECONDS = 30
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def add_command(commands: Any) -> None:
@@ -29,21 +36,31 @@ def add_command(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Start web and worker, print where to go, and stop both on Ctrl-C."""
     settings = load_settings()
+    # var/ holds the database, the queue, the secret key and the local token: owner only.
+    settings.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     migrate(settings.database_url)
     token = _first_token(settings)
     env = {**os.environ, "UDKAST_VAR_DIR": str(settings.var_dir)}
-    web = subprocess.Popen(web_command(args.host, args.port, threads=4), env=env)  # noqa: S603
-    worker = subprocess.Popen(  # noqa: S603
-        worker_command(settings.var_dir / "celerybeat-schedule", args.concurrency), env=env
+    commands = [
+        ("web", web_command(args.host, args.port, threads=4), env),
+        (
+            "worker",
+            worker_command(settings.var_dir / "celerybeat-schedule", args.concurrency),
+            _quiet(env),
+        ),
+    ]
+    return Supervisor().run(commands, banner(settings, args.host, args.port, token))
+
+
+def banner(settings: Settings, host: str, port: int, token: str) -> str:
+    """Return what `udkast serve` prints on start: where to go and how to sign in."""
+    broker = shown_url(settings.redis_url) if settings.redis_url else None
+    return (
+        f"\n  udkast runs on http://{host}:{port}/\n"
+        f"  database: {shown_url(settings.database_url)}\n"
+        f"  queue: {broker or 'a local folder queue (set REDIS_URL for Redis)'}\n"
+        f"  API token: {token}\n  (sign in to the web UI with it; Ctrl-C stops)\n"
     )
-    broker = settings.redis_url or "a local folder queue (set REDIS_URL for Redis)"
-    print(
-        f"\n  udkast runs on http://{args.host}:{args.port}/\n"
-        f"  database: {settings.database_url.split('@')[-1]}\n  queue: {broker}\n"
-        f"  API token: {token}\n  (sign in to the web UI with it; Ctrl-C stops)\n",
-        flush=True,
-    )
-    return _supervise([web, worker])
 
 
 def web_command(host: str, port: int, *, threads: int) -> list[str]:
@@ -51,6 +68,10 @@ def web_command(host: str, port: int, *, threads: int) -> list[str]:
     return [
         str(BIN / "gunicorn"),
         *("--bind", f"{host}:{port}", "--workers", "2", "--threads", str(threads)),
+        # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl):
+        # a second service (another checkout, a test run) would fight over it, and nothing
+        # here uses it.
+        "--no-control-socket",
         *("--access-logfile", "-", "service.wsgi:app"),
     ]
 
@@ -64,6 +85,19 @@ def worker_command(schedule: Path, concurrency: int) -> list[str]:
         # One machine: no need to gossip with other workers at start-up.
         *("--without-mingle", "--without-gossip"),
     ]
+
+
+def _quiet(env: Mapping[str, str]) -> dict[str, str]:
+    """Return the worker's environment, without Celery's warning about running as root."""
+    if os.geteuid() != 0:
+        return dict(env)
+    # `make run` runs every process as the person who typed it, root included (CI, a
+    # container). Celery warns about root because a pickle message could run code as
+    # root; this worker accepts JSON only (worker/celery_app.py), which is why Celery
+    # merely warns, and the web process runs as the same user anyway. Celery's warning
+    # class cannot be named before Celery is imported, so the filter names its text.
+    ignore = "ignore:You're running the worker with superuser privileges"
+    return {**env, "PYTHONWARNINGS": ",".join(filter(None, (env.get("PYTHONWARNINGS"), ignore)))}
 
 
 def _first_token(settings: Settings) -> str:
@@ -82,22 +116,66 @@ def _first_token(settings: Settings) -> str:
     return secret
 
 
-def _supervise(children: list[subprocess.Popen[bytes]]) -> int:
-    def stop(signum: int, frame: object) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
+class Supervisor:
+    """Runs web and worker, each in its own process group, and stops them together."""
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-    finally:
-        stop(signal.SIGTERM, None)
-        for child in children:
+    def __init__(self) -> None:
+        self.children: list[subprocess.Popen[bytes]] = []
+        self.names: list[str] = []
+        self.stopping = False
+
+    def run(self, commands: Sequence[tuple[str, list[str], Mapping[str, str]]], banner: str) -> int:
+        """Start the commands, print the banner, wait until told to stop or one ends."""
+        # Handlers first: a Ctrl-C during start-up must still stop what was started.
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self._on_signal)
+        try:
+            for name, argv, env in commands:
+                # Its own process group, so that Ctrl-C in the terminal reaches only this
+                # process, which stops each child once and in order; gunicorn and Celery
+                # hit by the terminal's SIGINT directly quit hard and log errors.
+                self.children.append(subprocess.Popen(argv, env=env, process_group=0))  # noqa: S603
+                self.names.append(name)
+            print(banner, flush=True)
+            while not self.stopping and all(c.poll() is None for c in self.children):
+                time.sleep(0.2)
+        finally:
+            # Named before the others are stopped: the one that ended by itself, if any.
+            gone = [
+                n for n, c in zip(self.names, self.children, strict=True) if c.poll() is not None
+            ]
+            self._stop()
+        if self.stopping:
+            failed = [
+                f"the {name} process ended with exit code {child.returncode}"
+                for name, child in zip(self.names, self.children, strict=True)
+                if child.returncode not in (0, -signal.SIGTERM)
+            ]
+        else:
+            failed = [f"the {name} process stopped by itself; stopped the rest" for name in gone]
+        for line in failed:
+            print(f"udkast serve: {line}", file=sys.stderr, flush=True)
+        return 1 if failed else 0
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self.stopping:  # the second Ctrl-C: do not wait for running renders
+            self._kill()
+        self.stopping = True
+
+    def _stop(self) -> None:
+        for child in self.children:
+            if child.poll() is None:
+                child.terminate()  # gunicorn and Celery both stop gracefully on SIGTERM
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for child in self.children:
             try:
-                child.wait(timeout=30)
+                child.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                child.kill()
-    return max((child.returncode or 0) for child in children)
+                self._kill()
+                child.wait()
+
+    def _kill(self) -> None:
+        for child in self.children:
+            if child.poll() is None:
+                # The whole group: gunicorn's workers and Celery's pool children too.
+                os.killpg(child.pid, signal.SIGKILL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from cli.database import require_migrated, shown_url
 from core.config import load_settings
 from core.store import create_token, list_tokens, make_engine, make_session_factory, migrate
 from core.store import revoke_token as store_revoke
@@ -27,8 +28,9 @@ def add_commands(commands: Any) -> None:
 
 
 def _sessions() -> Any:
+    """Return sessions on the service's existing database; refuse rather than create one."""
     settings = load_settings()
-    migrate(settings.database_url)
+    require_migrated(settings)
     return make_session_factory(make_engine(settings.database_url))
 
 
@@ -59,5 +61,5 @@ def _list(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     settings = load_settings()
     migrate(settings.database_url)
-    print(f"database ready: {settings.database_url.split('@')[-1]}")
+    print(f"database ready: {shown_url(settings.database_url)}")
     return 0

@@ -1,0 +1,119 @@
+"""What the administration commands need of the database: that it is there, and its name.
+
+`udkast token …` works on the service's data, so it must find the database the service
+uses; creating an empty one in the current folder would print a token that works
+nowhere. Only `udkast migrate` and `udkast serve` create a database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import quote
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import URL, Connection, create_engine, inspect, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.pool import NullPool
+
+from core.config import Settings
+from core.problems import UdkastError
+from core.store.db import alembic_config
+
+MASK = "***"
+POINT = (
+    "set UDKAST_VAR_DIR to the folder that holds the service's udkast.db, or DATABASE_URL "
+    "to the service's database"
+)
+
+
+class DatabaseNotReady(UdkastError):
+    """The database a command needs is missing, unreachable or not migrated."""
+
+
+def shown_url(url: str | URL) -> str:
+    """Return a database or broker URL fit to print: every password in it masked."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        # Not a URL SQLAlchemy can read: show only its scheme rather than risk a secret.
+        return f"{str(url).partition(':')[0]}://(not shown)"
+    if "password" in parsed.query:  # Redis socket URLs carry it as ?password=
+        parsed = parsed.update_query_dict({"password": MASK})
+    shown = parsed.render_as_string(hide_password=True)
+    return shown.replace(quote(MASK, safe=""), MASK)
+
+
+def require_migrated(settings: Settings, environ: Mapping[str, str] = os.environ) -> None:
+    """Refuse unless the configured database exists with this udkast's schema; create nothing."""
+    url = make_url(settings.database_url)
+    file = _sqlite_file(url)
+    if file is not None and not file.is_file():
+        raise DatabaseNotReady(
+            f"no udkast database at {file}\n"
+            f"  ({_why_there(environ)}).\n"
+            f"  To reach the service's data, {POINT}; `udkast migrate` would create a new, "
+            "empty database there."
+        )
+    where = str(file) if file is not None else shown_url(url)
+    try:
+        revisions = _revisions(_never_creating(url, file))
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise DatabaseNotReady(
+            f"cannot open the database {where}: {reason}\n"
+            f"  Check that it runs and lets you in, or {POINT}."
+        ) from None
+    expected = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    if not revisions:
+        raise DatabaseNotReady(
+            f"{where} has no udkast schema (it was never migrated).\n"
+            f"  Run `udkast migrate` to create the schema there, or {POINT}."
+        )
+    if revisions != expected:
+        raise DatabaseNotReady(
+            f"{where} has schema revision {', '.join(sorted(revisions))}; this udkast needs "
+            f"{', '.join(sorted(expected))}.\n  Run `udkast migrate` to upgrade it."
+        )
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database or "").absolute()
+
+
+def _never_creating(url: URL, file: Path | None) -> URL:
+    """Return the URL to check with; for SQLite one that fails where a file would be made."""
+    if file is None:
+        return url
+    # mode=rw opens an existing file for reading and writing and never creates one, so a
+    # file deleted since the check above is not made again, empty.
+    return URL.create(
+        "sqlite", database=f"file:{quote(str(file))}", query={"mode": "rw", "uri": "true"}
+    )
+
+
+def _revisions(url: URL) -> set[str]:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return _versions_in(connection)
+    finally:
+        engine.dispose()
+
+
+def _versions_in(connection: Connection) -> set[str]:
+    if not inspect(connection).has_table("alembic_version"):
+        return set()
+    rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+    return {str(row[0]) for row in rows}
+
+
+def _why_there(environ: Mapping[str, str]) -> str:
+    if environ.get("DATABASE_URL"):
+        return "the file DATABASE_URL names"
+    if environ.get("UDKAST_VAR_DIR"):
+        return f"UDKAST_VAR_DIR is {environ['UDKAST_VAR_DIR']}"
+    return "neither UDKAST_VAR_DIR nor DATABASE_URL is set, so udkast looks in ./var"
