@@ -14,7 +14,7 @@ import pytest
 from docx.document import Document
 from docx.oxml.ns import qn
 
-from core.content import LIMITS, MAX_LINE, Strategy, validate
+from core.content import LIMITS, MAX_LINE, MAX_WORD, Strategy, validate
 from tests.conftest import load_example
 from worker.render import renderer
 from worker.render.docx import render_docx
@@ -206,17 +206,22 @@ def test_core_properties_and_language(doc2: Document, rich_doc: Document) -> Non
         assert lang.get(f"{W}val") == tag
 
 
+def _longest(letter: str, length: int) -> str:
+    """Return `length` characters of the longest words validation allows, spaced."""
+    return ((letter * MAX_WORD + " ") * length)[: length - 1] + letter
+
+
 def _maximal_metadata(strategy: Strategy) -> Strategy:
     """Return the strategy with every cover field as long as validation allows."""
     return _variant(
         strategy,
         document={
-            "title": "T" * 200,
+            "title": _longest("T", 200),
             "subtitle": ("Undertitel " * 27)[: MAX_LINE - 4] + "slut",
-            "organisation": "O" * MAX_LINE,
+            "organisation": _longest("O", MAX_LINE),
             "draft_label": "D" * 80,
             "authors": [
-                {"name": f"{n:02d} " + "N" * (MAX_LINE - 3), "role": "R" * MAX_LINE}
+                {"name": f"{n:02d} " + _longest("N", MAX_LINE - 3), "role": _longest("R", MAX_LINE)}
                 for n in range(LIMITS["authors"])
             ],
         },
@@ -235,7 +240,7 @@ def test_maximal_metadata_renders_with_shortened_core_properties(udkast1: Strate
         assert len(props.subject) <= 255 and props.subject.endswith("…")
         assert props.subject.startswith("Undertitel Undertitel")
         assert len(props.keywords) == 255 and props.keywords.endswith("…")
-        assert props.title == "T" * 200
+        assert props.title == _longest("T", 200)
         # Every w:t, so the changes DOCX's tracked insertions count too.
         text = "\n".join(t.text or "" for t in document.element.body.iter(f"{W}t"))
         assert new.document.subtitle is not None and new.document.subtitle in text

@@ -7,7 +7,7 @@ import copy
 import pytest
 import yaml
 
-from core import richtext
+from core import content, richtext
 from core.content import load
 from core.problems import InvalidContent
 from tests.conftest import example_path
@@ -81,3 +81,33 @@ def test_a_document_near_two_mib_of_link_openers_is_refused_field_by_field():
     expected = [f"sections[{i}].body" for i in range(30)]
     expected += [f"visions[{i}].body" for i in range(len(data["visions"]))]
     assert sorted(problems) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("path", "place"),
+    [
+        ("consultation[0].from", lambda d, w: d["consultation"][0].__setitem__("from", w)),
+        ("consultation[0].input", lambda d, w: d["consultation"][0].__setitem__("input", w)),
+        ("visions[0].headline", lambda d, w: d["visions"][0].__setitem__("headline", w)),
+        (
+            "signs_of_success[0].data_source",
+            lambda d, w: d["signs_of_success"][0].__setitem__("data_source", w),
+        ),
+    ],
+)
+def test_a_word_too_long_for_a_table_cell_is_refused(path, place):
+    # 100 inputs whose `from` was one 300-character word kept the PDF renderer busy
+    # for a minute: narrow cells make every long word expensive to break.
+    data = copy.deepcopy(BASE)
+    place(data, "Udvalget " + "W" * (content.MAX_WORD + 1))
+
+    problems = problems_of(data)
+
+    assert list(problems) == [path]
+    assert f"{content.MAX_WORD + 1} characters" in problems[path]
+
+
+def test_a_word_at_the_cap_is_accepted():
+    data = copy.deepcopy(BASE)
+    data["consultation"][0]["from"] = "https://" + "a" * (content.MAX_WORD - 8)
+    load(yaml.safe_dump(data, allow_unicode=True).encode())
