@@ -214,9 +214,11 @@ def test_a_draft_uploaded_in_the_browser_records_the_signed_in_token(browser, ma
         "text": example_yaml(slug="fra-browser").decode(),
     }
 
-    assert browser.post("/drafts", data=form, content_type="multipart/form-data").status_code == 302
+    posted = browser.post("/drafts", data=form, content_type="multipart/form-data")
 
+    assert posted.status_code == 302
     assert posted_version_by(made, "fra-browser") == "kontoret"
+    assert "Gemt af kontoret" in browser.get(posted.headers["Location"]).get_data(as_text=True)
     page = browser.get("/strategies/fra-browser").get_data(as_text=True)
     assert "<th>Gemt af</th>" in page and "<td>kontoret</td>" in page
 
