@@ -16,7 +16,7 @@ from pydantic import (
     ValidationError,
 )
 
-from core import richtext
+from core import budget, richtext
 from core.loading import MAX_INPUT_BYTES, media_type_of, parse
 from core.problems import InvalidContent, Problem
 from core.yamlsafe import MAX_DEPTH
@@ -230,6 +230,9 @@ def validate(data: Any) -> Strategy:
         strategy = Strategy.model_validate(clean)
     except ValidationError as exc:
         problems += [p for p in _pydantic_problems(exc) if p.path not in flagged]
+    if not problems:
+        # Only a document whose every field is within its own limits is summed up.
+        problems = budget.layout_problems(clean)
     if problems:
         raise InvalidContent(problems)
     return strategy

@@ -7,7 +7,7 @@ import copy
 import pytest
 import yaml
 
-from core import content, richtext
+from core import budget, content, richtext
 from core.content import load
 from core.problems import InvalidContent
 from tests.conftest import example_path
@@ -111,3 +111,37 @@ def test_a_word_at_the_cap_is_accepted():
     data = copy.deepcopy(BASE)
     data["consultation"][0]["from"] = "https://" + "a" * (content.MAX_WORD - 8)
     load(yaml.safe_dump(data, allow_unicode=True).encode())
+
+
+def test_a_document_too_large_to_lay_out_is_refused_as_a_whole():
+    # Every field is within its own limits; together they are far past what renders in time.
+    data = copy.deepcopy(BASE)
+    data["sections"] = [
+        {"id": f"s{i}", "title": f"Afsnit {i}", "body": "- punkt\n" * (400 + i)}
+        for i in range(budget.MAX_BLOCKS // 400 + 1)
+    ]
+
+    problems = problems_of(data)
+
+    assert list(problems) == [""]
+    assert "paragraphs and list items" in problems[""]
+    assert "sections[12].body: 412" in problems[""]  # the largest field is named
+
+
+def test_a_document_with_too_many_words_is_refused():
+    words_per_section = budget.MAX_WORDS // 30 + 10
+    data = copy.deepcopy(BASE)
+    data["sections"] = [
+        {"id": f"s{i}", "title": "Afsnit", "body": "ord " * words_per_section} for i in range(30)
+    ]
+
+    problems = problems_of(data)
+
+    assert list(problems) == [""]
+    assert f"at most {budget.MAX_WORDS:,}" in problems[""]
+
+
+def test_the_largest_generated_benchmark_document_is_within_the_budget():
+    from bench.generate import generate
+
+    load(yaml.safe_dump(generate("L"), allow_unicode=True).encode())

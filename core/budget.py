@@ -1,0 +1,61 @@
+"""What a whole document may cost to lay out: bounds over all its fields together.
+
+Each field has its own limits (core.content, core.richtext); these add up. A document
+at every per-field limit would still be about 330,000 words and 43,000 list items, which
+no worker lays out within its time limit. Measured here on one core: the generated L
+document (73,000 words, 880 paragraphs and list items, 160 pages) renders its PDF in
+8 s; 16,000 list items took 25 s and 480 MB. The bounds below keep any valid document
+within about twice L, so it renders well inside the 60 s soft limit on a busy worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from core import richtext
+from core.problems import Problem
+
+MAX_WORDS = 150_000  # in every text field together: about 320 pages
+MAX_BLOCKS = 5_000  # paragraphs and list items in every rich-text field together
+_NOT_TEXT = frozenset({"id", "slug", "vision", "affects", "date", "format", "language"})
+_RICH = frozenset({"foreword", "body"})
+
+
+def layout_problems(data: dict[str, Any]) -> list[Problem]:
+    """Return the problems of a valid document's data that is too large to lay out."""
+    problems: list[Problem] = []
+    words = sum(len(text.split()) for _, text in _texts(data, ""))
+    if words > MAX_WORDS:
+        problems.append(
+            Problem("", f"the document has {words:,} words; at most {MAX_WORDS:,}: split it")
+        )
+    blocks = {
+        path: richtext.block_count(richtext.parse(text))
+        for path, text in _texts(data, "")
+        if path.rsplit(".", 1)[-1] in _RICH
+    }
+    if (total := sum(blocks.values())) > MAX_BLOCKS:
+        largest = sorted(blocks.items(), key=lambda item: -item[1])[:3]
+        where = ", ".join(f"{path}: {count:,}" for path, count in largest)
+        problems.append(
+            Problem(
+                "",
+                f"the document has {total:,} paragraphs and list items; at most "
+                f"{MAX_BLOCKS:,} (most in {where})",
+            )
+        )
+    return problems
+
+
+def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Yield (path, text) for every text a reader sees, in document order."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _NOT_TEXT:
+                yield from _texts(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, f"{path}[{index}]")
