@@ -33,6 +33,16 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class TokenSummary:
+    """A token as `udkast token list` shows it: its name and dates, never its secret."""
+
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class TokenAuth:
     """The verdict on a presented token, and whose it is when it holds."""
 
@@ -103,6 +113,9 @@ def revoke_token(session: Session, name: str) -> bool:
         return True
 
 
-def list_tokens(session: Session) -> list[ApiToken]:
+def list_tokens(session: Session) -> list[TokenSummary]:
     """Return every token (names and dates; the secrets are not kept), by name."""
-    return list(session.scalars(select(ApiToken).order_by(ApiToken.name)))
+    return [
+        TokenSummary(t.name, t.created_at, t.last_used_at, t.revoked_at)
+        for t in session.scalars(select(ApiToken).order_by(ApiToken.name))
+    ]
