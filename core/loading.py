@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from core.problems import InputTooLarge, MalformedInput, UnsupportedMediaType
-from core.yamlsafe import MAX_DEPTH, MAX_NUMBER_DIGITS, parse_yaml
+from core.yamlsafe import MAX_DEPTH, MAX_NUMBER_DIGITS, parse_yaml, too_deep
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 
@@ -53,9 +53,25 @@ def _size(n: int) -> str:
     return f"{n // 1024} KiB" if n >= 1024 else f"{n} bytes"
 
 
+# Byte order marks of the encodings people save by mistake; UTF-32's come first, since
+# UTF-32LE's starts with UTF-16LE's.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise MalformedInput("the document is UTF-16; save it as UTF-8")
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            raise MalformedInput(f"the document is {name}; save it as UTF-8")
+    head = data[:4]
+    if len(head) == 4 and ((head[0] == head[2] == 0) or (head[1] == head[3] == 0)):
+        # Without a mark, UTF-16 and UTF-32 still show zero bytes beside the first ASCII
+        # characters (the patterns of RFC 4627, section 3); text in UTF-8 never does.
+        raise MalformedInput("the document is UTF-16 or UTF-32; save it as UTF-8")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -68,19 +84,24 @@ def _parse_json(text: str) -> Any:
     def no_constants(name: str) -> Any:
         raise MalformedInput(f"{name} is not a number JSON allows")
 
-    def finite(literal: str) -> float:
-        value = float(literal)
-        if not math.isfinite(value):
-            raise MalformedInput(f"{literal} is too large a number")
-        return value
-
-    def short_int(literal: str) -> int:
-        digits = len(literal.lstrip("-"))
+    def short(literal: str) -> str:
+        digits = sum(char.isdigit() for char in literal)
         if digits > MAX_NUMBER_DIGITS:
             raise MalformedInput(
                 f"a number with {digits} digits is too long (put it in quotes if it is text)"
             )
-        return int(literal)
+        return literal
+
+    def as_written(literal: str) -> str:
+        # As in YAML: no field is a number, and a text field keeps `4.10` as `4.10`,
+        # which float() would turn into 4.1.
+        short(literal)
+        if not math.isfinite(float(literal)):
+            raise MalformedInput(f"{literal} is too large a number")
+        return literal
+
+    def short_int(literal: str) -> int:
+        return int(short(literal))
 
     def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -94,7 +115,7 @@ def _parse_json(text: str) -> Any:
         return json.loads(
             text,
             parse_constant=no_constants,
-            parse_float=finite,
+            parse_float=as_written,
             parse_int=short_int,
             object_pairs_hook=unique_keys,
         )
@@ -109,7 +130,7 @@ def _check_json_depth(text: str) -> None:
     depth = 0
     in_string = False
     escaped = False
-    for char in text:
+    for index, char in enumerate(text):
         if in_string:
             if escaped:
                 escaped = False
@@ -122,6 +143,7 @@ def _check_json_depth(text: str) -> None:
         elif char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                raise MalformedInput(f"the JSON is nested more than {MAX_DEPTH} levels deep")
+                line_start = text.rfind("\n", 0, index) + 1
+                raise too_deep(text.count("\n", 0, index) + 1, index - line_start + 1)
         elif char in "]}":
             depth -= 1

@@ -4,12 +4,24 @@ Two passes over the text, both in libyaml's C code where PyYAML has it (about te
 times faster than the pure-Python parser on a strategy document): first the event
 stream is checked, with no recursion, so nothing deep or aliased ever reaches the
 composer; then the checked text is composed and constructed.
+
+libyaml 0.2.6 (PyYAML 6.0.4's wheels) has a nesting limit of its own (1000 levels): its
+scanner looks ahead along a line and can refuse `[[[[…` before the parser hands us a
+single event of it. Whenever libyaml refuses a document, the text up to where it stopped
+is measured again with PyYAML's pure-Python parser, which has no limit of its own, so a
+document nested too deeply gets our message, with its position, whichever parser sees
+it first and whatever libyaml calls it. That second walk starts at the last top-level key
+before the error, so it reads a few lines of an ordinary document; a document whose root
+is one flow collection (JSON written as YAML) is read again from its start, which costs
+about what constructing a valid document of that size costs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -25,6 +37,7 @@ _C = bool(getattr(yaml, "__with_libyaml__", False))
 _Base: Any = yaml.CSafeLoader if _C else yaml.SafeLoader
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_NODE = (yaml.ScalarEvent, yaml.AliasEvent, *_OPEN)
 
 
 class _Loader(_Base):  # type: ignore[misc]
@@ -54,22 +67,35 @@ class _Loader(_Base):  # type: ignore[misc]
         YAML 1.1 would read `0700` as 448 (octal) and `10:30` as 630 (base 60).
         """
         value = str(node.value)
-        digits = sum(char.isdigit() for char in value)
-        if digits > MAX_NUMBER_DIGITS:
-            raise MalformedInput(
-                f"line {node.start_mark.line + 1}: a number with {digits} digits is too long "
-                "(put it in quotes if it is text)"
-            )
+        _check_digits(value, node.start_mark.line + 1)
         return int(value) if _DECIMAL.fullmatch(value) else value
 
     def construct_yaml_float(self, node: Any) -> Any:
         """Keep a decimal number as written (`4.10` stays `4.10`); refuse .inf and .nan."""
         value = str(node.value)
+        _check_digits(value, node.start_mark.line + 1)
         if not math.isfinite(super().construct_yaml_float(node)):
             raise MalformedInput(
                 f"line {node.start_mark.line + 1}: {value} is not a number this format allows"
             )
         return value
+
+
+def _check_digits(value: str, line: int) -> None:
+    """Refuse a number longer than any text field could want, before anything converts it."""
+    digits = sum(char.isdigit() for char in value)
+    if digits > MAX_NUMBER_DIGITS:
+        raise MalformedInput(
+            f"line {line}: a number with {digits} digits is too long "
+            "(put it in quotes if it is text)"
+        )
+
+
+def too_deep(line: int, column: int) -> MalformedInput:
+    """Return the refusal of a document nested deeper than MAX_DEPTH, at a 1-based position."""
+    return MalformedInput(
+        f"line {line}, column {column}: nested too deeply (more than {MAX_DEPTH} levels)"
+    )
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
@@ -102,23 +128,63 @@ def parse_yaml(text: str) -> Any:
         raise MalformedInput(f"not valid YAML: {exc}") from None
 
 
+@dataclass
+class _Resume:
+    """Where a second walk may start: the latest key of a root mapping that begins a line.
+
+    The text from such a key to the end parses as the same root mapping, with the same
+    depths below it, so a second walk need not read the document from its beginning.
+    """
+
+    index: int = 0
+    line: int = 0
+
+
 def _check_events(text: str) -> None:
     """Refuse aliases, explicit tags and deep nesting, reading events one at a time."""
-    loader = _Base(text)
+    resume = _Resume()
+    try:
+        _walk_events(_Base, text, resume=resume)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if _C and mark is not None and mark.index >= resume.index:
+            # libyaml stopped here; if it was for nesting, the pure-Python parser finds it
+            # in the text before this point and raises our refusal. Any other error it
+            # meets in the cut text is an artefact of the cut: libyaml's error stands.
+            with contextlib.suppress(yaml.YAMLError, RecursionError):
+                cut = text[resume.index : mark.index + 1]
+                _walk_events(yaml.SafeLoader, cut, first_line=resume.line)
+        raise
+
+
+def _walk_events(
+    loader_class: Any, text: str, *, first_line: int = 0, resume: _Resume | None = None
+) -> None:
+    """Read the events of `text`; `first_line` is the 0-based line of its first character."""
+    loader = loader_class(text)
     depth = 0
+    root_keys: int | None = None  # nodes read so far in a block root mapping at column 0
     try:
         while loader.check_event():
             event = loader.get_event()
-            line = event.start_mark.line + 1
+            mark = event.start_mark
+            line = first_line + mark.line + 1
             if isinstance(event, yaml.AliasEvent):
                 raise MalformedInput(f"line {line}: YAML aliases (*name) are not allowed")
             tag = getattr(event, "tag", None)
             if tag is not None and tag != "!":  # the parser sets a tag only when one is written
                 raise MalformedInput(f"line {line}: YAML tags ({tag}) are not allowed")
+            if depth == 1 and root_keys is not None and isinstance(event, _NODE):
+                if resume is not None and root_keys % 2 == 0 and mark.column == 0:
+                    resume.index, resume.line = mark.index, mark.line
+                root_keys += 1
             if isinstance(event, _OPEN):
+                if depth == 0:
+                    block = isinstance(event, yaml.MappingStartEvent) and not event.flow_style
+                    root_keys = 0 if block and mark.column == 0 else None
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise MalformedInput(f"line {line}: nested more than {MAX_DEPTH} levels deep")
+                    raise too_deep(line, mark.column + 1)
             elif isinstance(event, _CLOSE):
                 depth -= 1
     finally:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 
 import pytest
 
 from core.content import load, validate
-from core.loading import MAX_DEPTH, MAX_INPUT_BYTES, media_type_of, parse
+from core.loading import MAX_INPUT_BYTES, media_type_of, parse
 from core.problems import InputTooLarge, InvalidContent, MalformedInput, UnsupportedMediaType
+from core.yamlsafe import MAX_DEPTH
 from tests.conftest import example_path
 
 EXAMPLE = example_path("udkast-1").read_bytes()
@@ -25,11 +25,10 @@ def alias_bomb() -> bytes:
     return "\n".join(lines).encode()
 
 
-def test_alias_bomb_is_refused_quickly() -> None:
-    started = time.perf_counter()
-    with pytest.raises(MalformedInput, match="aliases"):
+def test_alias_bomb_is_refused_at_its_first_alias() -> None:
+    # Refused on the event stream, so nothing is ever expanded.
+    with pytest.raises(MalformedInput, match=r"line 2: .*aliases"):
         parse(alias_bomb(), "yaml")
-    assert time.perf_counter() - started < 1
 
 
 def test_single_alias_is_refused_too() -> None:
@@ -72,12 +71,60 @@ def test_yaml_merge_key_is_malformed_not_a_crash() -> None:
         parse(b"<<: {a: 1}\nb: 2\n", "yaml")
 
 
+# Each document, and where it passes MAX_DEPTH (line, column). libyaml 0.2.6 refuses
+# some of these itself before our own count sees them; the message is ours either way.
+DEEP = [
+    (b"[" * 100_000, (1, MAX_DEPTH + 1)),
+    (b"[" * 1_001 + b"]" * 1_001, (1, MAX_DEPTH + 1)),
+    (b"[\n" * 2_000, (MAX_DEPTH + 1, 1)),
+    (b'{"a": ' * 2_000, (1, 6 * MAX_DEPTH + 1)),
+    (b'{"title": "x",\n "visions": ' + b"[" * 5_000, (2, 12 + MAX_DEPTH)),
+]
+DEEP_YAML_ONLY = [
+    (b"a: 1\nb:\n  c: " + b"[" * 2_000, (3, 5 + MAX_DEPTH - 1)),
+    (b"- " * 2_000 + b"x", (1, 2 * MAX_DEPTH + 1)),
+    (b"".join(b" " * i + b"k:\n" for i in range(1_100)), (MAX_DEPTH + 1, MAX_DEPTH + 1)),
+    ("a: \u00e6\u00f8\u00e5\nb: ".encode() + b"[" * 2_000, (2, 3 + MAX_DEPTH)),
+]
+
+
+@pytest.mark.parametrize(("text", "where"), DEEP)
 @pytest.mark.parametrize("kind", ["json", "yaml"])
-def test_deep_nesting_hits_the_explicit_cap(kind: str) -> None:
-    started = time.perf_counter()
-    with pytest.raises(MalformedInput, match=f"more than {MAX_DEPTH} levels"):
-        parse(b"[" * 100_000, kind)
-    assert time.perf_counter() - started < 2
+def test_deep_nesting_is_refused_with_its_position(
+    kind: str, text: bytes, where: tuple[int, int]
+) -> None:
+    line, column = where
+    with pytest.raises(MalformedInput) as info:
+        parse(text, kind)
+    assert str(info.value) == (
+        f"line {line}, column {column}: nested too deeply (more than {MAX_DEPTH} levels)"
+    )
+
+
+@pytest.mark.parametrize(("text", "where"), DEEP_YAML_ONLY)
+def test_deep_yaml_block_and_flow_nesting_is_refused_with_its_position(
+    text: bytes, where: tuple[int, int]
+) -> None:
+    line, column = where
+    with pytest.raises(MalformedInput, match=f"^line {line}, column {column}: nested too deeply"):
+        parse(text, "yaml")
+
+
+def test_deep_nesting_at_the_end_of_a_large_document() -> None:
+    # Everything before the deep part is valid, so only the deep part can be refused.
+    filler = b"".join(b"k%d: [a, {b: c}]\n" % i for i in range(60_000))
+    body = filler + b"last: " + b"[" * 3_000
+    assert len(body) < MAX_INPUT_BYTES
+    with pytest.raises(MalformedInput, match=r"^line 60001, column 38: nested too deeply"):
+        parse(body, "yaml")
+
+
+def test_other_yaml_errors_keep_their_own_message() -> None:
+    # A broken document that is not deep is not called deep.
+    with pytest.raises(MalformedInput) as info:
+        parse(b"a: [1, 2\nb: c: d\n" + b"[" * 20, "yaml")
+    assert "nested" not in str(info.value)
+    assert str(info.value).startswith("line ")
 
 
 def test_nesting_up_to_the_cap_is_fine() -> None:
@@ -98,6 +145,8 @@ def test_brackets_inside_json_strings_do_not_count() -> None:
         (b'{"a": 1e400}', "too large"),
         (b'{"a": ' + b"9" * 5000 + b"}", "5000 digits"),
         (b'{"a": -' + b"9" * 5000 + b"}", "5000 digits"),
+        (b'{"a": 1.' + b"0" * 99_999 + b"}", "100000 digits"),
+        (b'{"a": 1e' + b"0" * 200 + b"1}", "202 digits"),
     ],
 )
 def test_json_numbers_no_field_can_hold(text: bytes, word: str) -> None:
@@ -107,7 +156,12 @@ def test_json_numbers_no_field_can_hold(text: bytes, word: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "word"),
-    [(b"a: " + b"9" * 5000, "5000 digits"), (b"a: .inf", "not a number"), (b"a: .nan", "not")],
+    [
+        (b"a: " + b"9" * 5000, "5000 digits"),
+        (b"a: 1." + b"0" * 99_999, "100000 digits"),
+        (b"a: .inf", "not a number"),
+        (b"a: .nan", "not"),
+    ],
 )
 def test_yaml_numbers_no_field_can_hold(text: bytes, word: str) -> None:
     with pytest.raises(MalformedInput, match=word):
@@ -120,10 +174,28 @@ def test_invalid_utf8(kind: str) -> None:
         parse(b'{"a": \xff\xfe}', kind)
 
 
-@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"])
-def test_utf16_is_refused_with_a_hint(bom: bytes) -> None:
-    with pytest.raises(MalformedInput, match="UTF-16"):
-        parse(bom + "a: b".encode("utf-16-le"), "yaml")
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [
+        ("utf-16", "UTF-16"),  # with a byte order mark
+        ("utf-16-be", "UTF-16"),  # and without one
+        ("utf-16-le", "UTF-16"),
+        ("utf-32", "UTF-32"),
+        ("utf-32-be", "UTF-32"),
+        ("utf-32-le", "UTF-32"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["json", "yaml"])
+def test_utf16_and_utf32_are_refused_with_a_hint(kind: str, encoding: str, name: str) -> None:
+    with pytest.raises(MalformedInput, match=f"{name}.*save it as UTF-8"):
+        parse('{"a": "b"}'.encode(encoding), kind)
+
+
+def test_utf32_with_its_mark_is_not_called_utf16() -> None:
+    with pytest.raises(MalformedInput) as info:
+        parse(b"\xff\xfe\x00\x00" + "a: b".encode("utf-32-le"), "yaml")
+    assert "UTF-32" in str(info.value)
+    assert "UTF-16" not in str(info.value)
 
 
 def test_utf8_bom_is_accepted() -> None:
@@ -249,6 +321,26 @@ def test_yaml_numbers_keep_what_the_author_wrote() -> None:
 def test_a_number_in_a_text_field_reads_as_written() -> None:
     raw = EXAMPLE.replace(b'baseline: "71 (2017)"', b"baseline: 71.50")
     assert load(raw).signs_of_success[4].baseline == "71.50"
+
+
+def test_json_numbers_keep_what_the_author_wrote() -> None:
+    text = b'{"a": 12, "b": -3, "c": 4.10, "d": 12345678901234567890.5, "e": 1E+3, "f": -0.0}'
+    assert parse(text, "json") == {
+        "a": 12,
+        "b": -3,
+        "c": "4.10",
+        "d": "12345678901234567890.5",
+        "e": "1E+3",
+        "f": "-0.0",
+    }
+
+
+@pytest.mark.parametrize("number", ["4.10", "12345678901234567890.5", "12345678901234567890"])
+def test_a_json_number_in_a_text_field_reads_as_written(number: str) -> None:
+    data = parse(EXAMPLE, "yaml")
+    data["signs_of_success"][4]["baseline"] = "NUMBER"
+    raw = json.dumps(data, ensure_ascii=False).replace('"NUMBER"', number).encode()
+    assert load(raw, "application/json").signs_of_success[4].baseline == number
 
 
 def test_several_yaml_documents_are_refused() -> None:
