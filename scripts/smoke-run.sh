@@ -33,4 +33,11 @@ for file in socialstrategi-udkast-1.pdf socialstrategi-udkast-1.docx socialstrat
             socialstrategi-udkast-2.docx socialstrategi-udkast-2-changes.pdf socialstrategi-udkast-2-changes.docx; do
   [ -s "$work/out/$file" ] || fail "$file is missing"
 done
-echo "smoke: make run's service took both drafts and built all six files"
+# Stop it as a person does, with Ctrl-C (which reaches `udkast serve` alone: web and worker
+# run in process groups of their own): it must end cleanly and log no error on the way.
+kill -INT "$serve"
+status=0
+wait "$serve" || status=$?
+[ "$status" -eq 0 ] || fail "udkast serve ended with exit code $status after Ctrl-C"
+if grep -nE '\b(ERROR|CRITICAL)\b|Traceback' "$work/serve.log"; then fail "errors in the log"; fi
+echo "smoke: make run's service took both drafts, built all six files and stopped cleanly"
