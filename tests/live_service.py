@@ -18,19 +18,35 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from celery import Celery
 
 from cli.serve import web_command, worker_command
+from core.broker import broker_config
+from core.config import load_settings
 from tests import needs
 from tests.app_fixtures import NO_LIMITS
 from tests.store_fixtures import postgres_database
 
 BIN = Path(sys.executable).parent
 REDIS = ("127.0.0.1", 6379)
+# Tests wait for events (a build ending, a process answering); these deadlines only stop a
+# test that would otherwise hang, so they are far above what a busy machine needs.
+STARTUP_SECONDS = 180
+WAIT_SECONDS = 600
+# The recovery step re-queues outputs unchanged for UDKAST_STALE_AFTER. By default the
+# tests keep it out of the way (a day): a slow render on a busy machine must never be
+# re-queued while it runs, and a test of the broker's own redelivery must not be rescued
+# by it. A test that needs the recovery step sets RECOVERY (below) for its own service.
+NO_RECOVERY = {"UDKAST_STALE_AFTER": "86400", "UDKAST_RECOVER_EVERY": "2"}
+# Above the hard time limit (90 s by default): no render is still alive then, so what the
+# recovery step re-queues is truly lost, however slow the machine.
+RECOVERY = {"UDKAST_STALE_AFTER": "100", "UDKAST_RECOVER_EVERY": "2"}
 
 
 def free_port() -> int:
@@ -68,6 +84,7 @@ class LiveService:
     env: dict[str, str]
     port: int
     token: str = ""
+    concurrency: int = 2  # worker pool children
     web: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None
     logs: Path = field(default_factory=Path)
@@ -81,7 +98,7 @@ class LiveService:
         self.token = self._run("udkast", "token", "create", f"test-{secrets.token_hex(4)}")
         self.web = self._spawn("web", web_command("127.0.0.1", self.port, threads=8))
         self.start_worker()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             try:
                 self.call("GET", "/api/v1/openapi.json")
@@ -92,29 +109,63 @@ class LiveService:
 
     def start_worker(self) -> None:
         schedule = Path(self.env["UDKAST_VAR_DIR"]) / "beat-schedule"
-        self.worker = self._spawn("worker", worker_command(schedule, concurrency=2))
+        self.worker = self._spawn("worker", worker_command(schedule, self.concurrency))
 
     def kill_worker(self) -> None:
         """SIGKILL the worker and all its pool children, as a crash or OOM would."""
         assert self.worker is not None
         os.killpg(self.worker.pid, signal.SIGKILL)
-        self.worker.wait(timeout=10)
+        self.worker.wait(timeout=60)
 
     def worker_children(self) -> list[int]:
+        """Return the process ids of the worker's children (pool children and beat)."""
         assert self.worker is not None
         out = subprocess.run(
             ["pgrep", "-P", str(self.worker.pid)], capture_output=True, text=True, check=False
         )
         return [int(pid) for pid in out.stdout.split()]
 
+    def render_process(self, build_id: str, fmt: str, timeout: float = WAIT_SECONDS) -> int:
+        """Return the id of the pool child running this render, as the worker reports it.
+
+        Asks the worker itself (Celery's remote control, on either broker), so the answer
+        names the child that holds the task, not a guess from the process list.
+        """
+        deadline = time.monotonic() + timeout
+        with self.celery_client() as client:
+            while time.monotonic() < deadline:
+                replies = client.control.inspect(timeout=1.0).active() or {}
+                for tasks in replies.values():
+                    for task in tasks:
+                        if list(task["args"]) == [build_id, fmt] and task.get("worker_pid"):
+                            return int(task["worker_pid"])
+        raise AssertionError(f"no worker reported running {fmt} of {build_id}; see {self.logs}")
+
+    @contextmanager
+    def celery_client(self) -> Iterator[Celery]:
+        """Yield a Celery client on this service's broker, configured as the worker's."""
+        settings = load_settings(self.env)
+        broker = broker_config(settings.redis_url, settings.var_dir, settings.hard_time_limit)
+        client = Celery("udkast-test-client", broker=broker.url, set_as_current=False)
+        client.conf.update(
+            broker_transport_options=broker.transport_options,
+            task_serializer="json",
+            accept_content=["json"],
+        )
+        try:
+            yield client
+        finally:
+            client.close()
+
     def stop(self) -> None:
         for proc in (self.web, self.worker):
             if proc is not None and proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
                 try:
-                    proc.wait(timeout=20)
+                    proc.wait(timeout=60)  # a warm shutdown lets a running render finish
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=60)
 
     def call(
         self,
@@ -141,8 +192,8 @@ class LiveService:
         status, _, body = self.call(method, path, data, **kw)
         return status, json.loads(body)
 
-    def wait_build(self, build_url: str, timeout: float = 120) -> dict[str, Any]:
-        """Poll a build until it ends; return its JSON."""
+    def wait_build(self, build_url: str, timeout: float = WAIT_SECONDS) -> dict[str, Any]:
+        """Poll a build until it ends; return its JSON (still active if it never ends)."""
         deadline = time.monotonic() + timeout
         while True:
             _, build = self.json("GET", build_url)
@@ -156,7 +207,7 @@ class LiveService:
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=STARTUP_SECONDS,
             check=True,
         )
         return out.stdout.strip()
@@ -176,8 +227,7 @@ def backend_env(
     env.update(
         UDKAST_VAR_DIR=str(var_dir),
         UDKAST_SECRET_KEY=secrets.token_hex(16),
-        UDKAST_STALE_AFTER="8",
-        UDKAST_RECOVER_EVERY="2",
+        **NO_RECOVERY,
         **NO_LIMITS,
     )
     env.update(extra or {})

@@ -1,17 +1,19 @@
 """End to end over real HTTP: gunicorn, a real Celery worker, real SQLite/PostgreSQL and queue.
 
 Each scenario runs on the embedded backend (SQLite, folder queue) and on the services
-backend (private PostgreSQL database and Redis db number).
+backend (private PostgreSQL database and Redis db number). Tests wait for events (a build
+ending), never for a time, and each leaves the service idle for the next.
+test_worker_loss.py kills workers mid-render.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 import yaml
@@ -30,7 +32,7 @@ def service(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[LiveSe
     yield from live_service(request.param, tmp_path_factory.mktemp(request.param))
 
 
-def post_yaml(service: LiveService, data: bytes) -> tuple[int, dict, dict]:
+def post_yaml(service: LiveService, data: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
     status, headers, body = service.call(
         "POST", "/api/v1/drafts", data, media_type="application/yaml"
     )
@@ -132,32 +134,7 @@ def test_fifty_parallel_posts_to_one_slug_get_versions_1_to_50(service: LiveServ
     assert sorted(body["draft"]["version"] for _, _, body in results) == list(range(1, 51))
     _, history = service.json("GET", "/api/v1/strategies/samtidig/drafts")
     assert sorted(d["version"] for d in history["drafts"]) == list(range(1, 51))
-
-
-def test_a_killed_worker_does_not_lose_the_build(service: LiveService):
-    data = yaml.safe_load(example_path("udkast-2").read_text(encoding="utf-8"))
-    data["document"]["slug"] = "draebt"
-    # Long enough to be killed mid-render: many sections of generated text.
-    from bench.generate import generate
-
-    data["sections"] = generate("M")["sections"]
-    _, _, body = post_yaml(service, yaml.safe_dump(data, allow_unicode=True).encode())
-    build_url = body["build"]["links"]["self"]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        _, build = service.json("GET", build_url)
-        if build["outputs"]["pdf"]["state"] == "running":
-            break
-        time.sleep(0.05)
-    assert build["outputs"]["pdf"]["state"] == "running"
-
-    service.kill_worker()
-    _, build = service.json("GET", build_url)
-    assert build["state"] in ("queued", "running")  # nothing finished it
-    service.start_worker()
-
-    build = service.wait_build(build_url, timeout=180)
-    assert build["state"] == "done", build
-    assert build["outputs"]["pdf"]["attempts"] >= 2
-    _, _, pdf = service.call("GET", build["outputs"]["pdf"]["url"])
-    assert "Alle skal have en ven" in pdf_text(pdf)
+    # Every one of the 100 queued outputs is rendered, and this test leaves no backlog
+    # that a later test would have to wait behind.
+    builds = [service.wait_build(body["build"]["links"]["self"]) for _, _, body in results]
+    assert {build["state"] for build in builds} == {"done"}

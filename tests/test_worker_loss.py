@@ -1,0 +1,115 @@
+"""A render whose process dies is delivered again and finishes: the broker's promise, tested.
+
+`task_acks_late` with `task_reject_on_worker_lost` (worker/celery_app.py) says: a task is
+acknowledged only after it ran, and when the pool child running it dies, the main worker
+process puts the message back. The first test kills one pool child mid-render and needs
+exactly that; the recovery step is kept out of the way (live_service.NO_RECOVERY), so
+nothing else could bring the render back. The second kills the whole worker, as a crash of
+the machine would; the message then comes back from the folder queue's claims of dead
+processes, or on Redis from the recovery step, which that test's service runs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from bench.generate import generate
+from tests.conftest import example_path
+from tests.live_service import NO_RECOVERY, RECOVERY, WAIT_SECONDS, LiveService, live_service
+
+pytestmark = pytest.mark.e2e
+BACKENDS = ["embedded", "services"]
+HEADLINE = "Alle skal have en ven"  # in udkast-2, so in every PDF rendered below
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def service(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[LiveService]:
+    tmp = tmp_path_factory.mktemp(f"pool-{request.param}")
+    yield from live_service(request.param, tmp, NO_RECOVERY)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def recovering_service(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[LiveService]:
+    tmp = tmp_path_factory.mktemp(f"crash-{request.param}")
+    yield from live_service(request.param, tmp, RECOVERY)
+
+
+def slow_document(slug: str) -> bytes:
+    """Return udkast-2 with many sections of text: seconds of PDF layout on any machine."""
+    data = yaml.safe_load(example_path("udkast-2").read_text(encoding="utf-8"))
+    data["document"]["slug"] = slug
+    data["sections"] = generate("M")["sections"]
+    return yaml.safe_dump(data, allow_unicode=True).encode()
+
+
+def post(service: LiveService, data: bytes) -> dict[str, Any]:
+    status, _, raw = service.call("POST", "/api/v1/drafts", data, media_type="application/yaml")
+    assert status == 202, raw
+    return dict(json.loads(raw)["build"])
+
+
+def wait_running(service: LiveService, build_url: str, fmt: str) -> dict[str, Any]:
+    """Wait until the output's first attempt has started rendering; return the build."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        _, build = service.json("GET", build_url)
+        output = build["outputs"][fmt]
+        if output["state"] != "queued":
+            assert (output["state"], output["attempts"]) == ("running", 1), build
+            return dict(build)
+        time.sleep(0.05)
+    raise AssertionError(f"{fmt} never started: {build}")
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_pool_child_killed_mid_render_is_delivered_again_and_the_worker_stays_up(
+    service: LiveService,
+):
+    build = post(service, slow_document("mistet-barn"))
+    build_url = build["links"]["self"]
+    wait_running(service, build_url, "pdf")
+    child = service.render_process(build["id"], "pdf")
+    assert child in service.worker_children()
+
+    os.kill(child, signal.SIGKILL)  # as the kernel's OOM killer or a crashing library would
+
+    done = service.wait_build(build_url)
+    assert service.worker is not None and service.worker.poll() is None  # the worker lives on
+    assert child not in service.worker_children()  # a new child took the dead one's place
+    assert done["state"] == "done", done
+    # Started once in the killed child and once more from the message put back: no more
+    # (the recovery step never ran), no less (the message was not acknowledged and lost).
+    assert done["outputs"]["pdf"]["attempts"] == 2, done
+    assert done["outputs"]["docx"]["attempts"] == 1, done
+    _, _, pdf = service.call("GET", done["outputs"]["pdf"]["url"])
+    assert HEADLINE in pdf_text(pdf)
+
+
+def test_a_killed_worker_does_not_lose_the_build(recovering_service: LiveService):
+    service = recovering_service
+    build_url = post(service, slow_document("draebt"))["links"]["self"]
+    wait_running(service, build_url, "pdf")
+
+    service.kill_worker()  # the main process and every child: nothing is left to put back
+    _, build = service.json("GET", build_url)
+    assert build["state"] in ("queued", "running")  # nothing finished it
+    service.start_worker()
+
+    build = service.wait_build(build_url)
+    assert build["state"] == "done", build
+    assert build["outputs"]["pdf"]["attempts"] == 2, build
+    _, _, pdf = service.call("GET", build["outputs"]["pdf"]["url"])
+    assert HEADLINE in pdf_text(pdf)
