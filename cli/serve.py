@@ -119,13 +119,18 @@ def _first_token(settings: Settings) -> str:
 class Supervisor:
     """Runs web and worker, each in its own process group, and stops them together."""
 
-    def __init__(self) -> None:
+    def __init__(self, grace_seconds: float = STOP_GRACE_SECONDS) -> None:
+        self.grace_seconds = grace_seconds
         self.children: list[subprocess.Popen[bytes]] = []
         self.names: list[str] = []
         self.stopping = False
+        self.forced = False
 
     def run(self, commands: Sequence[tuple[str, list[str], Mapping[str, str]]], banner: str) -> int:
-        """Start the commands, print the banner, wait until told to stop or one ends."""
+        """Start the commands, print the banner, wait until told to stop or one ends.
+
+        Returns 0 after a clean stop, 1 when a process ended by itself or had to be killed.
+        """
         # Handlers first: a Ctrl-C during start-up must still stop what was started.
         for signum in STOP_SIGNALS:
             signal.signal(signum, self._on_signal)
@@ -141,32 +146,41 @@ class Supervisor:
                 time.sleep(0.2)
         finally:
             # Named before the others are stopped: the one that ended by itself, if any.
-            gone = [
-                n for n, c in zip(self.names, self.children, strict=True) if c.poll() is not None
-            ]
+            gone = [n for n, c in self._named() if c.poll() is not None]
             self._stop()
-        if self.stopping:
-            failed = [
+        if not self.stopping:
+            problems = [f"the {name} process ended by itself; stopped the rest" for name in gone]
+        elif self.forced:
+            problems = ["stopped by force; renders that were running are redone at the next start"]
+        else:
+            problems = [
                 f"the {name} process ended with exit code {child.returncode}"
-                for name, child in zip(self.names, self.children, strict=True)
+                for name, child in self._named()
                 if child.returncode not in (0, -signal.SIGTERM)
             ]
-        else:
-            failed = [f"the {name} process stopped by itself; stopped the rest" for name in gone]
-        for line in failed:
+        for line in problems:
             print(f"udkast serve: {line}", file=sys.stderr, flush=True)
-        return 1 if failed else 0
+        return 1 if problems else 0
+
+    def _named(self) -> list[tuple[str, subprocess.Popen[bytes]]]:
+        return list(zip(self.names, self.children, strict=True))
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        if self.stopping:  # the second Ctrl-C: do not wait for running renders
+        if self.stopping:  # asked twice: do not wait for running renders
             self._kill()
+            return
         self.stopping = True
+        print(
+            f"\n  stopping: running renders get up to {self.grace_seconds:g} s to finish "
+            "(Ctrl-C again stops at once)",
+            flush=True,
+        )
 
     def _stop(self) -> None:
         for child in self.children:
             if child.poll() is None:
                 child.terminate()  # gunicorn and Celery both stop gracefully on SIGTERM
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        deadline = time.monotonic() + self.grace_seconds
         for child in self.children:
             try:
                 child.wait(timeout=max(0.0, deadline - time.monotonic()))
@@ -177,5 +191,6 @@ class Supervisor:
     def _kill(self) -> None:
         for child in self.children:
             if child.poll() is None:
+                self.forced = True
                 # The whole group: gunicorn's workers and Celery's pool children too.
                 os.killpg(child.pid, signal.SIGKILL)
