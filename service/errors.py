@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
 from core.problems import (
     InputTooLarge,
@@ -55,10 +55,16 @@ def register(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
+def status_of(exc: UdkastError) -> int:
+    """Return the HTTP status a domain error is answered with."""
+    return next((v[0] for k, v in _STATUS.items() if isinstance(exc, k)), 400)
+
+
 def error_response(
     status: int, code: str, message: str, **extra: Any
 ) -> tuple[Response | str, int, dict[str, str]]:
     """Answer with JSON on API paths and a small HTML page elsewhere."""
+    drain_body()
     headers: dict[str, str] = {}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="udkast"'
@@ -68,6 +74,33 @@ def error_response(
         return jsonify(error=code, message=message, **extra), status, headers
     html = render_template("error.html", status=status, message=message, **extra)
     return html, status, headers
+
+
+def drain_body() -> None:
+    """Read and drop what is left of the request body, up to twice the size limit.
+
+    A client such as `requests` sends its whole body before it reads the answer; if the
+    server answers early (401, 413, 415, ...) and closes with the body unread, the
+    client gets a connection reset instead of the answer. A body a little too large
+    still gets its 413 this way; a far larger one is not read, since that would cost
+    more than the answer is worth.
+    """
+    budget = 2 * (request.max_content_length or 0)
+    if (request.content_length or 0) > budget:
+        return
+    environ = request.environ
+    try:
+        # A server that ends the stream at the body's end (gunicorn always does; Werkzeug's
+        # for chunked bodies) lets it be read past MAX_CONTENT_LENGTH; else Werkzeug's own.
+        terminated = environ.get("wsgi.input_terminated")
+        stream = environ["wsgi.input"] if terminated else request.stream
+        while budget > 0:
+            data = stream.read(min(64 * 1024, budget))
+            if not data:
+                break
+            budget -= len(data)
+    except (RequestEntityTooLarge, ClientDisconnected, OSError, ValueError):
+        pass  # past the limit, or the client is gone: nothing more to read
 
 
 def _domain_error(exc: UdkastError) -> Any:

@@ -1,35 +1,125 @@
-"""Read a strategy document out of an HTTP request body (JSON, YAML or a form upload)."""
+"""Read a strategy document out of an HTTP request: the API's body or the web form.
+
+Every way in reads the whole body or refuses it: a body sent without a length
+(`Transfer-Encoding: chunked`) is checked one byte past the size limit, since Werkzeug
+stops reading it at MAX_CONTENT_LENGTH without saying that more was sent, and a cut
+document can still be valid.
+"""
 
 from __future__ import annotations
 
 from flask import Request
+from werkzeug.datastructures import FileStorage
+from werkzeug.wsgi import LimitedStream
 
 from core.content import Strategy, load
 from core.loading import JSON_TYPES, YAML_TYPES
-from core.problems import MalformedInput, UnsupportedMediaType
+from core.problems import InputTooLarge, MalformedInput, UnsupportedMediaType
 from service.runtime import runtime
 
 ACCEPTED = "application/json, application/yaml or multipart/form-data with a file field"
+FILE_FIELD = "file"
+TEXT_FIELD = "text"
 
 
 def read_strategy(request: Request) -> Strategy:
-    """Return the validated strategy a request carries, or raise a domain error."""
-    media_type = request.mimetype
+    """Return the validated strategy an API request carries, or raise a domain error."""
     # The document may be as large as the request may be: MAX_CONTENT_LENGTH governs both.
     limit = runtime().settings.max_content_length
+    _refuse_content_coding(request)
+    media_type = request.mimetype
     if media_type == "multipart/form-data":
-        upload = request.files.get("file") or next(iter(request.files.values()), None)
+        upload = uploaded_file(request)
         if upload is None:
-            raise MalformedInput("the form has no file: send the document in a field named 'file'")
-        data = upload.read()
-        # The file's own name and type only choose the parser; they are never stored.
-        return load(
-            data, _declared(upload.mimetype), upload.filename or "upload.yaml", max_bytes=limit
-        )
+            raise MalformedInput(
+                f"the form has no file: send the document in a field named {FILE_FIELD!r}"
+            )
+        return _load_file(upload, limit)
     if media_type in JSON_TYPES | YAML_TYPES:
-        return load(request.get_data(cache=False), media_type, max_bytes=limit)
+        return load(read_body(request), media_type, max_bytes=limit)
     shown = media_type or "no Content-Type"
     raise UnsupportedMediaType(f"cannot read {shown}: send {ACCEPTED}")
+
+
+def read_form_strategy(request: Request) -> Strategy:
+    """Return the validated strategy the web form carries: its file, or else the pasted text."""
+    limit = runtime().settings.max_content_length
+    _refuse_content_coding(request)
+    if request.mimetype != "multipart/form-data":
+        # The page sends multipart; a URL-encoded body would turn bytes that are not
+        # UTF-8 into other text without a word.
+        raise UnsupportedMediaType("send the upload form as multipart/form-data")
+    upload = uploaded_file(request)
+    if upload is not None:
+        return _load_file(upload, limit)
+    pasted = request.form.get(TEXT_FIELD, "")
+    if not pasted.strip():
+        raise MalformedInput("choose a file or paste the document")
+    if "\ufffd" in pasted:
+        # The form parser puts U+FFFD where the bytes were not UTF-8; the API refuses
+        # such bytes, and so does the form, instead of storing the damage.
+        raise MalformedInput(
+            "the pasted text holds U+FFFD (\ufffd), the mark of text that was not valid "
+            "UTF-8: paste it again from its source, or upload the file"
+        )
+    return load(pasted.encode("utf-8"), "application/yaml", max_bytes=limit)
+
+
+def read_body(request: Request) -> bytes:
+    """Return the whole request body, or raise InputTooLarge when it exceeds the limit."""
+    data = request.get_data(cache=False)
+    refuse_cut_body(request)
+    return data
+
+
+def uploaded_file(request: Request) -> FileStorage | None:
+    """Return the one file a form sends in its `file` field (None if it sends none).
+
+    A file in another field, or a second one, is refused rather than ignored.
+    """
+    files = request.files
+    refuse_cut_body(request)
+    for name in files:
+        if name != FILE_FIELD:
+            raise MalformedInput(
+                f"the form sends a file in the field {name!r}: "
+                f"send the document in a field named {FILE_FIELD!r}"
+            )
+    # A browser sends an empty part without a name when no file was chosen.
+    chosen = [f for f in files.getlist(FILE_FIELD) if f.filename]
+    if len(chosen) > 1:
+        raise MalformedInput(f"the form sends {len(chosen)} files: send one document")
+    return chosen[0] if chosen else None
+
+
+def refuse_cut_body(request: Request) -> None:
+    """Raise InputTooLarge if the body, read up to the size limit, went on past it.
+
+    Werkzeug compares a declared Content-Length with the limit itself. A body without
+    one is read through a stream that stops at the limit; one more byte from the
+    server's own stream tells a body of exactly the limit from a longer one.
+    """
+    if request.content_length is not None:
+        return
+    stream = request.stream
+    if not isinstance(stream, LimitedStream) or not stream.is_exhausted:
+        return
+    if request.environ["wsgi.input"].read(1):
+        raise InputTooLarge(f"the request is larger than {stream.limit // 1024} KiB")
+
+
+def _load_file(upload: FileStorage, limit: int) -> Strategy:
+    # The file's own name and type only choose the parser; they are never stored.
+    data = upload.read(limit + 1)
+    return load(data, _declared(upload.mimetype), upload.filename or "upload.yaml", max_bytes=limit)
+
+
+def _refuse_content_coding(request: Request) -> None:
+    coding = request.headers.get("Content-Encoding", "").strip().lower()
+    if coding not in ("", "identity"):
+        raise UnsupportedMediaType(
+            f"cannot read a body sent with Content-Encoding: {coding}; send it uncompressed"
+        )
 
 
 def _declared(media_type: str | None) -> str | None:
