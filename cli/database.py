@@ -19,7 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from core.config import Settings
 from core.problems import UdkastError
-from core.store.db import alembic_config
+from core.store.db import alembic_config, migrate
 
 MASK = "***"
 POINT = (
@@ -60,9 +60,8 @@ def require_migrated(settings: Settings, environ: Mapping[str, str] = os.environ
     try:
         revisions = _revisions(_never_creating(url, file))
     except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise DatabaseNotReady(
-            f"cannot open the database {where}: {reason}\n"
+            f"cannot open the database {where}: {_reason(exc)}\n"
             f"  Check that it runs and lets you in, or {POINT}."
         ) from None
     expected = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
@@ -76,6 +75,27 @@ def require_migrated(settings: Settings, environ: Mapping[str, str] = os.environ
             f"{where} has schema revision {', '.join(sorted(revisions))}; this udkast needs "
             f"{', '.join(sorted(expected))}.\n  Run `udkast migrate` to upgrade it."
         )
+
+
+def create_or_upgrade(settings: Settings) -> None:
+    """Bring the configured database to this udkast's schema, creating it if it is missing."""
+    url = make_url(settings.database_url)
+    file = _sqlite_file(url)
+    where = str(file) if file is not None else shown_url(url)
+    try:
+        migrate(url)
+    except DBAPIError as exc:
+        raise DatabaseNotReady(
+            f"cannot open the database {where}: {_reason(exc)}\n"
+            "  Check that it runs, that DATABASE_URL names it, and that it lets you in."
+        ) from None
+    except OSError as exc:  # the SQLite file's folder could not be made
+        raise DatabaseNotReady(f"cannot create the database {where}: {exc.strerror}") from None
+
+
+def _reason(exc: DBAPIError) -> str:
+    """Return the first line of what the driver said, without SQLAlchemy's additions."""
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
 
 
 def _sqlite_file(url: URL) -> Path | None:

@@ -13,9 +13,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from cli.database import shown_url
+from cli.database import create_or_upgrade, shown_url
 from core.config import Settings, load_settings
-from core.store import create_token, list_tokens, make_engine, make_session_factory, migrate
+from core.problems import UdkastError
+from core.store import create_token, list_tokens, make_engine, make_session_factory
 
 BIN = Path(sys.executable).parent
 # How long web and worker get to finish what they are doing after Ctrl-C (the worker
@@ -37,8 +38,14 @@ def run(args: argparse.Namespace) -> int:
     """Start web and worker, print where to go, and stop both on Ctrl-C."""
     settings = load_settings()
     # var/ holds the database, the queue, the secret key and the local token: owner only.
-    settings.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    migrate(settings.database_url)
+    try:
+        settings.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UdkastError(
+            f"cannot create {settings.var_dir}: {exc.strerror}; set UDKAST_VAR_DIR to a "
+            "folder udkast may write in"
+        ) from None
+    create_or_upgrade(settings)
     token = _first_token(settings)
     env = {**os.environ, "UDKAST_VAR_DIR": str(settings.var_dir)}
     commands = [

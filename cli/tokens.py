@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.database import require_migrated, shown_url
+from cli.database import create_or_upgrade, require_migrated, shown_url
 from core.config import load_settings
-from core.store import create_token, list_tokens, make_engine, make_session_factory, migrate
+from core.store import create_token, list_tokens, make_engine, make_session_factory
 from core.store import revoke_token as store_revoke
 
 
@@ -60,6 +60,6 @@ def _list(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     settings = load_settings()
-    migrate(settings.database_url)
+    create_or_upgrade(settings)
     print(f"database ready: {shown_url(settings.database_url)}")
     return 0

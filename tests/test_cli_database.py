@@ -148,13 +148,27 @@ def test_a_postgresql_database_that_was_never_migrated_is_refused(elsewhere, pg_
 
 
 def test_a_postgresql_server_that_cannot_be_reached_is_named(elsewhere):
-    url = f"postgresql://udkast:{PASSWORD}@127.0.0.1:{free_port()}/udkast"
+    port = free_port()
+    url = f"postgresql://udkast:{PASSWORD}@127.0.0.1:{port}/udkast"
 
     result = udkast("token", "list", cwd=elsewhere, DATABASE_URL=url)
 
     assert result.returncode != 0
-    assert f"127.0.0.1:{url.rsplit(':', 1)[1].split('/')[0]}/udkast" in result.stderr
+    assert f"127.0.0.1:{port}/udkast" in result.stderr
     assert PASSWORD not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [("migrate",), ("serve", "--port", "1")], ids=lambda c: c[0])
+def test_migrate_and_serve_name_a_database_they_cannot_reach(tmp_path, elsewhere, command):
+    port = free_port()
+    url = f"postgresql://udkast:{PASSWORD}@127.0.0.1:{port}/udkast"
+
+    result = udkast(*command, cwd=elsewhere, DATABASE_URL=url, UDKAST_VAR_DIR=str(tmp_path))
+
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port}/udkast" in result.stderr
+    assert PASSWORD not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_migrate_on_postgresql_then_token_create_and_no_password_printed(elsewhere, pg_url):
