@@ -2,8 +2,8 @@
 
 Each scenario runs on the embedded backend (SQLite, folder queue) and on the services
 backend (private PostgreSQL database and Redis db number). Tests wait for events (a build
-ending), never for a time, and each leaves the service idle for the next.
-test_worker_loss.py kills workers mid-render.
+ending), never for a time; the test that floods the queue waits for its builds, so no
+later test waits behind a backlog. test_worker_loss.py kills workers mid-render.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from core.config import load_settings
 from core.store import make_engine, make_session_factory
 from core.store.models import Draft, Strategy
 from tests.conftest import example_path
-from tests.live_service import LiveService, free_port, live_service
+from tests.live_service import WAIT_SECONDS, LiveService, free_port, live_service
 
 pytestmark = pytest.mark.e2e
 UDKAST = str(Path(sys.executable).parent / "udkast")
@@ -48,7 +48,9 @@ def submit(
         input=stdin.decode("utf-8") if stdin is not None else None,
         capture_output=True,
         text=True,
-        timeout=120,
+        # Above the CLI's own deadline for a build (600 s): a slow build shows the CLI's
+        # message, not this test's.
+        timeout=900,
         check=False,
     )
 
@@ -271,7 +273,7 @@ def test_a_token_revoked_while_waiting_exits_2_with_the_servers_message(service,
         first = follower.stderr.readline()  # the progress line shown after the post
         assert first.startswith("tilbagekaldt v1: "), first
         service._run("udkast", "token", "revoke", name)
-        stdout, stderr = follower.communicate(timeout=60)
+        stdout, stderr = follower.communicate(timeout=WAIT_SECONDS)
 
     assert follower.returncode == 2, stderr
     assert "error: 403: the API token has been revoked" in stderr
