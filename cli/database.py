@@ -19,7 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from core.config import Settings
 from core.problems import UdkastError
-from core.store.db import alembic_config, migrate
+from core.store.db import alembic_config, migrate, sqlite_file
 
 MASK = "***"
 POINT = (
@@ -48,7 +48,7 @@ def shown_url(url: str | URL) -> str:
 def require_migrated(settings: Settings, environ: Mapping[str, str] = os.environ) -> None:
     """Refuse unless the configured database exists with this udkast's schema; create nothing."""
     url = make_url(settings.database_url)
-    file = _sqlite_file(url)
+    file = sqlite_file(url)
     if file is not None and not file.is_file():
         raise DatabaseNotReady(
             f"no udkast database at {file}\n"
@@ -80,7 +80,7 @@ def require_migrated(settings: Settings, environ: Mapping[str, str] = os.environ
 def create_or_upgrade(settings: Settings) -> None:
     """Bring the configured database to this udkast's schema, creating it if it is missing."""
     url = make_url(settings.database_url)
-    file = _sqlite_file(url)
+    file = sqlite_file(url)
     where = str(file) if file is not None else shown_url(url)
     try:
         migrate(url)
@@ -96,12 +96,6 @@ def create_or_upgrade(settings: Settings) -> None:
 def _reason(exc: DBAPIError) -> str:
     """Return the first line of what the driver said, without SQLAlchemy's additions."""
     return str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-
-
-def _sqlite_file(url: URL) -> Path | None:
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(url.database or "").absolute()
 
 
 def _never_creating(url: URL, file: Path | None) -> URL:

@@ -37,7 +37,7 @@ def make_engine(url: str | URL, *, foreign_keys: bool = True, **kwargs: Any) -> 
             kwargs.setdefault("connect_args", {"connect_timeout": 10})
         return create_engine(sa_url, **kwargs)
 
-    path = _sqlite_file(sa_url)
+    path = sqlite_file(sa_url)
     if path is not None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = create_engine(sa_url, **kwargs)
@@ -71,12 +71,15 @@ def make_engine(url: str | URL, *, foreign_keys: bool = True, **kwargs: Any) -> 
     return engine
 
 
-def _sqlite_file(url: URL) -> Path | None:
-    """Return the file of a SQLite URL, or None for an in-memory or URI-named database."""
+def sqlite_file(url: str | URL) -> Path | None:
+    """Return the file of a SQLite URL, or None for another database, in memory or URI-named."""
+    url = make_url(url)
     name = url.database
-    if not name or name == ":memory:" or url.query.get("uri") or name.startswith("file:"):
+    if url.get_backend_name() != "sqlite" or not name or name == ":memory:":
         return None
-    return Path(name)
+    if url.query.get("uri") or name.startswith("file:"):
+        return None
+    return Path(name).absolute()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
