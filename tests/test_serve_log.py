@@ -42,6 +42,7 @@ class Served:
     log: str
     left_running: list[str]
     port_still_open: bool
+    database_modes: dict[str, int]  # udkast.db and its -wal and -shm files, while running
 
 
 def _wait_for(
@@ -127,6 +128,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         )
         _, build = _call(build_url, token)
         assert build["state"] == "done", build
+        modes = {p.name: p.stat().st_mode & 0o777 for p in var_dir.glob("udkast.db*")}
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
         returncode = proc.wait(timeout=DEADLINE_SECONDS)
     finally:
@@ -139,6 +141,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         log=log.read_text(),
         left_running=_processes_naming(str(var_dir)),
         port_still_open=_answers(f"{base}/sign-in"),
+        database_modes=modes,
     )
 
 
@@ -180,3 +183,5 @@ def test_serve_creates_its_database_private(served: Served) -> None:
     assert (served.var_dir / "udkast.db").is_file()
     assert served.var_dir.stat().st_mode & 0o777 == 0o700
     assert (served.var_dir / "udkast.db").stat().st_mode & 0o777 == 0o600
+    assert {"udkast.db", "udkast.db-wal"} <= set(served.database_modes)
+    assert set(served.database_modes.values()) == {0o600}, served.database_modes
