@@ -12,6 +12,7 @@ import gzip
 import http.client
 import json
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -367,12 +368,13 @@ def send_then_read(
     chunked: bool,
     piece: int = 64 * 1024,
     pause: float = 0.0,
+    token: str | None = None,
 ) -> tuple[int, dict[str, Any]]:
     """Send the whole body, as `requests` does, and only then read the answer."""
     conn = http.client.HTTPConnection("127.0.0.1", live.port, timeout=120)
     try:
         conn.putrequest("POST", "/api/v1/drafts")
-        conn.putheader("Authorization", f"Bearer {live.token}")
+        conn.putheader("Authorization", f"Bearer {token or live.token}")
         conn.putheader("Content-Type", content_type)
         if chunked:
             conn.putheader("Transfer-Encoding", "chunked")
@@ -434,14 +436,26 @@ def test_an_early_415_reaches_a_client_still_sending(
 ) -> None:
     docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     body = b"PK\x03\x04" + b"\x00" * (size - 4)
+    piece = 4096 if size < 100_000 else 64 * 1024
 
-    status, answer = send_then_read(
-        live, body, docx, chunked=False, piece=4096 if size < 100_000 else 64 * 1024, pause=pause
-    )
+    status, answer = send_then_read(live, body, docx, chunked=False, piece=piece, pause=pause)
 
     assert status == 415
     assert answer["error"] == "unsupported_media_type"
     assert "application/yaml" in answer["message"]
+
+
+def test_an_early_401_reaches_a_client_still_sending(live: LiveService) -> None:
+    body = example_yaml(slug="ukendt-noegle") + b"#" * 1_500_000
+    unknown = "udk_" + secrets.token_urlsafe(32)  # a well-formed token this service never made
+
+    status, answer = send_then_read(
+        live, body, "application/yaml", chunked=True, pause=0.005, token=unknown
+    )
+
+    assert status == 401
+    assert answer["error"] == "unauthorized"
+    assert live_versions(live, "ukendt-noegle") == []
 
 
 def test_gunicorn_answers_deep_nesting_with_400_saying_where(live: LiveService) -> None:
