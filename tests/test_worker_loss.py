@@ -58,17 +58,28 @@ def post(service: LiveService, data: bytes) -> dict[str, Any]:
     return dict(json.loads(raw)["build"])
 
 
-def wait_running(service: LiveService, build_url: str, fmt: str) -> dict[str, Any]:
-    """Wait until the output's first attempt has started rendering; return the build."""
+def wait_running(
+    service: LiveService, build_url: str, fmt: str, attempt: int = 1
+) -> dict[str, Any]:
+    """Wait until the output's `attempt`-th attempt has started rendering; return the build."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         _, build = service.json("GET", build_url)
         output = build["outputs"][fmt]
-        if output["state"] != "queued":
-            assert (output["state"], output["attempts"]) == ("running", 1), build
+        if output["attempts"] >= attempt or output["state"] not in ("queued", "running"):
+            assert (output["state"], output["attempts"]) == ("running", attempt), build
             return dict(build)
         time.sleep(0.05)
-    raise AssertionError(f"{fmt} never started: {build}")
+    raise AssertionError(f"attempt {attempt} of {fmt} never started: {build}")
+
+
+def kill_render(service: LiveService, build: dict[str, Any], fmt: str, attempt: int) -> int:
+    """SIGKILL the pool child running this attempt of the render; return its process id."""
+    wait_running(service, build["links"]["self"], fmt, attempt)
+    child = service.render_process(build["id"], fmt)
+    assert child in service.worker_children()
+    os.kill(child, signal.SIGKILL)  # as the kernel's OOM killer or a crashing library would
+    return child
 
 
 def pdf_text(data: bytes) -> str:
@@ -79,14 +90,10 @@ def test_a_pool_child_killed_mid_render_is_delivered_again_and_the_worker_stays_
     service: LiveService,
 ):
     build = post(service, slow_document("mistet-barn"))
-    build_url = build["links"]["self"]
-    wait_running(service, build_url, "pdf")
-    child = service.render_process(build["id"], "pdf")
-    assert child in service.worker_children()
 
-    os.kill(child, signal.SIGKILL)  # as the kernel's OOM killer or a crashing library would
+    child = kill_render(service, build, "pdf", attempt=1)
 
-    done = service.wait_build(build_url)
+    done = service.wait_build(build["links"]["self"])
     assert service.worker is not None and service.worker.poll() is None  # the worker lives on
     assert child not in service.worker_children()  # a new child took the dead one's place
     assert done["state"] == "done", done
@@ -96,6 +103,25 @@ def test_a_pool_child_killed_mid_render_is_delivered_again_and_the_worker_stays_
     assert done["outputs"]["docx"]["attempts"] == 1, done
     _, _, pdf = service.call("GET", done["outputs"]["pdf"]["url"])
     assert HEADLINE in pdf_text(pdf)
+
+
+def test_a_render_that_kills_its_child_every_time_fails_after_three_attempts(
+    service: LiveService,
+):
+    # A poison document (one that brings down whatever renders it) must not loop for ever:
+    # the attempt cap kept in the database ends it, with a reason people can read.
+    build = post(service, slow_document("giftig"))
+
+    for attempt in (1, 2, 3):
+        kill_render(service, build, "pdf", attempt)
+
+    failed = service.wait_build(build["links"]["self"])
+    assert service.worker is not None and service.worker.poll() is None
+    assert failed["state"] == "failed", failed
+    pdf = failed["outputs"]["pdf"]
+    assert (pdf["state"], pdf["attempts"]) == ("failed", 3), failed
+    assert "gave up after 3 attempts" in pdf["error"]
+    assert failed["outputs"]["docx"]["state"] == "done"  # the other file still came
 
 
 def test_a_killed_worker_does_not_lose_the_build(recovering_service: LiveService):
