@@ -50,9 +50,12 @@ def read_form_strategy(request: Request) -> Strategy:
         # UTF-8 into other text without a word.
         raise UnsupportedMediaType("send the upload form as multipart/form-data")
     upload = uploaded_file(request)
+    pasted = request.form.get(TEXT_FIELD, "")
+    if upload is not None and pasted.strip():
+        # Taking one and dropping the other would store a draft the person did not mean.
+        raise MalformedInput("choose a file or paste the document, not both")
     if upload is not None:
         return _load_file(upload, limit)
-    pasted = request.form.get(TEXT_FIELD, "")
     if not pasted.strip():
         raise MalformedInput("choose a file or paste the document")
     if "\ufffd" in pasted:

@@ -20,7 +20,6 @@ from flask import (
     session as cookie,
 )
 
-from core.content import load
 from core.naming import artifact_name
 from core.problems import InvalidContent, UdkastError
 from core.store import (
@@ -36,10 +35,11 @@ from core.store import (
     submit_draft,
 )
 from service.downloads import send_artifact
+from service.errors import status_of
 from service.limits import note_failed_sign_in, refuse_sign_in
 from service.routing import VERSION
 from service.runtime import runtime, session
-from service.uploads import read_strategy
+from service.uploads import read_form_strategy
 
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static")
 
@@ -165,12 +165,7 @@ def index() -> Any:
 def upload() -> Any:
     """Take a draft from the form (a file or pasted text) and show its build."""
     try:
-        pasted = request.form.get("text", "")
-        if pasted.strip() and not request.files.get("file"):
-            limit = runtime().settings.max_content_length
-            strategy = load(pasted.encode("utf-8"), "application/yaml", max_bytes=limit)
-        else:
-            strategy = read_strategy(request)
+        strategy = read_form_strategy(request)
     except InvalidContent as exc:
         page = render_template(
             "index.html",
@@ -187,7 +182,7 @@ def upload() -> Any:
             error=str(exc),
             text=request.form.get("text", ""),
         )
-        return page, 400
+        return page, status_of(exc)
     rt = runtime()
     active = web_session()
     poster = active.actor if active else None

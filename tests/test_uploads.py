@@ -26,7 +26,6 @@ from flask.testing import FlaskClient
 from werkzeug.test import EnvironBuilder, TestResponse
 from werkzeug.wrappers import Request
 
-import service.web
 from core.yamlsafe import MAX_DEPTH
 from tests.app_fixtures import TestApp, example_data, example_yaml, make_test_app
 from tests.live_service import LiveService, live_service
@@ -38,13 +37,6 @@ BOUNDARY = "udkast-test-boundary"
 UDKAST = Path(sys.executable).with_name("udkast")
 DEEP = b"[" * 50_000  # past libyaml's own limit of 1000 levels, within the test limit
 TOO_DEEP = f"line 1, column {MAX_DEPTH + 1}: nested too deeply"
-
-# The web page reads its form through service.uploads once web.py asks it to; until then,
-# the tests of what that adds (status 413 for a cut text field, U+FFFD refused) wait.
-needs_form_reader = pytest.mark.skipif(
-    not hasattr(service.web, "read_form_strategy"),
-    reason="service/web.py does not read its form with service.uploads.read_form_strategy yet",
-)
 
 
 # --- documents ------------------------------------------------------------------------
@@ -292,7 +284,6 @@ def test_the_web_form_refuses_a_chunked_body_past_the_limit(
     assert drafts_of(made, slug) == []
 
 
-@needs_form_reader
 def test_the_web_form_refuses_text_that_was_not_utf8(client: FlaskClient, made: TestApp) -> None:
     csrf = signed_in_csrf(client, made)
     text = example_yaml(slug="ikke-utf8").replace(b"Socialstrategi", b"Social\xffstrategi", 1)
@@ -306,7 +297,6 @@ def test_the_web_form_refuses_text_that_was_not_utf8(client: FlaskClient, made: 
     assert drafts_of(made, "ikke-utf8") == []
 
 
-@needs_form_reader
 def test_the_web_form_refuses_a_file_in_another_field(client: FlaskClient, made: TestApp) -> None:
     csrf = signed_in_csrf(client, made)
     body = multipart(
@@ -320,7 +310,6 @@ def test_the_web_form_refuses_a_file_in_another_field(client: FlaskClient, made:
     assert drafts_of(made, "form-forkert-felt") == []
 
 
-@needs_form_reader
 def test_the_web_form_answers_413_for_a_cut_urlencoded_text(
     client: FlaskClient, made: TestApp
 ) -> None:
@@ -463,3 +452,20 @@ def test_gunicorn_answers_deep_nesting_with_400_saying_where(live: LiveService) 
 
     assert status == 400
     assert TOO_DEEP in answer["message"]
+
+
+def test_the_web_form_refuses_a_file_and_pasted_text_together(
+    client: FlaskClient, made: TestApp
+) -> None:
+    csrf = signed_in_csrf(client, made)
+    body = multipart(
+        ("csrf_token", None, csrf.encode()),
+        ("file", "udkast.yaml", example_yaml(slug="fil-og-tekst")),
+        ("text", None, example_yaml(slug="tekst-og-fil")),
+    )
+
+    response = post(client, "/drafts", body, MULTIPART, {}, chunked=False)
+
+    assert response.status_code == 400
+    assert "not both" in response.get_data(as_text=True)
+    assert drafts_of(made, "fil-og-tekst") == drafts_of(made, "tekst-og-fil") == []
