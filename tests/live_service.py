@@ -44,9 +44,10 @@ WAIT_SECONDS = 600
 # re-queued while it runs, and a test of the broker's own redelivery must not be rescued
 # by it. A test that needs the recovery step sets RECOVERY (below) for its own service.
 NO_RECOVERY = {"UDKAST_STALE_AFTER": "86400", "UDKAST_RECOVER_EVERY": "2"}
-# Above the hard time limit (90 s by default): no render is still alive then, so what the
-# recovery step re-queues is truly lost, however slow the machine.
-RECOVERY = {"UDKAST_STALE_AFTER": "100", "UDKAST_RECOVER_EVERY": "2"}
+# Above the default hard time limit: no render is still alive then, so what the recovery
+# step re-queues is truly lost, however slow the machine.
+HARD_TIME_LIMIT = load_settings({"UDKAST_SECRET_KEY": "unused"}).hard_time_limit
+RECOVERY = {"UDKAST_STALE_AFTER": str(HARD_TIME_LIMIT + 10), "UDKAST_RECOVER_EVERY": "2"}
 
 
 def free_port() -> int:
