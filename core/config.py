@@ -65,12 +65,26 @@ class Settings:
     # UDKAST_DRAFTS_PER_MINUTE (default 60): drafts one API token may post in a minute,
     # through the API and the web form together; more get 429 with Retry-After.
     drafts_per_minute: int
-    # UDKAST_SIGN_INS_PER_MINUTE (default 10): sign-in attempts from one address a minute.
+    # UDKAST_SIGN_INS_PER_MINUTE (default 10): failed sign-ins per address and per account a
+    # minute, counted in the database so every web process shares the count.
     sign_ins_per_minute: int
     # UDKAST_SECURE_COOKIES (default off): mark the session cookie Secure, so browsers send
     # it over HTTPS only. Turn it on wherever the service is reached through HTTPS;
     # `make run` serves plain HTTP on 127.0.0.1, where a Secure cookie would never return.
     secure_cookies: bool = False
+    # UDKAST_RENDER_MEMORY (default 1024 MiB): the memory one worker child may use for a
+    # render (its heap and private mappings). Past it the render fails as too large, and
+    # the worker and other builds go on. The largest valid document needs under 300 MiB.
+    render_memory_mib: int = 1024
+    # UDKAST_TRUSTED_HOSTS (default: empty, any host): comma-separated host names the web
+    # service answers to; a request naming another Host gets 400 before any URL is built
+    # from it. Set it to the public name(s) wherever the service is reachable from outside.
+    trusted_hosts: tuple[str, ...] = ()
+    # UDKAST_PROXY_COUNT (default 0): how many reverse proxies stand in front of the web
+    # service. With 1 or more, the client address, scheme and host are read from the
+    # X-Forwarded-* headers those proxies set, so the sign-in limit counts per client
+    # rather than per proxy. Never set it without a proxy: clients could forge them.
+    proxy_count: int = 0
 
     @cached_property
     def secret_key(self) -> str:
@@ -105,6 +119,11 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         drafts_per_minute=_positive_int(environ, "UDKAST_DRAFTS_PER_MINUTE", 60),
         sign_ins_per_minute=_positive_int(environ, "UDKAST_SIGN_INS_PER_MINUTE", 10),
         secure_cookies=_flag(environ, "UDKAST_SECURE_COOKIES"),
+        render_memory_mib=_positive_int(environ, "UDKAST_RENDER_MEMORY", 1024),
+        trusted_hosts=tuple(
+            h.strip() for h in (environ.get("UDKAST_TRUSTED_HOSTS") or "").split(",") if h.strip()
+        ),
+        proxy_count=_count(environ, "UDKAST_PROXY_COUNT"),
     )
 
 
@@ -119,6 +138,13 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise ConfigError(f"{name} must be above 0, not {value}")
     return value
+
+
+def _count(environ: Mapping[str, str], name: str) -> int:
+    raw = (environ.get(name) or "0").strip()
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, 0 or more, not {raw!r}")
+    return int(raw)
 
 
 def _theme(name: str) -> str:

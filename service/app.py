@@ -48,10 +48,9 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
         WTF_CSRF_TIME_LIMIT=3600,
         # Requests naming another host are refused (400) before any view builds a URL
         # from the Host header. None (the default) accepts any host.
-        TRUSTED_HOSTS=_setting(settings, "trusted_hosts", None) or None,
+        TRUSTED_HOSTS=list(settings.trusted_hosts) or None,
     )
-    proxies = int(_setting(settings, "proxy_count", 0) or 0)
-    if proxies:
+    if proxies := settings.proxy_count:
         # Behind that many reverse proxies, the client's address, scheme and host are the
         # ones the proxies forward; the sign-in limit then counts per client, not per proxy.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -77,11 +76,6 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.after_request(_relative_redirects)
     logging.getLogger("udkast").setLevel(logging.INFO)
     return app
-
-
-def _setting(settings: Settings, name: str, default: Any) -> Any:
-    """Read a setting core.config may not define yet (trusted_hosts, proxy_count)."""
-    return getattr(settings, name, default)
 
 
 def _untrusted_host(exc: SecurityError) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from core.store import (
     start_output,
 )
 from core.store.models import Build, Draft
+from worker.memory import memory_cap_mib
 from worker.render import COMPARISON_OUTPUTS, MEDIA_TYPES, comparison_renderer, renderer
 from worker.render.version import renderer_version
 
@@ -118,11 +120,33 @@ def render(
         return renderer(job.fmt)(job.new, job.theme)
     except passthrough:
         raise
+    except MemoryError:
+        pass  # handled below, once the traceback no longer holds the failed layout
     except Exception as exc:  # a renderer bug must fail this output, not the worker
         log.exception("rendering %s of build %s failed", job.fmt, job.build_id)
         with sessions() as session:
-            fail_output(session, job.build_id, job.fmt, f"the {job.fmt} renderer failed: {exc}")
+            # The exception's own text is the library's, for the log; people read ours.
+            fail_output(
+                session,
+                job.build_id,
+                job.fmt,
+                f"the {job.fmt} renderer failed on this draft ({type(exc).__name__}); "
+                "the worker log has the details",
+            )
         return None
+    # The render outgrew the child's cap (worker.memory). Collect what it built now, so
+    # the child has room for the message below and for its next task.
+    gc.collect()
+    log.warning("rendering %s of build %s ran out of memory", job.fmt, job.build_id)
+    with sessions() as session:
+        fail_output(
+            session,
+            job.build_id,
+            job.fmt,
+            f"rendering needed more than the {memory_cap_mib()} MiB one render may use; "
+            "the document is too large or complex",
+        )
+    return None
 
 
 def store(sessions: sessionmaker[Session], job: RenderJob, data: bytes) -> None:

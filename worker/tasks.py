@@ -7,6 +7,7 @@ from functools import cache
 
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,11 +16,19 @@ from core.config import Settings
 from core.store import make_engine, make_session_factory
 from worker import jobs
 from worker.celery_app import app
+from worker.memory import cap_memory
 
 
 def _settings() -> Settings:
     settings: Settings = app.conf.udkast_settings
     return settings
+
+
+@worker_process_init.connect
+def _cap_child_memory(**_: object) -> None:
+    # In each pool child, not the main process: a render that outgrows the cap fails
+    # alone, and the main process that supervises the children is never the one refused.
+    cap_memory(_settings().render_memory_mib)
 
 
 @cache
