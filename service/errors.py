@@ -10,8 +10,14 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    ClientDisconnected,
+    HTTPException,
+    MethodNotAllowed,
+    RequestEntityTooLarge,
+)
 
 from core.problems import (
     InputTooLarge,
@@ -50,6 +56,7 @@ def register(app: Flask) -> None:
     """Install the error handlers on the app."""
     app.register_error_handler(UdkastError, _domain_error)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.register_error_handler(CSRFError, _form_expired)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)
@@ -127,7 +134,18 @@ def _too_large(exc: RequestEntityTooLarge) -> Any:
 
 def _http_error(exc: HTTPException) -> Any:
     code = (exc.name or "error").lower().replace(" ", "_")
-    return error_response(exc.code or 500, code, exc.description or exc.name or "error")
+    body, status, headers = error_response(
+        exc.code or 500, code, exc.description or exc.name or "error"
+    )
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # RFC 9110: a 405 names them
+    return body, status, headers
+
+
+def _form_expired(exc: CSRFError) -> Any:
+    # Flask-WTF's own text is English and technical; the person needs to know what to do.
+    message = "Formularen er udløbet eller kom ikke fra denne side. Genindlæs siden, og prøv igen."
+    return error_response(400, "form_expired", message)
 
 
 def _database_unavailable(exc: OperationalError) -> Any:
