@@ -87,7 +87,11 @@ def worker_command(schedule: Path, concurrency: int) -> list[str]:
     """Return the command that runs a Celery worker with the recovery schedule (beat)."""
     return [
         str(BIN / "celery"),
-        *("-A", "worker.celery_app", "worker", "--beat", "--schedule", str(schedule)),
+        # --quiet: without Celery's start-up banner (about 20 lines of ASCII art, queues
+        # and tasks); `udkast serve` prints where the queue is, and Celery still logs
+        # when the worker is connected and ready.
+        *("-A", "worker.celery_app", "--quiet"),
+        *("worker", "--beat", "--schedule", str(schedule)),
         *("--concurrency", str(concurrency), "--loglevel", "INFO"),
         # One machine: no need to gossip with other workers at start-up.
         *("--without-mingle", "--without-gossip"),
