@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 from typing import Any
 
 import yaml
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
+from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
 from core.store import (
     Actor,
     NotFound,
@@ -33,7 +36,7 @@ from service.uploads import read_strategy
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI = Path(__file__).with_name("openapi.yaml")
-PUBLIC = {"api.openapi"}
+PUBLIC = {"api.openapi", "api.content_schema"}
 
 
 def bearer_secret() -> str:
@@ -121,8 +124,34 @@ def download(slug: str, version: int, filename: str) -> Response:
 
 @blueprint.get("/openapi.json")
 def openapi() -> Any:
-    """Return the OpenAPI 3 description of this API."""
-    return jsonify(yaml.safe_load(OPENAPI.read_text(encoding="utf-8")))
+    """Return the OpenAPI 3.1 description of this API."""
+    return jsonify(_openapi_document())
+
+
+@blueprint.get(SCHEMA_PATH.removeprefix(blueprint.url_prefix or ""))
+def content_schema() -> Response:
+    """Return the strategy/v1 JSON Schema, the one the OpenAPI document embeds."""
+    response = jsonify(strategy_schema())
+    response.mimetype = "application/schema+json"
+    return response
+
+
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI document as served: openapi.yaml plus the generated content schemas."""
+    return copy.deepcopy(_openapi_document())
+
+
+@functools.cache
+def _openapi_document() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
+    schemas = document["components"]["schemas"]
+    generated = strategy_components("#/components/schemas/{model}")
+    clash = sorted(schemas.keys() & generated.keys())
+    if clash:
+        # A hand-written schema would silently replace (or be replaced by) the model's.
+        raise RuntimeError(f"openapi.yaml defines schemas the content model generates: {clash}")
+    schemas.update(generated)
+    return document
 
 
 def _draft_with_build(

@@ -1,6 +1,7 @@
 """The HTTP API contract, through Flask's test client on a real app (SQLite, folder queue).
 
-Every JSON body any test here receives is validated against the schema openapi.yaml
+Every JSON body any test here receives is validated against the schema the served
+OpenAPI document (service/openapi.yaml plus the content schemas generated from the model)
 declares for its path and status, so the document cannot drift from the code.
 """
 
@@ -16,23 +17,24 @@ from typing import Any
 import pytest
 import yaml
 from flask.testing import FlaskClient
-from openapi_schema_validator import OAS30Validator, oas30_format_checker
+from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
+from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
 from core.budget import MAX_WORDS
 from core.store import fail_output
+from service.api import openapi_document
 from service.runtime import runtime
 from tests.app_fixtures import TestApp, example_data, example_yaml, make_test_app
 from tests.conftest import example_path
 from tests.store_fixtures import postgres_database
 
 SPEC_PATH = Path(__file__).resolve().parents[1] / "service" / "openapi.yaml"
-SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+SPEC: dict[str, Any] = openapi_document()
 SPEC_URI = "urn:udkast:openapi"
 REGISTRY: Registry[Any] = Registry().with_resource(
-    SPEC_URI, Resource.from_contents(SPEC, default_specification=DRAFT4)
+    SPEC_URI, Resource.from_contents(SPEC, default_specification=DRAFT202012)
 )
 ACCEPTED = ("application/json", "application/yaml", "multipart/form-data")
 
@@ -82,8 +84,8 @@ def schema_for(path: str, method: str, status: int) -> tuple[str, str]:
 def contract_problems(path: str, method: str, status: int, body: Any) -> list[str]:
     """Return what is wrong with a JSON body by the schema documented for it."""
     _, pointer = schema_for(path, method, status)
-    validator = OAS30Validator(
-        {"$ref": f"{SPEC_URI}#{pointer}"}, registry=REGISTRY, format_checker=oas30_format_checker
+    validator = OAS31Validator(
+        {"$ref": f"{SPEC_URI}#{pointer}"}, registry=REGISTRY, format_checker=oas31_format_checker
     )
     return [
         f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)
@@ -145,19 +147,43 @@ def post(client: FlaskClient, auth: dict[str, str], data: Any, media_type: str |
 # --- the document itself --------------------------------------------------------------
 
 
-def test_openapi_document_is_valid_openapi_3_0():
+def test_openapi_document_is_valid_openapi_3_1():
     from openapi_spec_validator import validate
-    from openapi_spec_validator.validation.validators import OpenAPIV30SpecValidator
+    from openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator
 
-    validate(SPEC, cls=OpenAPIV30SpecValidator)
-    assert SPEC["openapi"].startswith("3.0.")
+    validate(SPEC, cls=OpenAPIV31SpecValidator)
+    assert SPEC["openapi"].startswith("3.1.")
 
 
-def test_openapi_json_is_served_without_a_token_and_equals_the_yaml(client):
+def test_openapi_json_is_served_without_a_token_and_is_the_yaml_plus_the_content_schemas(client):
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator
+
     response = client.get("/api/v1/openapi.json")
+    served = response.get_json()
+    written = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    generated = set(served["components"]["schemas"]) - set(written["components"]["schemas"])
 
     assert response.status_code == 200
-    assert response.get_json() == SPEC
+    validate(served, cls=OpenAPIV31SpecValidator)
+    assert {key: value for key, value in served.items() if key != "components"} == {
+        key: value for key, value in written.items() if key != "components"
+    }
+    assert {"Strategy", "Vision", "ConsultationInput"} <= generated
+    assert served == SPEC
+
+
+def test_the_drafts_body_is_the_generated_strategy_schema():
+    body = SPEC["paths"]["/api/v1/drafts"]["post"]["requestBody"]["content"]
+    strategy = {"$ref": "#/components/schemas/Strategy"}
+
+    assert body["application/json"]["schema"] == strategy
+    assert body["application/yaml"]["schema"] == strategy
+    assert SPEC["components"]["schemas"]["Strategy"]["required"] == [
+        "format",
+        "document",
+        "visions",
+    ]
 
 
 def test_every_api_route_is_documented_and_every_documented_path_exists(made):
@@ -195,8 +221,20 @@ def test_the_contract_checker_catches_a_body_that_breaks_the_schema(client, auth
 def test_every_error_status_the_api_answers_is_documented():
     for path, item in SPEC["paths"].items():
         for method, operation in item.items():
-            if path != "/api/v1/openapi.json":
+            # Only the two public documents need no token and no database.
+            if operation.get("security") != []:
                 assert {"401", "403", "503"} <= set(operation["responses"]), (method, path)
+
+
+def test_only_the_two_documents_are_public(client):
+    public = {
+        path for path, item in SPEC["paths"].items() if item.get("get", {}).get("security") == []
+    }
+
+    assert public == {"/api/v1/openapi.json", "/api/v1/schema/strategy-v1.json"}
+    for path in public:
+        assert client.get(path).status_code == 200
+    assert client.get("/api/v1/strategies").status_code == 401
 
 
 # --- authentication -------------------------------------------------------------------

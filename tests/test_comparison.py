@@ -17,10 +17,10 @@ import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
-from openapi_schema_validator import OAS30Validator
+from openapi_schema_validator import OAS31Validator
 from pypdf import PdfReader
 from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
+from referencing.jsonschema import DRAFT202012
 
 from core.config import load_settings
 from core.consultation import NAME_MAX, part_names
@@ -310,9 +310,9 @@ def test_json_diff_matches_its_openapi_schema(app: Flask, stored: str) -> None:
     operation = spec["paths"]["/api/v1/strategies/{slug}/drafts/{version}/diff"]["get"]
     assert {"200", "400", "401", "404"} <= operation["responses"].keys()
     registry: Registry[Any] = Registry().with_resource(
-        "urn:openapi", Resource.from_contents(spec, default_specification=DRAFT4)
+        "urn:openapi", Resource.from_contents(spec, default_specification=DRAFT202012)
     )
-    validator = OAS30Validator(
+    validator = OAS31Validator(
         {"$ref": "urn:openapi#/components/schemas/Comparison"}, registry=registry
     )
     _, body = get_json(app, stored, f"/api/v1/strategies/{SLUG}/drafts/3/diff?against=1")
