@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         (
             "worker",
             worker_command(settings.var_dir / "celerybeat-schedule", args.concurrency),
-            _quiet(env),
+            _without_root_warning(env),
         ),
     ]
     return Supervisor().run(commands, banner(settings, args.host, args.port, token))
@@ -98,7 +98,7 @@ def worker_command(schedule: Path, concurrency: int) -> list[str]:
     ]
 
 
-def _quiet(env: Mapping[str, str]) -> dict[str, str]:
+def _without_root_warning(env: Mapping[str, str]) -> dict[str, str]:
     """Return the worker's environment, without Celery's warning about running as root."""
     if os.geteuid() != 0:
         return dict(env)
