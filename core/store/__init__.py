@@ -1,4 +1,4 @@
-"""The store: drafts, builds, artifacts, API tokens and web sessions in SQLite or PostgreSQL.
+"""The store: drafts, builds, artifacts, comparisons, tokens and sessions (SQLite, PostgreSQL).
 
 Use cases are plain functions taking a Session. Those that write begin, commit
 (or roll back) their own transaction, so the web layer and the workers call them
@@ -14,6 +14,7 @@ from core.store.builds import (
     stale_outputs,
     start_output,
 )
+from core.store.comparisons import has_comparison, save_comparison, stored_comparison
 from core.store.db import make_engine, make_session_factory, migrate
 from core.store.drafts import (
     SubmitResult,
@@ -70,6 +71,7 @@ __all__ = [
     "finish_output",
     "get_artifact",
     "get_draft",
+    "has_comparison",
     "latest_build",
     "latest_draft",
     "list_drafts",
@@ -84,8 +86,10 @@ __all__ = [
     "previous_draft",
     "requeue_output",
     "revoke_token",
+    "save_comparison",
     "sign_in_refused",
     "stale_outputs",
     "start_output",
+    "stored_comparison",
     "submit_draft",
 ]

@@ -1,4 +1,4 @@
-"""The tables: strategies, drafts, builds and their outputs, artifacts, tokens, web sessions."""
+"""The tables: strategies, drafts, builds and their outputs, artifacts, tokens, sessions, diffs."""
 
 from __future__ import annotations
 
@@ -202,3 +202,20 @@ class SignInFailure(Base):
     # no account). Personal accounts (issue 10) fill it with the user name.
     account: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class StoredComparison(Base):
+    """What changed from one content to another: compare()'s JSON, computed once per pair.
+
+    Keyed by the two drafts' content hashes, so every pair of drafts with the same
+    contents shares it, and by the diff code's fingerprint, so a fix of the diff is not
+    hidden behind an answer stored before it.
+    """
+
+    __tablename__ = "comparisons"
+
+    old_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
+    new_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
+    diff_version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)  # Comparison.to_json(), as JSON text
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
