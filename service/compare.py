@@ -2,26 +2,54 @@
 
 Routes are added to the existing blueprints, so the API's bearer-token check and the
 pages' sign-in apply unchanged. service.app imports this module to register them.
+
+Both serve the comparison the worker stored for the pair of contents (every build of
+version 2 or later stores its own against the previous version). A pair not stored yet
+is compared here only when both drafts together are small (REQUEST_WORDS and
+REQUEST_CHARACTERS, well under a second even for the worst text); a larger one is
+handed to the workers and answered 503 with Retry-After until it is stored. So no
+request spends longer on a diff than a small one takes, whatever the drafts hold.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import jsonify, render_template, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
-from core.diff import Comparison, compare
+from core.diff import compare
 from core.labels import labels
 from core.markup import redline_html
 from core.problems import MalformedInput
-from core.store import NotFound, draft_content, get_draft, list_drafts
+from core.store import (
+    NotFound,
+    draft_content,
+    get_draft,
+    list_drafts,
+    save_comparison,
+    stored_comparison,
+)
 from core.store.models import Draft
 from service.api import blueprint as api
+from service.comparison_queue import comparison_queue
+from service.errors import error_response
 from service.representations import draft_json
 from service.routing import MAX_VERSION, VERSION, shortened, shown
 from service.runtime import session
 from service.web import blueprint as web
 from service.web import signed_in
+
+log = logging.getLogger(__name__)
+
+# A pair not stored yet is compared inside the request only below both bounds (the two
+# drafts together, counted on their stored JSON). Validating and comparing that much
+# takes under half a second even for the costliest text (measured: 0.15 s for 73,000
+# characters of emphasised words); anything larger is the workers' (module docstring).
+REQUEST_WORDS = 20_000
+REQUEST_CHARACTERS = 200_000
+RETRY_AFTER_SECONDS = 5
 
 
 def drafts_to_compare(slug: str, version: int) -> tuple[Draft, Draft]:
@@ -51,31 +79,74 @@ def drafts_to_compare(slug: str, version: int) -> tuple[Draft, Draft]:
     return old, new
 
 
-def comparison_of(slug: str, version: int) -> tuple[Draft, Draft, Comparison]:
-    """Load both drafts and compare them."""
-    old, new = drafts_to_compare(slug, version)
-    return old, new, compare(draft_content(old), draft_content(new))
+def within_request_budget(old: Draft, new: Draft) -> bool:
+    """Tell whether two drafts are small enough to validate and compare inside a request."""
+    characters = len(old.content) + len(new.content)
+    # Counted on the stored JSON text: linear, and no more than the words a reader sees.
+    return characters <= REQUEST_CHARACTERS and (
+        len(old.content.split()) + len(new.content.split()) <= REQUEST_WORDS
+    )
+
+
+def comparison_data(old: Draft, new: Draft) -> dict[str, Any] | None:
+    """Return compare()'s JSON for two drafts: stored, or made here when small; else None.
+
+    None means the workers were asked for it: the caller answers "not ready yet".
+    """
+    data = stored_comparison(session(), old.content_hash, new.content_hash)
+    if data is not None:
+        return data
+    if not within_request_budget(old, new):
+        comparison_queue().request(old.id, new.id)
+        return None
+    data = compare(draft_content(old), draft_content(new)).to_json()
+    try:
+        save_comparison(session(), old.content_hash, new.content_hash, data)
+    except SQLAlchemyError:  # the answer is made; storing it only saves the next one work
+        log.warning("could not store the diff of drafts %d and %d", old.id, new.id, exc_info=True)
+    return data
+
+
+def not_ready(old: Draft, new: Draft) -> Any:
+    """Answer 503 with Retry-After: the diff is being prepared by the workers."""
+    message = (
+        f"what changed from version {old.version} to {new.version} is being prepared; "
+        f"try again in {RETRY_AFTER_SECONDS} seconds"
+    )
+    body, status, headers = error_response(503, "diff_not_ready", message)
+    headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if not request.path.startswith("/api/"):
+        headers["Refresh"] = str(RETRY_AFTER_SECONDS)  # a browser reloads the page itself
+    return body, status, headers
 
 
 @api.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/diff")
 def diff_json(slug: str, version: int) -> Any:
     """Return what changed from `?against=` (default: the previous version) to this draft."""
-    old, new, comparison = comparison_of(slug, version)
+    old, new = drafts_to_compare(slug, version)
+    data = comparison_data(old, new)
+    if data is None:
+        return not_ready(old, new)
     links = {
         "self": url_for("api.diff_json", slug=slug, version=version, against=old.version),
         "html": url_for("web.diff_page", slug=slug, version=version, against=old.version),
     }
     body = {"old": draft_json(old), "new": draft_json(new), "links": links}
-    return jsonify(body | comparison.to_json())
+    return jsonify(body | data)
 
 
 @web.get(f"/strategies/<slug:slug>/<{VERSION}:version>/diff")
 @signed_in
 def diff_page(slug: str, version: int) -> Any:
     """Show what changed: summary, part-by-part redline and the høringsnotat."""
-    old, new, comparison = comparison_of(slug, version)
-    text = labels(comparison.language)
-    data = comparison.to_json()
+    old, new = drafts_to_compare(slug, version)
+    data = comparison_data(old, new)
+    if data is None:
+        return not_ready(old, new)
+    language = data["language"]
+    text = labels(language)
+    old_name = old.label or f"version {old.version}"
+    new_name = new.label or f"version {new.version}"
     return render_template(
         "diff.html",
         slug=slug,
@@ -84,15 +155,14 @@ def diff_page(slug: str, version: int) -> Any:
         versions=[d.version for d in list_drafts(session(), slug)],
         c=data,
         L=text,
-        lang=comparison.language,
-        title=comparison.title(
-            old.label or f"version {old.version}", new.label or f"version {new.version}"
-        ),
-        anchored=comparison.anchored(),
+        lang=language,
+        # As Comparison.title() and .anchored() say them, from the stored data.
+        title=text["cmp.title"].format(old=old_name, new=new_name),
+        anchored={(p["kind"], p["id"]) for p in data["parts"] if p["kind"] != "consultation"},
         inputs={
-            e.id: (group.source, e)
-            for group in comparison.consultation.groups
-            for e in group.inputs
+            e["id"]: (group["source"], e)
+            for group in data["consultation"]["groups"]
+            for e in group["inputs"]
         },
     )
 

@@ -14,13 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.broker import QUEUE, RENDER_TASK
 from core.content import Strategy
+from core.diff import compare
 from core.problems import InvalidContent
 from core.store import (
     cached_artifact,
     draft_content,
     fail_output,
     finish_output,
+    has_comparison,
     requeue_output,
+    save_comparison,
     stale_outputs,
     start_output,
 )
@@ -36,6 +39,9 @@ Publish = Callable[[str, str], bool]
 # A recovery pass runs while the broker may still be down: give up on one send quickly
 # (it stays queued for the next pass) instead of stalling the whole pass on it.
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
+# The comparison output whose job also stores the build's diff for the web (the JSON
+# endpoint and the diff page read it back): one of the two, so it is computed once.
+DIFF_KEEPER = COMPARISON_OUTPUTS[0]
 
 
 class Unrenderable(Exception):
@@ -71,6 +77,11 @@ def render_output(
     renderer failure.
     """
     job = prepare(sessions, build_id, fmt, max_attempts=max_attempts)
+    if fmt == DIFF_KEEPER and job not in ("skipped", "failed"):
+        # After prepare counted the attempt: a diff that kills the child is not retried
+        # for ever. With a RenderJob the contents are validated already.
+        contents = (job.old, job.new) if isinstance(job, RenderJob) and job.old else None
+        keep_build_comparison(sessions, build_id, contents, passthrough)
     if isinstance(job, str):
         return job
     data = render(sessions, job, passthrough)
@@ -197,6 +208,64 @@ def _cache_key(draft: Draft, old_draft: Draft | None) -> str:
         return draft.content_hash
     pair = f"{old_draft.content_hash}:{draft.content_hash}"
     return hashlib.sha256(pair.encode("ascii")).hexdigest()
+
+
+def keep_build_comparison(
+    sessions: sessionmaker[Session],
+    build_id: str,
+    contents: tuple[Strategy, Strategy] | None = None,
+    passthrough: tuple[type[BaseException], ...] = (),
+) -> str:
+    """Store the diff a build's comparison outputs show, unless stored; return what happened.
+
+    A failure is logged, not raised: the output's own render still runs and reports.
+    """
+    with sessions() as session:
+        build = session.get(Build, build_id)
+        if build is None or build.predecessor_draft_id is None:
+            return "no comparison"
+        new_id = build.draft_id
+    try:
+        return store_comparison(sessions, build.predecessor_draft_id, new_id, contents)
+    except passthrough:
+        raise
+    except Exception:  # the diff failing must not stop the render that reports it
+        log.exception("storing the diff of build %s failed", build_id)
+        return "failed"
+
+
+def store_comparison(
+    sessions: sessionmaker[Session],
+    old_draft_id: int,
+    new_draft_id: int,
+    contents: tuple[Strategy, Strategy] | None = None,
+) -> str:
+    """Compute and store what changed from one draft to another unless stored already.
+
+    Returns "stored", "stored already", "missing" (a draft is gone) or "invalid" (a
+    stored draft no longer validates). `contents` saves validating the drafts again.
+    No transaction is held while comparing.
+    """
+    with sessions() as session:
+        old_draft = session.get(Draft, old_draft_id)
+        new_draft = session.get(Draft, new_draft_id)
+        if old_draft is None or new_draft is None:
+            return "missing"
+        pair = (old_draft.content_hash, new_draft.content_hash)
+        if has_comparison(session, *pair):
+            return "stored already"
+        if contents is None:
+            try:
+                new, old = _contents(new_draft, old_draft)
+            except Unrenderable:
+                log.warning("drafts %d and %d cannot be compared", old_draft_id, new_draft_id)
+                return "invalid"
+            assert old is not None  # an old draft was given  # noqa: S101
+            contents = (old, new)
+    data = compare(*contents).to_json()
+    with sessions() as session:
+        save_comparison(session, *pair, data)
+    return "stored"
 
 
 def fail_for_time(sessions: sessionmaker[Session], build_id: str, fmt: str, seconds: int) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.broker import RECOVER_TASK, RENDER_TASK
+from core.comparison_task import COMPARE_TASK
 from core.config import Settings
 from core.store import make_engine, make_session_factory
 from worker import jobs
@@ -58,6 +59,24 @@ def render_output(self: Task, build_id: str, fmt: str) -> str:
     except SoftTimeLimitExceeded:
         jobs.fail_for_time(_sessions(), build_id, fmt, settings.soft_time_limit)
         return "failed"
+
+
+@app.task(
+    name=COMPARE_TASK,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    max_retries=5,
+    # Acknowledged on receipt: a diff that kills its child is not delivered again and
+    # again. A lost one is asked for again by the next request for that diff.
+    acks_late=False,
+    reject_on_worker_lost=False,
+)
+def store_comparison(old_draft_id: int, new_draft_id: int) -> str:
+    """Compute and store the diff of two drafts that a web request asked for."""
+    try:
+        return jobs.store_comparison(_sessions(), old_draft_id, new_draft_id)
+    except SoftTimeLimitExceeded:
+        return "too slow"
 
 
 @app.task(name=RECOVER_TASK)
