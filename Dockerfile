@@ -27,4 +27,4 @@ RUN useradd --system --home-dir /var/lib/udkast --create-home udkast
 USER udkast
 EXPOSE 8000
 
-CMD ["sh", "-c", "udkast migrate && exec gunicorn --bind 0.0.0.0:8000 --workers 2 --threads 4 --access-logfile - service.wsgi:app"]
+CMD ["sh", "-c", "udkast migrate && exec gunicorn --bind 0.0.0.0:8000 --workers 2 --threads 4 --timeout \"${UDKAST_REQUEST_TIMEOUT:-30}\" --access-logfile - service.wsgi:app"]

@@ -49,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
     token = _first_token(settings)
     env = {**os.environ, "UDKAST_VAR_DIR": str(settings.var_dir)}
     commands = [
-        ("web", web_command(args.host, args.port, threads=4), env),
+        (
+            "web",
+            web_command(args.host, args.port, threads=4, timeout=settings.request_timeout),
+            env,
+        ),
         (
             "worker",
             worker_command(settings.var_dir / "celerybeat-schedule", args.concurrency),
@@ -70,11 +74,13 @@ def banner(settings: Settings, host: str, port: int, token: str) -> str:
     )
 
 
-def web_command(host: str, port: int, *, threads: int) -> list[str]:
+def web_command(host: str, port: int, *, threads: int, timeout: int = 30) -> list[str]:
     """Return the command that serves the web UI and API with gunicorn."""
     return [
         str(BIN / "gunicorn"),
         *("--bind", f"{host}:{port}", "--workers", "2", "--threads", str(threads)),
+        # UDKAST_REQUEST_TIMEOUT: a web process silent this long is replaced.
+        *("--timeout", str(timeout)),
         # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl):
         # a second service (another checkout, a test run) would fight over it, and nothing
         # here uses it.

@@ -85,6 +85,11 @@ class Settings:
     # X-Forwarded-* headers those proxies set, so the sign-in limit counts per client
     # rather than per proxy. Never set it without a proxy: clients could forge them.
     proxy_count: int = 0
+    # UDKAST_REQUEST_TIMEOUT (default 30 s): gunicorn's --timeout for the web processes. A
+    # web process silent for longer is killed and replaced. Its threads cannot be stopped
+    # one by one, so each request's own work is bounded in the code (the diff, for one, is
+    # computed in a request only for small drafts; service.compare), far below this.
+    request_timeout: int = 30
 
     @cached_property
     def secret_key(self) -> str:
@@ -124,6 +129,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             h.strip() for h in (environ.get("UDKAST_TRUSTED_HOSTS") or "").split(",") if h.strip()
         ),
         proxy_count=_count(environ, "UDKAST_PROXY_COUNT"),
+        request_timeout=_positive_int(environ, "UDKAST_REQUEST_TIMEOUT", 30),
     )
 
 

@@ -18,6 +18,8 @@ import pytest
 import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
+from cli.serve import web_command
+from core.config import ConfigError, load_settings
 from core.content import Strategy, validate
 from core.diff import compare
 from core.store import draft_content, stored_comparison, submit_draft
@@ -209,3 +211,15 @@ def test_a_small_pair_is_compared_once_in_the_request_then_served_stored(
     assert second.get_json() == first.get_json()
     assert diff_calls.count("compare") == 1  # the second answer and the page read the store
     assert "Alle skal have en ven" in page.get_data(as_text=True)
+
+
+# ---------- the web processes' own limit ----------
+
+
+def test_the_request_timeout_is_a_setting_that_reaches_gunicorn() -> None:
+    assert load_settings({}).request_timeout == 30
+    settings = load_settings({"UDKAST_REQUEST_TIMEOUT": "7"})
+    command = web_command("127.0.0.1", 8000, threads=4, timeout=settings.request_timeout)
+    assert command[command.index("--timeout") + 1] == "7"
+    with pytest.raises(ConfigError, match="UDKAST_REQUEST_TIMEOUT"):
+        load_settings({"UDKAST_REQUEST_TIMEOUT": "0"})
