@@ -24,8 +24,10 @@ from core.content import Strategy, validate
 from core.diff import compare
 from core.store import draft_content, stored_comparison, submit_draft
 from core.store.models import Draft
+from service.compare import REQUEST_CHARACTERS, REQUEST_WORDS
 from service.runtime import runtime
 from tests.app_fixtures import TestApp, example_data, make_test_app
+from tests.test_api import SPEC, contract_problems
 from worker import jobs
 
 REPEATED = "a " * 12000  # the issue's text: quadratic for an unbounded word diff
@@ -150,6 +152,7 @@ def test_the_long_pair_is_served_from_the_store_without_a_diff_in_the_request(
     changed = [p for p in body["parts"] if p["kind"] == "vision"]
     assert [p["status"] for p in changed] == ["changed"]
     assert diff_calls == []  # no diff and no validation inside the request
+    assert contract_problems(answer.request.path, "GET", 200, body) == []
 
     page = signed_in_client(made).get("/strategies/gentaget/2/diff")
     assert page.status_code == 200
@@ -171,6 +174,7 @@ def test_a_long_pair_not_stored_yet_is_handed_to_the_workers(
         assert answer.status_code == 503
         assert int(answer.headers["Retry-After"]) > 0
     assert first.get_json()["error"] == "diff_not_ready"
+    assert contract_problems(first.request.path, "GET", 503, first.get_json()) == []
     assert "being prepared" in first.get_json()["message"]
     assert "being prepared" in page.get_data(as_text=True)
     assert page.headers["Refresh"] == page.headers["Retry-After"]
@@ -211,6 +215,12 @@ def test_a_small_pair_is_compared_once_in_the_request_then_served_stored(
     assert second.get_json() == first.get_json()
     assert diff_calls.count("compare") == 1  # the second answer and the page read the store
     assert "Alle skal have en ven" in page.get_data(as_text=True)
+
+
+def test_the_api_document_states_the_request_budget() -> None:
+    described = SPEC["paths"]["/api/v1/strategies/{slug}/drafts/{version}/diff"]["get"]
+    text = " ".join(described["description"].split())
+    assert f"{REQUEST_WORDS:,} words" in text and f"{REQUEST_CHARACTERS:,} characters" in text
 
 
 # ---------- the web processes' own limit ----------
