@@ -6,7 +6,7 @@ pages' sign-in apply unchanged. service.app imports this module to register them
 Both serve the comparison the worker stored for the pair of contents (every build of
 version 2 or later stores its own against the previous version). A pair not stored yet
 is compared here only when both drafts together are small (REQUEST_WORDS and
-REQUEST_CHARACTERS, well under a second even for the worst text); a larger one is
+REQUEST_CHARACTERS: under half a second even for the costliest text); a larger one is
 handed to the workers and answered 503 with Retry-After until it is stored. So no
 request spends longer on a diff than a small one takes, whatever the drafts hold.
 """
@@ -82,7 +82,8 @@ def drafts_to_compare(slug: str, version: int) -> tuple[Draft, Draft]:
 def within_request_budget(old: Draft, new: Draft) -> bool:
     """Tell whether two drafts are small enough to validate and compare inside a request."""
     characters = len(old.content) + len(new.content)
-    # Counted on the stored JSON text: linear, and no more than the words a reader sees.
+    # Counted on the stored JSON text, in linear time; the character bound covers what
+    # splitting on spaces undercounts (items joined by commas count as one word).
     return characters <= REQUEST_CHARACTERS and (
         len(old.content.split()) + len(new.content.split()) <= REQUEST_WORDS
     )
