@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lock check-lock lint typecheck unit bench preview system clean help
+.PHONY: run test test-robust lock check-lock lint typecheck unit bench preview system clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -50,6 +50,9 @@ typecheck: $(STAMP)  ## mypy, strict
 
 test: $(STAMP) check-lock system lint typecheck  ## the whole test suite (lint, types, tests)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-robust: $(STAMP) system  ## the robustness tests: the API fuzzed against its document, and every test marked robust
+	$(BIN)/pytest -n 2 -m robust $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## render generated S/M/L documents and print timings and ratios
 	@scripts/ensure-system.sh runtime
