@@ -309,6 +309,10 @@ def test_the_spec_and_the_schema_agree_on_values_patterns_and_counts():
             elif ticked and "enum" in field:
                 assert set(ticked) == set(field["enum"]), name
                 checked += 1
+            default = re.search(r"default `([^`]+)`", row["required"])
+            if default:
+                assert raw["default"] == default.group(1), name
+                checked += 1
             if name == "format":
                 assert field["const"] == _ticked(row["meaning"])[0]
                 checked += 1
@@ -326,5 +330,6 @@ def test_the_spec_and_the_schema_agree_on_values_patterns_and_counts():
                 assert {n for n, req in names.items() if req} == set(field["required"]), name
                 checked += 1
 
-    # format, slug, title, language, status, visions, authors, consultation status
-    assert checked >= 8
+    # format, slug, title, language and status (values, defaults), visions, authors, and
+    # a consultation input's status (values, default)
+    assert checked >= 11
