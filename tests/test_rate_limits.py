@@ -1,7 +1,8 @@
-"""Rate limits: drafts per token a minute (API and web form together), sign-ins per address.
+"""Rate limits: drafts per token a minute, through the API and the web form together.
 
 Counts are kept in memory without Redis, and in a private Redis db with it, where two
-apps (as two web processes) share them.
+apps (as two web processes) share them. Failed sign-ins are limited per address and per
+account, with a valid token still signing in: test_web_sessions.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from werkzeug.test import TestResponse
 
 from tests.app_fixtures import TestApp, example_yaml, make_test_app
 from tests.live_service import private_redis_url
-from tests.test_web import csrf_token, sign_in, upload
+from tests.test_web import sign_in, upload
 
 THREE = {"UDKAST_DRAFTS_PER_MINUTE": "3"}
 
@@ -72,21 +73,6 @@ def test_the_web_form_and_the_api_share_one_budget_per_token(tmp_path: Path):
     assert fourth.status_code == 429
     assert "Too many drafts from this token" in fourth.get_data(as_text=True)
     assert sorted(made.slugs()) == ["api-0", "api-1", "formular-1"]
-
-
-def test_sign_in_attempts_from_one_address_are_limited(tmp_path: Path):
-    made = make_test_app(tmp_path, UDKAST_SIGN_INS_PER_MINUTE="3")
-    with made.app.test_client() as client:
-        tries = [
-            client.post("/sign-in", data={"token": "gæt", "csrf_token": csrf_token(client)})
-            for _ in range(4)
-        ]
-        # The right token is refused too until the minute is over: the count is per address.
-        last = client.post("/sign-in", data={"token": made.token, "csrf_token": csrf_token(client)})
-
-    assert [t.status_code for t in tries] == [401, 401, 401, 429]
-    assert last.status_code == 429
-    assert "Too many sign-in attempts" in last.get_data(as_text=True)
 
 
 @pytest.fixture
