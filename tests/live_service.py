@@ -100,13 +100,17 @@ class LiveService:
         self.web = self._spawn("web", web_command("127.0.0.1", self.port, threads=8))
         self.start_worker()
         deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
+        # Until it answers, or until a process has exited (a port taken meanwhile, a bad
+        # setting): then there is nothing to wait for.
+        while time.monotonic() < deadline and self.web.poll() is None:
+            if self.worker is not None and self.worker.poll() is not None:
+                break
             try:
                 self.call("GET", "/api/v1/openapi.json")
                 return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"the web process did not start; see {self.logs}")
+        raise RuntimeError(f"the web or worker process did not start; see {self.logs}")
 
     def start_worker(self) -> None:
         schedule = Path(self.env["UDKAST_VAR_DIR"]) / "beat-schedule"

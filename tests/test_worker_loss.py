@@ -2,11 +2,13 @@
 
 `task_acks_late` with `task_reject_on_worker_lost` (worker/celery_app.py) says: a task is
 acknowledged only after it ran, and when the pool child running it dies, the main worker
-process puts the message back. The first test kills one pool child mid-render and needs
+process puts the message back. The pool-child tests kill one child mid-render and need
 exactly that; the recovery step is kept out of the way (live_service.NO_RECOVERY), so
-nothing else could bring the render back. The second kills the whole worker, as a crash of
-the machine would; the message then comes back from the folder queue's claims of dead
-processes, or on Redis from the recovery step, which that test's service runs.
+nothing else could bring the render back. Setting either option to False makes them fail.
+The attempt cap kept in the database ends a render that kills its child every time. The
+last test kills the whole worker, as a crash of the machine would; the message then comes
+back from the folder queue's claims of dead processes, or on Redis from the recovery step,
+which that test's service runs (stale after the hard time limit, so never a live render).
 """
 
 from __future__ import annotations
