@@ -7,6 +7,7 @@ number on this machine, what production uses).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -163,14 +164,20 @@ class LiveService:
             client.close()
 
     def stop(self) -> None:
+        """Stop web and worker as an operator does, then remove whatever is left of them."""
         for proc in (self.web, self.worker):
-            if proc is not None and proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
+            if proc is None:
+                continue
+            if proc.poll() is None:
+                # To the main process only: it stops its own children (gunicorn's workers,
+                # Celery's pool and beat). Signalled directly, Celery's children die under
+                # it mid-shutdown and it can wait for them for ever.
+                proc.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=60)  # a warm shutdown lets a running render finish
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait(timeout=60)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # the group's leftovers, if any
+            proc.wait(timeout=60)
 
     def call(
         self,
