@@ -88,7 +88,8 @@ def test_a_message_taken_by_a_process_that_dies_unacknowledged_is_delivered_agai
     with connection(tmp_path) as conn, conn.SimpleQueue(QUEUE) as q:
         q.put({"render": "pdf"})
     taken = context.Event()
-    consumer = context.Process(target=take_and_hang, args=(str(tmp_path), taken))
+    # A daemon: if the test fails before the kill, the run does not wait for it to end.
+    consumer = context.Process(target=take_and_hang, args=(str(tmp_path), taken), daemon=True)
     consumer.start()
     assert taken.wait(timeout=WAIT_SECONDS)  # a spawned interpreter starts slowly when busy
     assert messages_folder(tmp_path).exists() and _waiting(tmp_path) == 0
