@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
+from core.problems import MalformedInput
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
 from core.store import (
     Actor,
@@ -30,7 +32,7 @@ from service.representations import (
     strategy_json,
     summary_json,
 )
-from service.routing import VERSION
+from service.routing import VERSION, shown
 from service.runtime import runtime, session
 from service.uploads import read_strategy
 
@@ -58,6 +60,37 @@ def _authenticate() -> None:
     if auth.actor is None:
         raise Unauthorized("the API token is not known")
     g.actor = auth.actor  # who is asking: recorded on drafts, and the rate limits' key
+
+
+@blueprint.before_request
+def _refuse_unknown_query_parameters() -> None:
+    # A misspelt `?againts=1` would otherwise compare other versions than asked for,
+    # without a word. What each call reads is what the OpenAPI document lists.
+    rule = request.url_rule
+    if rule is None or request.method == "OPTIONS" or not request.args:
+        return
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    reads = query_parameters().get((path_template(rule.rule), method), ())
+    unknown = [name for name in request.args if name not in reads]
+    if unknown:
+        takes = f"it reads only {', '.join(reads)}" if reads else "it reads none"
+        raise MalformedInput(f"this call has no query parameter {shown(unknown[0])}: {takes}")
+
+
+def path_template(rule: str) -> str:
+    """Return a Flask rule as the OpenAPI path it is documented under (`<slug:slug>` → `{slug}`)."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)
+
+
+@functools.cache
+def query_parameters() -> dict[tuple[str, str], tuple[str, ...]]:
+    """Return the query parameters the OpenAPI document lists, by (path, method)."""
+    reads: dict[tuple[str, str], tuple[str, ...]] = {}
+    for path, item in _openapi_document()["paths"].items():
+        for method, operation in item.items():
+            names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+            reads[(path, method)] = tuple(names)
+    return reads
 
 
 def current_actor() -> Actor:

@@ -242,6 +242,35 @@ def test_every_error_status_the_api_answers_is_documented():
                 assert {"401", "403", "503"} <= set(operation["responses"]), (method, path)
 
 
+def test_every_call_documents_400_for_a_query_parameter_it_does_not_read():
+    for path, item in SPEC["paths"].items():
+        for method, operation in item.items():
+            assert "400" in operation["responses"], (method, path)
+
+
+@pytest.mark.parametrize(
+    ("path", "named"),
+    [
+        ("/api/v1/strategies?x=1", "'x'"),
+        ("/api/v1/strategies/laesning/drafts/1/diff?againts=1", "'againts'"),
+        ("/api/v1/strategies/laesning/drafts/1/diff?against=1&mod=2", "'mod'"),
+        ("/api/v1/openapi.json?v=2", "'v'"),
+    ],
+)
+def test_a_query_parameter_a_call_does_not_read_is_400_naming_it(client, auth, stored, path, named):
+    response = client.get(path, headers=auth)
+
+    assert response.status_code == 400
+    assert named in response.get_json()["message"]
+
+
+def test_the_query_parameters_a_call_reads_are_still_read(client, auth, stored):
+    response = client.get("/api/v1/strategies/laesning/drafts/1/diff?against=1", headers=auth)
+
+    assert response.status_code == 200
+    assert response.get_json()["old"]["version"] == 1
+
+
 def test_only_the_two_documents_are_public(client):
     public = {
         path for path, item in SPEC["paths"].items() if item.get("get", {}).get("security") == []
