@@ -48,8 +48,8 @@ lint: $(STAMP)  ## ruff, formatting and the import contracts
 typecheck: $(STAMP)  ## mypy, strict
 	$(BIN)/mypy core worker service cli bench scripts
 
-test: $(STAMP) check-lock system lint typecheck  ## the whole test suite (lint, types, tests)
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+test: $(STAMP) check-lock system lint typecheck  ## lint, types, and every test but the robustness ones
+	$(BIN)/pytest -n 2 -m "not robust" $(PYTEST_ARGS)
 
 test-robust: $(STAMP) system  ## the robustness tests: the API fuzzed against its document, and every test marked robust
 	$(BIN)/pytest -n 2 -m robust $(PYTEST_ARGS)
