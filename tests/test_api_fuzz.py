@@ -11,7 +11,10 @@ the token, 405 with `Allow` for a method a path does not have.
 What it found, and what was done: the body of POST /api/v1/drafts was `{type: object}`,
 so `{}` was "valid" (now the Strategy schema generated from the content model); 405
 answers had no `Allow` (service/errors.py adds it); a file part was any bytes with no
-word on what the service reads (now described, with the part types it reads).
+word on what the service reads (now described, with the part types it reads); a query
+parameter no call reads was ignored, so `?againts=1` compared other versions than asked
+(now 400 naming it). No 5xx, in this bound and in a run of 1,500 random examples per
+operation.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from tests.app_fixtures import TestApp, example_yaml, make_test_app
 
 pytestmark = pytest.mark.robust
 
-# Random examples per operation (the examples and coverage phases add their own, about
-# 1,700 cases in all). Bounded so the file runs well within a minute on a busy machine;
+# Random examples per operation (the examples and coverage phases add their own: about
+# 2,400 requests in all). Bounded so the file runs well within a minute on a busy machine;
 # raise it locally to search harder.
 FUZZ_EXAMPLES = 200
 
