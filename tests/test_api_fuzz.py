@@ -1,6 +1,7 @@
 """Schemathesis against the served OpenAPI document: no 5xx, every answer as documented.
 
-The app is the real one (tests.app_fixtures: SQLite, the folder queue, a real token).
+The app is the real one (tests.app_fixtures, with a real token), on SQLite and the folder
+queue, and on a private PostgreSQL database and Redis db number.
 Schemathesis takes the document the app serves at /api/v1/openapi.json, generates
 requests from it (the documented examples, boundary cases of every schema, and random
 ones; valid requests, and invalid ones that must be refused with a 4xx), sends them
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,14 +31,17 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from service.api import openapi_document
+from service.runtime import runtime
 from tests.app_fixtures import TestApp, example_yaml, make_test_app
+from tests.live_service import private_redis_url
+from tests.store_fixtures import postgres_database
 
 pytestmark = pytest.mark.robust
 
-# Random examples per operation (the examples and coverage phases add their own: about
-# 2,400 requests in all). Bounded so the file runs well within a minute on a busy machine;
-# raise it locally to search harder.
-FUZZ_EXAMPLES = 200
+# Random examples per operation (the examples and coverage phases add their own: close
+# to 2,000 requests on each backend). Bounded so the file runs in about a minute on a
+# busy machine; raise it locally to search harder.
+FUZZ_EXAMPLES = 100
 
 # The document as GET /api/v1/openapi.json serves it (the fixture below checks that the
 # app serves exactly this). Loaded at import rather than from the app in a fixture:
@@ -47,9 +52,31 @@ schema = schemathesis.openapi.from_dict(copy.deepcopy(SERVED), config=Schemathes
 schema.config.generation.update(max_examples=FUZZ_EXAMPLES, deterministic=True)
 
 
-@pytest.fixture(scope="module")
-def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
-    made = make_test_app(tmp_path_factory.mktemp("fuzz"))
+@pytest.fixture(scope="module", params=["sqlite", "services"])
+def fuzzed_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestApp]:
+    """The app on SQLite and the folder queue, then on PostgreSQL and Redis."""
+    tmp = tmp_path_factory.mktemp(f"fuzz-{request.param}")
+    if request.param == "sqlite":
+        yield _ready(make_test_app(tmp))
+        return
+    for database in postgres_database():
+        for redis_url in private_redis_url():
+            made = make_test_app(
+                tmp,
+                DATABASE_URL=database.render_as_string(hide_password=False),
+                REDIS_URL=redis_url,
+            )
+            try:
+                yield _ready(made)
+            finally:
+                with made.app.app_context():  # let the private database be dropped
+                    bind = runtime().sessions.kw["bind"]
+                bind.dispose()
+
+
+def _ready(made: TestApp) -> TestApp:
     assert made.app.test_client().get("/api/v1/openapi.json").get_json() == SERVED
     # A stored strategy, so listing strategies answers with one to check against its schema.
     assert made.post_yaml(example_yaml("udkast-1", slug="fuzz")).status_code == 202
