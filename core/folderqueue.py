@@ -25,6 +25,7 @@ import logging
 import os
 import tempfile
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from queue import Empty
 from time import monotonic
@@ -159,6 +160,52 @@ class Channel(filesystem.Channel):
 
     def _size(self, queue: Any) -> int:
         return len(self._waiting(queue))
+
+    def peek(self, queue: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Return a queue's messages still to be delivered, and those live processes took.
+
+        Claims of processes that died are put back first, so they count as waiting. The
+        inbox is read before taken/: a message claimed between the two reads is still seen.
+        A message that moves the other way meanwhile (put back, or a rejected one written
+        again) can be missed; the recovery step then sends a duplicate, which is harmless.
+        """
+        self._return_orphans()
+        waiting = _readable(self._inbox / name for name in self._waiting(queue))
+        wanted = f"{queue}.msg"
+        claims = [
+            claim
+            for claim in _listing(self._taken)
+            if claim.name.rpartition("@")[0].partition(".")[2] == wanted
+            and _claimant_alive(claim.name)
+        ]
+        return waiting, _readable(claims)
+
+
+def _listing(folder: Path) -> list[Path]:
+    """Return the files in a folder, or none when it does not exist (yet)."""
+    try:
+        return sorted(folder.iterdir())
+    except FileNotFoundError:
+        return []
+
+
+def _claimant_alive(claim_name: str) -> bool:
+    """Return True if the process a claim in taken/ names is alive."""
+    pid = claim_name.rpartition("@")[2]
+    return pid.isdigit() and _alive(int(pid))
+
+
+def _readable(paths: Iterable[Path]) -> list[dict[str, Any]]:
+    """Decode the message files that are still there and whole; skip the others."""
+    messages = []
+    for path in paths:
+        try:
+            messages.append(_message(path.read_bytes()))
+        except FileNotFoundError:
+            continue  # taken, acknowledged or put back since the folder was listed
+        except (OSError, ValueError):
+            continue  # a consumer sets it aside when it meets it
+    return messages
 
 
 def _set_aside(claimed: Path, name: str, exc: Exception) -> None:

@@ -7,12 +7,14 @@ import gc
 import hashlib
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from celery import Celery
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.broker import QUEUE, RENDER_TASK
+from core.brokerpeek import HeldRenders
 from core.content import Strategy
 from core.diff import compare
 from core.problems import InvalidContent
@@ -25,9 +27,9 @@ from core.store import (
     requeue_output,
     save_comparison,
     stale_outputs,
-    start_output,
 )
 from core.store.models import Build, Draft
+from worker.heartbeat import heartbeat, start_unless_alive
 from worker.memory import memory_cap_mib
 from worker.render import COMPARISON_OUTPUTS, MEDIA_TYPES, comparison_renderer, renderer
 from worker.render.version import renderer_version
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 
 # Sends one render task; returns False or raises when the broker cannot take it.
 Publish = Callable[[str, str], bool]
+# Reads which render messages the broker holds (core.brokerpeek); raises if it cannot.
+Peek = Callable[[], HeldRenders]
 # A recovery pass runs while the broker may still be down: give up on one send quickly
 # (it stays queued for the next pass) instead of stalling the whole pass on it.
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
@@ -74,21 +78,23 @@ def render_output(
     No transaction is held while rendering: the render takes seconds and must not
     block other writers (SQLite has one writer at a time). Exceptions of the types in
     `passthrough` (the task's time limit) reach the caller instead of counting as a
-    renderer failure.
+    renderer failure. While it renders, the output's heartbeat beats (worker.heartbeat).
     """
     job = prepare(sessions, build_id, fmt, max_attempts=max_attempts)
-    if fmt == DIFF_KEEPER and job not in ("skipped", "failed"):
-        # After prepare counted the attempt: a diff that kills the child is not retried
-        # for ever. With a RenderJob the contents are validated already.
-        contents = (job.old, job.new) if isinstance(job, RenderJob) and job.old else None
-        keep_build_comparison(sessions, build_id, contents, passthrough)
-    if isinstance(job, str):
-        return job
-    data = render(sessions, job, passthrough)
-    if data is None:
-        return "failed"
-    store(sessions, job, data)
-    return "done"
+    beating = heartbeat(sessions, build_id, fmt) if isinstance(job, RenderJob) else nullcontext()
+    with beating:
+        if fmt == DIFF_KEEPER and job not in ("skipped", "failed"):
+            # After prepare counted the attempt: a diff that kills the child is not
+            # retried for ever. With a RenderJob the contents are validated already.
+            contents = (job.old, job.new) if isinstance(job, RenderJob) and job.old else None
+            keep_build_comparison(sessions, build_id, contents, passthrough)
+        if isinstance(job, str):
+            return job
+        data = render(sessions, job, passthrough)
+        if data is None:
+            return "failed"
+        store(sessions, job, data)
+        return "done"
 
 
 def prepare(
@@ -96,12 +102,13 @@ def prepare(
 ) -> RenderJob | str:
     """Start the output and read what its render needs, or say why nothing is rendered.
 
-    The string answers are "skipped" (done already, or out of attempts), "cached" (an
-    earlier identical render was reused) and "failed" (it can never be rendered).
+    The string answers are "skipped" (done already, out of attempts, or rendering in a
+    live worker: a duplicate message), "cached" (an earlier identical render was reused)
+    and "failed" (it can never be rendered).
     """
+    if not start_unless_alive(sessions, build_id, fmt, max_attempts=max_attempts):
+        return "skipped"
     with sessions() as session:
-        if not start_output(session, build_id, fmt, max_attempts=max_attempts):
-            return "skipped"
         try:
             build = session.get(Build, build_id)
             assert build is not None  # start_output found it  # noqa: S101
@@ -291,28 +298,55 @@ def celery_publisher(app: Celery) -> Publish:
     return publish
 
 
-def recover(sessions: sessionmaker[Session], stale_after: dt.timedelta, publish: Publish) -> int:
+def recover(
+    sessions: sessionmaker[Session],
+    stale_after: dt.timedelta,
+    publish: Publish,
+    peek: Peek | None = None,
+) -> int:
     """Queue lost outputs again (dead worker, lost message); return how many were sent.
 
+    An output is lost when it has not changed for `stale_after` (a running one: its
+    heartbeat stopped) and, when `peek` is given, the broker holds no message for it:
+    none waiting, none taken by a live consumer. A backlog waiting its turn is therefore
+    never sent twice, however old. Without `peek`, or when the broker cannot be read,
+    every stale output is sent: a duplicate is skipped by the worker without rendering.
     Each output is published on its own: a broker that is still down fails that send
     only. The output stays queued in the database, so a later pass sends it again.
     """
-    sent = 0
     with sessions() as session:
-        for output in stale_outputs(session, stale_after):
-            if not requeue_output(session, output.build_id, output.format):
-                continue  # it ended since the query
-            try:
-                published = publish(output.build_id, output.format)
-            except Exception:  # kombu raises several transport-specific errors
-                log.warning(
-                    "could not re-queue %s of build %s",
-                    output.format,
-                    output.build_id,
-                    exc_info=True,
-                )
-                published = False
-            sent += 1 if published else 0
+        stale = stale_outputs(session, stale_after)
+    if not stale:
+        return 0  # the broker is read only when something may be lost
+    held = _held(peek)
+    sent = 0
+    for output in stale:
+        if held is not None and held.holds(output.build_id, output.format):
+            continue  # waiting its turn, or being worked on: not lost
+        with sessions() as session:
+            if not requeue_output(
+                session, output.build_id, output.format, unchanged_since=output.updated_at
+            ):
+                continue  # it ended, started or beat since the query, or another pass took it
+        try:
+            published = publish(output.build_id, output.format)
+        except Exception:  # kombu raises several transport-specific errors
+            log.warning(
+                "could not re-queue %s of build %s", output.format, output.build_id, exc_info=True
+            )
+            published = False
+        sent += 1 if published else 0
     if sent:
         log.warning("re-queued %d lost output(s)", sent)
     return sent
+
+
+def _held(peek: Peek | None) -> HeldRenders | None:
+    """Return what the broker holds, or None when that cannot be known."""
+    if peek is None:
+        return None
+    try:
+        return peek()
+    except Exception:  # the broker is down or unreadable: sending may still work, or not
+        log.warning("could not read what the broker holds; re-queueing every stale output")
+        return None

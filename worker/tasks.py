@@ -11,7 +11,8 @@ from celery.signals import worker_process_init
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.broker import RECOVER_TASK, RENDER_TASK
+from core.broker import RECOVER_TASK, RENDER_TASK, broker_config
+from core.brokerpeek import HeldRenders, held_renders
 from core.comparison_task import COMPARE_TASK
 from core.config import Settings
 from core.store import make_engine, make_session_factory
@@ -82,5 +83,13 @@ def store_comparison(old_draft_id: int, new_draft_id: int) -> str:
 @app.task(name=RECOVER_TASK)
 def recover() -> int:
     """Re-queue outputs whose message was lost (dead worker, restarted broker)."""
-    stale_after = dt.timedelta(seconds=_settings().stale_after)
-    return jobs.recover(_sessions(), stale_after, jobs.celery_publisher(app))
+    settings = _settings()
+    broker = broker_config(settings.redis_url, settings.var_dir, settings.hard_time_limit)
+
+    def peek() -> HeldRenders:
+        # Only stale outputs are looked up: one whose Redis claim is older than the
+        # staleness never started, or stopped beating, so whoever took it is gone.
+        return held_renders(broker, claims_last=settings.stale_after)
+
+    stale_after = dt.timedelta(seconds=settings.stale_after)
+    return jobs.recover(_sessions(), stale_after, jobs.celery_publisher(app), peek)

@@ -8,9 +8,11 @@ the same way and never hold a transaction across a render or a queue call.
 from core.store.artifacts import cached_artifact, get_artifact, output_artifact
 from core.store.builds import (
     StaleOutput,
+    beat_output,
     fail_output,
     finish_output,
     requeue_output,
+    running_heartbeat,
     stale_outputs,
     start_output,
 )
@@ -60,6 +62,7 @@ __all__ = [
     "SubmitResult",
     "TokenAuth",
     "authenticate_token",
+    "beat_output",
     "build_status",
     "cached_artifact",
     "check_token",
@@ -86,6 +89,7 @@ __all__ = [
     "previous_draft",
     "requeue_output",
     "revoke_token",
+    "running_heartbeat",
     "save_comparison",
     "sign_in_refused",
     "stale_outputs",

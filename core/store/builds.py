@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.store.artifacts import remember_render, store_artifact
@@ -34,16 +34,30 @@ class StaleOutput:
 
 
 def start_output(
-    session: Session, build_id: str, fmt: str, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    session: Session,
+    build_id: str,
+    fmt: str,
+    *,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    if_silent_since: dt.datetime | None = None,
 ) -> bool:
     """Mark the output running and count the attempt; False means do not render.
 
     False when the output is finished already (a redelivered message), or when it has
     used up its attempts: it is then marked failed, which ends a poison message's loop.
+    With `if_silent_since` (the heartbeat a caller watched stay still), a running output
+    is started again only if its heartbeat is still that one: else another worker beats
+    for it or took it over, and False comes without counting an attempt.
     """
     with writing(session):
         build, outputs, output = _lock(session, build_id, fmt)
         if output.state not in ACTIVE_STATES:
+            return False
+        if (
+            if_silent_since is not None
+            and output.state == "running"
+            and output.updated_at != if_silent_since
+        ):
             return False
         now = utcnow()
         if output.attempts >= max_attempts:
@@ -105,8 +119,39 @@ def fail_output(session: Session, build_id: str, fmt: str, message: str) -> None
         _settle(build, outputs, now)
 
 
+def beat_output(session: Session, build_id: str, fmt: str) -> bool:
+    """Record that a running output's renderer is alive; False once it no longer runs."""
+    # Only updated_at changes, never a state: no build row lock is needed, so the beat
+    # never waits for (or holds up) the transitions of the build's other outputs.
+    with writing(session):
+        result = session.execute(
+            update(BuildOutput)
+            .where(
+                BuildOutput.build_id == build_id,
+                BuildOutput.format == fmt,
+                BuildOutput.state == "running",
+            )
+            .values(updated_at=utcnow())
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
+def running_heartbeat(session: Session, build_id: str, fmt: str) -> dt.datetime | None:
+    """Return when a running output's renderer last showed life; None unless it is running."""
+    query = select(BuildOutput.updated_at).where(
+        BuildOutput.build_id == build_id,
+        BuildOutput.format == fmt,
+        BuildOutput.state == "running",
+    )
+    return session.scalars(query).one_or_none()
+
+
 def stale_outputs(session: Session, older_than: dt.timedelta) -> list[StaleOutput]:
-    """Return queued or running outputs unchanged for `older_than`, oldest first."""
+    """Return queued or running outputs unchanged for `older_than`, oldest first.
+
+    A running output's updated_at is its renderer's heartbeat (worker.jobs), so a running
+    output is stale only when its renderer stopped beating, however long it renders.
+    """
     cutoff = utcnow() - older_than
     query = (
         select(BuildOutput)
@@ -119,11 +164,19 @@ def stale_outputs(session: Session, older_than: dt.timedelta) -> list[StaleOutpu
     ]
 
 
-def requeue_output(session: Session, build_id: str, fmt: str) -> bool:
-    """Put a lost output back to queued (the caller then enqueues it); False if it ended."""
+def requeue_output(
+    session: Session, build_id: str, fmt: str, *, unchanged_since: dt.datetime | None = None
+) -> bool:
+    """Put a lost output back to queued (the caller then enqueues it); False if it ended.
+
+    With `unchanged_since` (the updated_at the recovery step saw), False as well when the
+    output changed since: it started, or its renderer beat, and is not lost after all.
+    """
     with writing(session):
-        build, outputs, output = _lock(session, build_id, fmt)
+        build, outputs, output = _lock(session, build_id, fmt, lock_outputs=True)
         if output.state not in ACTIVE_STATES:
+            return False
+        if unchanged_since is not None and output.updated_at != unchanged_since:
             return False
         now = utcnow()
         # Touching updated_at keeps the next recovery pass from queueing it twice.
@@ -133,8 +186,13 @@ def requeue_output(session: Session, build_id: str, fmt: str) -> bool:
 
 
 def _lock(
-    session: Session, build_id: str, fmt: str
+    session: Session, build_id: str, fmt: str, *, lock_outputs: bool = False
 ) -> tuple[Build, list[BuildOutput], BuildOutput]:
+    """Lock the build row and read its outputs as committed now.
+
+    With `lock_outputs` the output rows are locked too, which waits for a heartbeat being
+    written (beat_output locks only its output row) and reads the updated_at it wrote.
+    """
     build = session.scalars(
         select(Build)
         .where(Build.id == build_id)
@@ -143,13 +201,13 @@ def _lock(
     ).one_or_none()
     if build is None:
         raise NotFound(f"no build {build_id}")
-    outputs = list(
-        session.scalars(
-            select(BuildOutput)
-            .where(BuildOutput.build_id == build_id)
-            .execution_options(populate_existing=True)
-        )
+    query = (
+        select(BuildOutput)
+        .where(BuildOutput.build_id == build_id)
+        .execution_options(populate_existing=True)
     )
+    locked = query.with_for_update(of=BuildOutput)  # not the joined artifact
+    outputs = list(session.scalars(locked if lock_outputs else query))
     output = next((o for o in outputs if o.format == fmt), None)
     if output is None:
         raise NotFound(f"build {build_id} has no {fmt} output")
