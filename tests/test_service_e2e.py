@@ -134,7 +134,7 @@ def test_fifty_parallel_posts_to_one_slug_get_versions_1_to_50(service: LiveServ
     assert sorted(body["draft"]["version"] for _, _, body in results) == list(range(1, 51))
     _, history = service.json("GET", "/api/v1/strategies/samtidig/drafts")
     assert sorted(d["version"] for d in history["drafts"]) == list(range(1, 51))
-    # Every one of the 100 queued outputs is rendered, and this test leaves no backlog
-    # that a later test would have to wait behind.
+    # Every queued output (about 200, with the comparisons) is rendered, and no backlog is
+    # left behind for a later test to wait behind.
     builds = [service.wait_build(body["build"]["links"]["self"]) for _, _, body in results]
     assert {build["state"] for build in builds} == {"done"}
