@@ -19,7 +19,8 @@ def make_celery(settings: Settings) -> Celery:
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     broker = broker_config(settings.redis_url, settings.var_dir, settings.hard_time_limit)
-    settings.var_dir.mkdir(parents=True, exist_ok=True)  # beat keeps its schedule file there
+    # Beat keeps its schedule file there; owner-only, as `udkast serve` makes it.
+    settings.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     app = Celery("udkast", broker=broker.url, include=["worker.tasks"])
     app.conf.update(
         broker_transport_options=broker.transport_options,
