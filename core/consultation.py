@@ -79,22 +79,43 @@ class ConsultationReport:
     flags: tuple[Flag, ...]
 
 
-def _points_at(entry: ConsultationInput, part: PartChange) -> bool:
-    if part.kind in ("vision", "indicator", "section") and part.id in entry.affects:
-        return True
-    return any(RESERVED.get(target) == part.kind for target in entry.affects)
+NAMED: tuple[PartKind, ...] = ("vision", "indicator", "section")  # the kinds `affects` names
+
+
+class _Targets:
+    """Which entries point at which parts, indexed by id and by reserved kind."""
+
+    def __init__(self, entries: Sequence[ConsultationInput]) -> None:
+        self.by_id: dict[str, list[int]] = {}
+        self.by_kind: dict[PartKind, list[int]] = {}
+        for k, entry in enumerate(entries):
+            for target in dict.fromkeys(entry.affects):
+                if target in RESERVED:
+                    self.by_kind.setdefault(RESERVED[target], []).append(k)
+                else:
+                    self.by_id.setdefault(target, []).append(k)
+
+    def pointing_at(self, part: PartChange) -> list[int]:
+        """Return the indices of the entries pointing at the part, in their order."""
+        hits = set(self.by_kind.get(part.kind, ()))
+        if part.kind in NAMED:
+            hits.update(self.by_id.get(part.id, ()))
+        return sorted(hits)
 
 
 def link_inputs(parts: Sequence[PartChange], old: Strategy, new: Strategy) -> list[PartChange]:
     """Return the parts with the ids of the inputs (new draft first) that point at each."""
     known = {entry.id for entry in new.consultation}
     entries = [*new.consultation, *(e for e in old.consultation if e.id not in known)]
+    # Indexed once, not every input tested against every part: 600 inputs of 40 targets
+    # against some 400 changed parts would be millions of steps.
+    targets = _Targets(entries)
     out = []
     for part in parts:
         if part.kind == "consultation":
             out.append(part)
             continue
-        ids = tuple(entry.id for entry in entries if _points_at(entry, part))
+        ids = tuple(entries[k].id for k in targets.pointing_at(part))
         out.append(dataclasses.replace(part, inputs=ids))
     return out
 
@@ -106,11 +127,15 @@ def report(parts: Sequence[PartChange], old: Strategy, new: Strategy) -> Consult
     names = part_names(new)
     groups: dict[str, list[InputReport]] = {}
     flags: list[Flag] = []
-    for entry in new.consultation:
+    linked = [p for p in parts if p.kind != "consultation"]
+    targets = _Targets(new.consultation)
+    pointing: dict[int, list[int]] = {}  # entry → the linked parts it points at, in order
+    for index, part in enumerate(linked):
+        for k in targets.pointing_at(part):
+            pointing.setdefault(k, []).append(index)
+    for k, entry in enumerate(new.consultation):
         changes = tuple(
-            PartRef(p.kind, p.id, p.title)
-            for p in parts
-            if p.kind != "consultation" and _points_at(entry, p)
+            PartRef(linked[i].kind, linked[i].id, linked[i].title) for i in pointing.get(k, ())
         )
         before = previous.get(entry.id)
         old_status = before.status if before else None

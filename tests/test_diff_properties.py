@@ -177,3 +177,30 @@ def test_the_ops_of_every_reported_field_rebuild_the_new_draft(
     pair: tuple[Strategy, Strategy],
 ) -> None:
     check_ops_rebuild(compare(*pair))
+
+
+def points_at(affects: list[str], part: PartChange) -> bool:
+    """An input concerns a part it names by id, or a whole kind by a reserved word."""
+    kinds = {"foreword": "foreword", "signs_of_success": "indicator", "timeline": "milestone"}
+    named = part.kind in ("vision", "indicator", "section") and part.id in affects
+    return named or any(kinds.get(target) == part.kind for target in affects)
+
+
+@settings(max_examples=100, deadline=None)
+@given(draft_pairs())
+def test_each_change_lists_the_inputs_that_point_at_it(pair: tuple[Strategy, Strategy]) -> None:
+    old, new = pair
+    result = compare(old, new)
+    known = {entry.id for entry in new.consultation}
+    entries = [*new.consultation, *(e for e in old.consultation if e.id not in known)]
+    for part in result.parts:
+        if part.kind != "consultation":
+            assert part.inputs == tuple(e.id for e in entries if points_at(e.affects, part))
+    reports = {e.id: e for group in result.consultation.groups for e in group.inputs}
+    for entry in new.consultation:
+        expected_refs = [
+            (p.kind, p.id)
+            for p in result.parts
+            if p.kind != "consultation" and points_at(entry.affects, p)
+        ]
+        assert [(ref.kind, ref.id) for ref in reports[entry.id].changes] == expected_refs
