@@ -10,6 +10,7 @@ pools and every reference is repaired after an edit, so every pair is valid.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import strategies as st
@@ -123,7 +124,7 @@ def _ids(draw: st.DrawFn, key: str, min_size: int = 0) -> list[str]:
 @st.composite
 def draft_data(draw: st.DrawFn) -> Data:
     """A valid strategy as plain data: every kind of part, ids from small pools."""
-    visions = [_vision(draw, i) for i in _ids(draw, "visions", min_size=1)]
+    visions = [_vision(draw, i) for i in _ids(draw, "visions", min_size=2)]
     vision_ids = [v["id"] for v in visions]
     data: Data = {
         "format": "strategy/v1",
@@ -208,15 +209,19 @@ def _edit_part(draw: st.DrawFn, data: Data, key: str) -> None:
         draw(st.sampled_from(names))
     ]
     for name in chosen:
-        if name in _value_fields(key):
-            _edit_value(draw, data, key, item, name)
-        elif name in item:
-            if name in OPTIONAL and draw(st.integers(0, 4)) == 0:
-                del item[name]
-            else:
-                item[name] = _edit_text(draw, item[name], name in RICH)
+        _edit_field(draw, data, key, item, name)
+
+
+def _edit_field(draw: st.DrawFn, data: Data, key: str, item: Data, name: str) -> None:
+    if name in _value_fields(key):
+        _edit_value(draw, data, key, item, name)
+    elif name in item:
+        if name in OPTIONAL and draw(st.integers(0, 4)) == 0:
+            del item[name]
         else:
-            item[name] = draw(rich if name in RICH else line)
+            item[name] = _edit_text(draw, item[name], name in RICH)
+    else:
+        item[name] = draw(rich if name in RICH else line)
 
 
 def _value_fields(key: str) -> list[str]:
@@ -322,18 +327,19 @@ def _edit_foreword(draw: st.DrawFn, data: Data) -> None:
 
 
 KEYS = ["visions", "signs_of_success", "sections", "timeline", "consultation"]
+ALL_KEYS = (*KEYS, "document", "foreword")
 
 
 ACTIONS = {"edit": _edit_part, "add": _add_part, "remove": _remove_part, "move": _move_part}
 
 
 @st.composite
-def edited_data(draw: st.DrawFn, base: Data) -> Data:
-    """Apply committee edits to a copy of a draft's data: each kind of part may be touched."""
+def edited_data(draw: st.DrawFn, base: Data, keys: Sequence[str] = ALL_KEYS) -> Data:
+    """Apply committee edits to a copy of a draft's data: each kind named may be touched."""
     data = copy.deepcopy(base)
     touched = False
-    for key in [*KEYS, "document", "foreword"]:
-        if draw(st.integers(0, 2)) != 0:
+    for key in keys:
+        if len(keys) > 1 and draw(st.integers(0, 2)) != 0:
             continue
         touched = True
         if key == "document":
@@ -350,7 +356,24 @@ def edited_data(draw: st.DrawFn, base: Data) -> Data:
 
 
 @st.composite
-def draft_pairs(draw: st.DrawFn) -> tuple[Strategy, Strategy]:
-    """A generated draft and an edited version of it, both validated."""
+def draft_pairs(draw: st.DrawFn, keys: Sequence[str] = ALL_KEYS) -> tuple[Strategy, Strategy]:
+    """A generated draft and an edited version of it (edits to the kinds named), validated."""
     base = draw(draft_data())
-    return validate(base), validate(draw(edited_data(base)))
+    return validate(base), validate(draw(edited_data(base, keys)))
+
+
+@st.composite
+def vision_pairs(draw: st.DrawFn) -> tuple[Strategy, Strategy]:
+    """A draft and a version with its visions reordered, edited, added or removed."""
+    base = draw(draft_data())
+    data = copy.deepcopy(base)
+    data["visions"] = list(draw(st.permutations(data["visions"])))
+    for vision in data["visions"]:
+        for name in ("title", "headline", "body", "commitments"):
+            if draw(st.integers(0, 3)) == 0:
+                _edit_field(draw, data, "visions", vision, name)
+    if draw(st.integers(0, 3)) == 0:
+        _add_part(draw, data, "visions")
+    if draw(st.integers(0, 3)) == 0:
+        _remove_part(draw, data, "visions")
+    return validate(base), validate(_repair(data))
