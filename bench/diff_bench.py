@@ -3,18 +3,26 @@
 Run with `python -m bench.diff_bench [M L]`. The second draft rewords words, deletes,
 inserts and rewrites paragraphs, edits a headline and an indicator, marks a
 milestone done and moves one section, as a real revision would.
+
+With M or L it also times the adversarial pair of issue 8 (one vision body of
+`"a " * n` against the same plus `" b"`), bounded as the diff is now and with plain
+difflib as it matched before, and prints the ratio.
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import io
 import random
 import statistics
 import sys
 import time
 import zipfile
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
 from bench.generate import WORDS, generate, word_count
 from core import richtext
@@ -23,6 +31,9 @@ from core.diff import compare
 
 SHARE = 0.05  # of the paragraphs touched
 RUNS = {"S": 7, "M": 5, "L": 3}
+# The issue's 12,000 words took 13-29 s with plain difflib; half of it keeps the
+# "before" run of `make bench` to a few seconds (the cost grows with the square).
+ADVERSARIAL_WORDS = 6_000
 
 
 def _sentence(rng: random.Random) -> str:
@@ -148,10 +159,60 @@ def time_html(size: str) -> float:
     return median
 
 
+def adversarial_drafts(words: int = ADVERSARIAL_WORDS) -> tuple[Strategy, Strategy]:
+    """Return two drafts whose first vision body is `"a " * words`, then the same plus " b"."""
+    old = generate("S", 1)
+    old["visions"][0]["body"] = "a " * words
+    new = copy.deepcopy(old)
+    new["visions"][0]["body"] += " b"
+    return validate(old), validate(new)
+
+
+@contextmanager
+def unbounded_matching() -> Iterator[None]:
+    """Match with plain difflib inside the block, as the diff did before it was bounded."""
+    from core import paragraphdiff, textdiff
+
+    def opcodes(a: Sequence[Hashable], b: Sequence[Hashable], autojunk: bool = False) -> Any:
+        return difflib.SequenceMatcher(None, a, b, autojunk=autojunk).get_opcodes()
+
+    def ratio(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+        return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+    with (
+        mock.patch.object(textdiff, "align", opcodes),
+        mock.patch.object(paragraphdiff, "align", opcodes),
+        mock.patch.object(paragraphdiff, "similarity", ratio),
+    ):
+        yield
+
+
+def time_adversarial() -> tuple[float, float]:
+    """Return the seconds of compare() on the adversarial pair, bounded and unbounded."""
+    old, new = adversarial_drafts()
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        compare(old, new)
+        times.append(time.perf_counter() - start)
+    after = statistics.median(times)
+    with unbounded_matching():
+        start = time.perf_counter()
+        compare(old, new)
+        before = time.perf_counter() - start
+    print(
+        f"adversarial ('a ' x {ADVERSARIAL_WORDS} + ' b'): compare {after * 1000:7.1f} ms  "
+        f"plain difflib {before:6.2f} s  ratio {before / after:,.0f}x"
+    )
+    return after, before
+
+
 def main(argv: list[str]) -> None:
     """Time the sizes named on the command line (default M and L)."""
     for size in argv or ["M", "L"]:
         time_compare(size)
+    if not argv or {"M", "L"} & set(argv):
+        time_adversarial()
     for size in argv or ["M", "L"]:
         time_html(size)
     for size in argv or ["M", "L"]:
