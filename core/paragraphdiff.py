@@ -1,8 +1,10 @@
 """Paragraph-level diffs of rich text and of lists: align paragraphs, then diff words.
 
-Paragraphs are aligned with difflib on their whitespace-normalised texts; in a stretch
-that differs, paragraphs at least PAIR_RATIO similar (on words) are paired and diffed
-word by word, and the rest are whole-paragraph insertions and deletions.
+Paragraphs are aligned on their whitespace-normalised texts (difflib within the
+comparison's work budget, see core.alignment); in a stretch that differs, paragraphs at
+least PAIR_RATIO similar (on words) are paired and diffed word by word, and the rest
+are whole-paragraph insertions and deletions. Past the budget, similarity is not
+measured and paragraphs are replaced whole: coarser, still exact.
 """
 
 from __future__ import annotations

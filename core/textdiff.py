@@ -1,7 +1,8 @@
 """Word-level diffs of one text field.
 
 Texts are split with the tokeniser of the tracked-changes notes, which keeps "12.000"
-and "2018-03-02" whole, so a change never splits a word. Whitespace is attached to the
+and "2018-03-02" whole, so a change never splits a word. Words are aligned by
+core.alignment, whose cost the comparison's work budget bounds. Whitespace is attached to the
 word before it and ignored when matching: reflowed lines are not a change. Ops carry
 the new text, and an `equal` op whose whitespace differs also carries the old text, so
 the ops rebuild both drafts exactly.
