@@ -35,7 +35,7 @@ COMPARE_BUDGET = 3_000_000
 # leave the others only the coarse fallback: a floor for short texts, plus a share
 # that grows with the length.
 ALIGN_FLOOR = 200_000
-ALIGN_PER_ITEM = 200
+ALIGN_PER_ITEM = 50
 JUNK_FROM = 200  # difflib ignores popular items only in a second sequence this long
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.alignment import align, similarity, spend
-from core.textdiff import Op, count_words, diff_text, normalise, ops_words
+from core.textdiff import AUTOJUNK_FROM, Op, count_words, diff_text, normalise, ops_words
 
 PAIR_RATIO = 0.5  # paragraphs at least this similar are one changed paragraph
 PAIR_WINDOW = 12  # how far ahead a changed paragraph looks for its counterpart
@@ -23,6 +23,7 @@ EXACT_CELLS = 400  # up to about 20×20 differing paragraphs, pair them optimall
 # Similarity checks allowed in one differing stretch: a wholesale rewrite of a long
 # field then costs well under a second, and what is left is replaced whole.
 RATIO_BUDGET = 6_000
+RATIO_COST = 20  # budget units a similarity check costs however short its paragraphs
 
 ParagraphKind = Literal["equal", "insert", "delete", "change"]
 
@@ -61,12 +62,17 @@ def _ratio(a: list[str], b: list[str]) -> float:
     total = len(a) + len(b)
     if not total:
         return 1.0
-    if 2 * min(len(a), len(b)) < PAIR_RATIO * total or not spend(total):
+    if 2 * min(len(a), len(b)) < PAIR_RATIO * total or not spend(RATIO_COST + total):
         return 0.0
     # The words both have, counted with repeats: an upper bound of what can match.
     shared = sum((Counter(a) & Counter(b)).values())
     if 2 * shared < PAIR_RATIO * total:
         return 0.0
+    if max(len(a), len(b)) > AUTOJUNK_FROM:
+        # Long paragraphs: the words they share are estimate enough to pair them (the
+        # word diff that follows is exact either way); aligning them here as well would
+        # spend the budget twice on one field.
+        return 2 * shared / total
     return similarity(a, b)
 
 
