@@ -5,9 +5,10 @@ words and paragraphs, but its cost grows with the product of the lengths, and wo
 repetitive text (`"a " * 12000` against the same plus `" b"` took 13-29 s in a web
 request). Here the common prefix and suffix are taken off first (linear, and enough
 for most edits), the matcher is charged for every position it scans, and a diff that
-would cost more than its share of the budget is aligned instead on the items that
-occur once on each side (patience anchors), with what lies between anchors matched
-while budget is left and replaced whole after that: coarser, but always exact.
+would cost more than its share of the budget is retried with difflib's own shortcut
+for popular items, then aligned on the items that occur once on each side (patience
+anchors), with what lies between anchors matched while budget is left and replaced
+whole after that: coarser, but always exact.
 
 One budget spans a whole comparison (`work_budget()` around `compare()`), so a
 document of many expensive fields is bounded as a whole, not field by field; a diff
