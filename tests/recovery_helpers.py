@@ -9,15 +9,17 @@ from pathlib import Path
 
 import redis
 
-from core.broker import QUEUE, BrokerConfig
+from core.broker import QUEUE, RENDER_TASK, BrokerConfig
 
 RECEIVED = re.compile(r"Task udkast\.render_output\[[0-9a-f-]+\] received")
 RECOVERED = re.compile(r"Task udkast\.recover\[[0-9a-f-]+\] succeeded in \S+: (\d+)")
 
 
-def message_args(raw: bytes | str) -> tuple[str, str]:
+def message_args(raw: bytes | str) -> tuple[str, str] | None:
     """Return the (build id, output) of a render message as the broker stores it."""
     payload = json.loads(raw)
+    if payload["headers"]["task"] != RENDER_TASK:
+        return None
     args = json.loads(base64.b64decode(payload["body"]))[0]
     return str(args[0]), str(args[1])
 

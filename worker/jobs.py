@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from core.content import Strategy
 from core.diff import compare
 from core.problems import InvalidContent
 from core.store import (
+    StaleOutput,
     cached_artifact,
     draft_content,
     fail_output,
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 Publish = Callable[[str, str], bool]
 # Reads which render messages the broker holds (core.brokerpeek); raises if it cannot.
 Peek = Callable[[], HeldRenders]
+# How long the recovery step waits before it looks at the broker a second time.
+CONFIRM_SECONDS = 1.0
 # A recovery pass runs while the broker may still be down: give up on one send quickly
 # (it stays queued for the next pass) instead of stalling the whole pass on it.
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
@@ -303,26 +307,31 @@ def recover(
     stale_after: dt.timedelta,
     publish: Publish,
     peek: Peek | None = None,
+    *,
+    confirm_after: float = CONFIRM_SECONDS,
 ) -> int:
     """Queue lost outputs again (dead worker, lost message); return how many were sent.
 
     An output is lost when it has not changed for `stale_after` (a running one: its
     heartbeat stopped) and, when `peek` is given, the broker holds no message for it:
-    none waiting, none taken by a live consumer. A backlog waiting its turn is therefore
-    never sent twice, however old. Without `peek`, or when the broker cannot be read,
-    every stale output is sent: a duplicate is skipped by the worker without rendering.
-    Each output is published on its own: a broker that is still down fails that send
-    only. The output stays queued in the database, so a later pass sends it again.
+    none waiting, none taken by a live consumer, in two looks `confirm_after` seconds
+    apart. A backlog waiting its turn is therefore never sent twice, however old.
+    Without `peek`, or when the broker cannot be read, every stale output is sent: a
+    duplicate is skipped by the worker without rendering. Each output is published on
+    its own: a broker that is still down fails that send only. The output stays queued
+    in the database, so a later pass sends it again.
     """
     with sessions() as session:
         stale = stale_outputs(session, stale_after)
-    if not stale:
-        return 0  # the broker is read only when something may be lost
-    held = _held(peek)
+    lost = _not_held(stale, peek)
+    if lost and peek is not None:
+        # A message a consumer is taking right now is in neither place for an instant
+        # (Redis: popped from the list, not yet in `unacked`); a moment later it is
+        # taken, or its output started. Only what the second look misses too is lost.
+        time.sleep(confirm_after)
+        lost = _not_held(lost, peek)
     sent = 0
-    for output in stale:
-        if held is not None and held.holds(output.build_id, output.format):
-            continue  # waiting its turn, or being worked on: not lost
+    for output in lost:
         with sessions() as session:
             if not requeue_output(
                 session, output.build_id, output.format, unchanged_since=output.updated_at
@@ -339,6 +348,16 @@ def recover(
     if sent:
         log.warning("re-queued %d lost output(s)", sent)
     return sent
+
+
+def _not_held(stale: list[StaleOutput], peek: Peek | None) -> list[StaleOutput]:
+    """Return the stale outputs for which the broker holds no message (all, if unknown)."""
+    if not stale:
+        return []  # the broker is read only when something may be lost
+    held = _held(peek)
+    if held is None:
+        return stale
+    return [o for o in stale if not held.holds(o.build_id, o.format)]
 
 
 def _held(peek: Peek | None) -> HeldRenders | None:
