@@ -97,7 +97,6 @@ class _Model(BaseModel):
         frozen=True,
         str_strip_whitespace=False,
         coerce_numbers_to_str=True,  # `baseline: 12` means the text "12"
-        populate_by_name=True,
     )
 
 

@@ -150,11 +150,6 @@ def test_a_document_the_schema_refuses_the_service_refuses_too(data):
     assert schema_accepts(document) or not service_accepts(document), path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core.content sets populate_by_name, so the service also reads `from_`, "
-    "the Python name of `from`; the format (and the schema) know only `from`",
-)
 def test_the_service_reads_no_field_name_the_schema_does_not_know():
     document = example("udkast-2")
     entry = document["consultation"][0]

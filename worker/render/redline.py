@@ -15,6 +15,7 @@ from typing import Any
 import docx
 from docx.oxml.ns import qn
 
+from core.alignment import work_budget
 from core.content import Strategy
 from core.diff import compare
 from core.labels import labels
@@ -59,6 +60,15 @@ def render_redline_docx(
     when: dt.datetime | None = None,
 ) -> bytes:
     """Render the new draft as DOCX with the changes since the old draft as tracked changes."""
+    # One work budget for compare() and for every text the merge below diffs again, so
+    # the whole document's matching is bounded together (core.alignment).
+    with work_budget():
+        return _redline_docx(old, new, theme, author, when)
+
+
+def _redline_docx(
+    old: Strategy, new: Strategy, theme: str, author: str, when: dt.datetime | None
+) -> bytes:
     chosen = load_theme(theme)
     language = new.document.language
     document = docx.Document()
