@@ -19,7 +19,7 @@ import pytest
 from celery import Celery
 from kombu.connection import Connection
 
-from core import folderqueue
+from core import brokerpeek, folderqueue
 from core.broker import QUEUE, BrokerConfig, broker_config
 from core.brokerpeek import HeldRenders, held_renders
 from core.store import build_status
@@ -189,3 +189,12 @@ def test_a_message_a_dead_consumer_took_is_sent_again(made: TestApp):
     assert set(sent) == (set(taken) if is_redis else set())
     assert len(taken) == (1 if is_redis else 0)
     assert peek(made).waiting == outputs(*builds)  # every output waits its turn again
+
+
+def test_a_queue_longer_than_one_read_is_read_whole(made: TestApp, monkeypatch):
+    # Redis lists are read a page at a time (the whole queue never in one reply); a page
+    # of two makes these six messages take four reads, the last one short.
+    monkeypatch.setattr(brokerpeek, "PAGE", 2)
+    builds = [post(made, f"side-{n}") for n in range(3)]
+
+    assert peek(made).waiting == outputs(*builds)
