@@ -72,9 +72,10 @@ class Settings:
     # it over HTTPS only. Turn it on wherever the service is reached through HTTPS;
     # `make run` serves plain HTTP on 127.0.0.1, where a Secure cookie would never return.
     secure_cookies: bool = False
-    # UDKAST_RENDER_MEMORY (default 1024 MiB): the memory one worker child may use for a
-    # render (its heap and private mappings). Past it the render fails as too large, and
-    # the worker and other builds go on. The largest valid document needs under 300 MiB.
+    # UDKAST_RENDER_MEMORY (default 1024 MiB): the resident memory one worker child may
+    # reach while it renders. Past it the output fails as too large and that child ends
+    # (worker.memory); the worker and other builds go on. The largest valid document needs
+    # under 300 MiB.
     render_memory_mib: int = 1024
     # UDKAST_TRUSTED_HOSTS (default: empty, any host): comma-separated host names the web
     # service answers to; a request naming another Host gets 400 before any URL is built

@@ -8,7 +8,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from celery import Celery
@@ -32,7 +32,7 @@ from core.store import (
 )
 from core.store.models import Build, Draft
 from worker.heartbeat import heartbeat, start_unless_alive
-from worker.memory import memory_cap_mib
+from worker.memory import memory_guard
 from worker.render import COMPARISON_OUTPUTS, MEDIA_TYPES, comparison_renderer, renderer
 from worker.render.version import renderer_version
 
@@ -76,17 +76,27 @@ def render_output(
     *,
     max_attempts: int,
     passthrough: tuple[type[BaseException], ...] = (),
+    memory_mib: int | None = None,
 ) -> str:
     """Render one format of a build and store it; return what happened, for the logs.
 
     No transaction is held while rendering: the render takes seconds and must not
     block other writers (SQLite has one writer at a time). Exceptions of the types in
     `passthrough` (the task's time limit) reach the caller instead of counting as a
-    renderer failure. While it renders, the output's heartbeat beats (worker.heartbeat).
+    renderer failure. While it renders, the output's heartbeat beats (worker.heartbeat)
+    and, with `memory_mib`, a render past that much memory ends this process after
+    marking the output failed (worker.memory): call it only in a worker child.
     """
     job = prepare(sessions, build_id, fmt, max_attempts=max_attempts)
-    beating = heartbeat(sessions, build_id, fmt) if isinstance(job, RenderJob) else nullcontext()
-    with beating:
+    with ExitStack() as guards:
+        if isinstance(job, RenderJob):
+            guards.enter_context(heartbeat(sessions, build_id, fmt))
+            if memory_mib is not None:
+
+                def too_large(used: int, limit: int = memory_mib) -> None:
+                    fail_for_memory(sessions, build_id, fmt, limit, used)
+
+                guards.enter_context(memory_guard(memory_mib, too_large))
         if fmt == DIFF_KEEPER and job not in ("skipped", "failed"):
             # After prepare counted the attempt: a diff that kills the child is not
             # retried for ever. With a RenderJob the contents are validated already.
@@ -156,8 +166,8 @@ def render(
                 "the worker log has the details",
             )
         return None
-    # The render outgrew the child's cap (worker.memory). Collect what it built now, so
-    # the child has room for the message below and for its next task.
+    # The machine itself ran out of memory. Collect what the render built now, so the
+    # child has room for the message below and for its next task.
     gc.collect()
     log.warning("rendering %s of build %s ran out of memory", job.fmt, job.build_id)
     with sessions() as session:
@@ -165,8 +175,7 @@ def render(
             session,
             job.build_id,
             job.fmt,
-            f"rendering needed more than the {memory_cap_mib()} MiB one render may use; "
-            "the document is too large or complex",
+            "rendering ran out of memory; the document is too large or complex",
         )
     return None
 
@@ -277,6 +286,21 @@ def store_comparison(
     with sessions() as session:
         save_comparison(session, *pair, data)
     return "stored"
+
+
+def fail_for_memory(
+    sessions: sessionmaker[Session], build_id: str, fmt: str, limit_mib: int, used_mib: int
+) -> None:
+    """Mark an output failed because its render grew past the memory one render may use."""
+    log.warning("rendering %s of build %s passed %d MiB: stopped", fmt, build_id, limit_mib)
+    with sessions() as session:
+        fail_output(
+            session,
+            build_id,
+            fmt,
+            f"rendering needed more than the {limit_mib} MiB one render may use "
+            f"({used_mib} MiB when it was stopped); the document is too large or complex",
+        )
 
 
 def fail_for_time(sessions: sessionmaker[Session], build_id: str, fmt: str, seconds: int) -> None:

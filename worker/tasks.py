@@ -7,7 +7,6 @@ from functools import cache
 
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,19 +17,11 @@ from core.config import Settings
 from core.store import make_engine, make_session_factory
 from worker import jobs
 from worker.celery_app import app
-from worker.memory import cap_memory
 
 
 def _settings() -> Settings:
     settings: Settings = app.conf.udkast_settings
     return settings
-
-
-@worker_process_init.connect
-def _cap_child_memory(**_: object) -> None:
-    # In each pool child, not the main process: a render that outgrows the cap fails
-    # alone, and the main process that supervises the children is never the one refused.
-    cap_memory(_settings().render_memory_mib)
 
 
 @cache
@@ -56,6 +47,7 @@ def render_output(self: Task, build_id: str, fmt: str) -> str:
             fmt,
             max_attempts=settings.build_attempts,
             passthrough=(SoftTimeLimitExceeded,),
+            memory_mib=settings.render_memory_mib,
         )
     except SoftTimeLimitExceeded:
         jobs.fail_for_time(_sessions(), build_id, fmt, settings.soft_time_limit)
