@@ -26,6 +26,8 @@ FILESYSTEM_POLL_SECONDS = 0.05
 QUEUE = "udkast"
 RENDER_TASK = "udkast.render_output"
 RECOVER_TASK = "udkast.recover"
+# Computes and stores a diff a web request asked for (too large to compute in the request).
+COMPARE_TASK = "udkast.store_comparison"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ import time
 
 from flask import current_app
 
-from core.broker import QUEUE
-from core.comparison_task import COMPARE_TASK
+from core.broker import COMPARE_TASK, QUEUE
 from core.config import Settings
 from service.queue import BuildQueue
 from service.runtime import runtime

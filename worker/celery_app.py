@@ -45,6 +45,9 @@ def make_celery(settings: Settings) -> Celery:
             "recover-lost-outputs": {
                 "task": RECOVER_TASK,
                 "schedule": float(settings.recover_every),
+                # A pass waits in the render queue; one still waiting when the next is due
+                # is dropped, so passes never pile up behind a backlog.
+                "options": {"expires": float(settings.recover_every)},
             }
         },
     )

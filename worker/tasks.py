@@ -10,9 +10,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.broker import RECOVER_TASK, RENDER_TASK, broker_config
+from core.broker import COMPARE_TASK, RECOVER_TASK, RENDER_TASK, broker_config
 from core.brokerpeek import HeldRenders, held_renders
-from core.comparison_task import COMPARE_TASK
 from core.config import Settings
 from core.store import make_engine, make_session_factory
 from worker import jobs
