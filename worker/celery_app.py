@@ -39,7 +39,11 @@ def make_celery(settings: Settings) -> Celery:
         worker_max_memory_per_child=512_000,  # KiB
         task_soft_time_limit=settings.soft_time_limit,
         task_time_limit=settings.hard_time_limit,
-        worker_cancel_long_running_tasks_on_connection_loss=True,
+        # A broker blip must not throw away a render in progress: it finishes and is stored,
+        # and the message the broker gives back later finds the output done and renders
+        # nothing (worker.heartbeat). Cancelling left it running until the recovery step,
+        # 10 minutes by default (tests/test_faults_redis.py).
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_hijack_root_logger=False,
         beat_schedule={
             "recover-lost-outputs": {

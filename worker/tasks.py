@@ -33,8 +33,11 @@ def _sessions() -> sessionmaker[Session]:
     name=RENDER_TASK,
     bind=True,
     autoretry_for=(OperationalError,),  # the database blinked: try again shortly
+    # 2, 4, 8 … s, at most a minute apart: about 4 minutes in all, so a PostgreSQL restart
+    # is waited out instead of leaving the output to the recovery step.
     retry_backoff=2,
-    max_retries=5,
+    retry_backoff_max=60,
+    max_retries=8,
 )
 def render_output(self: Task, build_id: str, fmt: str) -> str:
     """Render one format of a build."""
