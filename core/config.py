@@ -18,6 +18,7 @@ from core.problems import UdkastError
 from core.themes import THEMES_DIR, available_themes, theme_folder
 
 MIB = 1024 * 1024
+MIN_STALE_AFTER = 15  # seconds; above a render's heartbeat silence limit (worker.heartbeat)
 
 
 class ConfigError(UdkastError):
@@ -54,10 +55,11 @@ class Settings:
     # UDKAST_HARD_TIME_LIMIT (default 90 s): the worker child is killed then, if the
     # soft limit did not stop it. Must be above the soft limit.
     hard_time_limit: int
-    # UDKAST_STALE_AFTER (default 600 s): a queued or running output unchanged this long is
-    # taken as lost (dropped message, dead worker) and re-queued by the recovery step.
-    # Above the hard limit and the broker's visibility timeout (300 s), so the recovery
-    # step does not race a redelivery the broker is about to make.
+    # UDKAST_STALE_AFTER (default 600 s, at least 15 s): an output queued this long with no
+    # message held by the broker, or running this long without a heartbeat, is taken as
+    # lost (dropped message, dead worker) and re-queued by the recovery step. A running
+    # render beats every 2 s and counts as silent after 10 s (worker.heartbeat), so the
+    # floor keeps the recovery step from taking a render that beats as lost.
     stale_after: int
     # UDKAST_RECOVER_EVERY (default 30 s): how often the workers' recovery step looks for
     # lost outputs. Tests shorten it together with UDKAST_STALE_AFTER.
@@ -120,7 +122,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         build_attempts=_positive_int(environ, "UDKAST_BUILD_ATTEMPTS", 3),
         soft_time_limit=soft,
         hard_time_limit=hard,
-        stale_after=_positive_int(environ, "UDKAST_STALE_AFTER", 600),
+        stale_after=_at_least(environ, "UDKAST_STALE_AFTER", 600, MIN_STALE_AFTER),
         recover_every=_positive_int(environ, "UDKAST_RECOVER_EVERY", 30),
         drafts_per_minute=_positive_int(environ, "UDKAST_DRAFTS_PER_MINUTE", 60),
         sign_ins_per_minute=_positive_int(environ, "UDKAST_SIGN_INS_PER_MINUTE", 10),
@@ -132,6 +134,13 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         proxy_count=_count(environ, "UDKAST_PROXY_COUNT"),
         request_timeout=_positive_int(environ, "UDKAST_REQUEST_TIMEOUT", 30),
     )
+
+
+def _at_least(environ: Mapping[str, str], name: str, default: int, floor: int) -> int:
+    value = _positive_int(environ, name, default)
+    if value < floor:
+        raise ConfigError(f"{name} must be at least {floor}, not {value}")
+    return value
 
 
 def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:

@@ -80,6 +80,9 @@ def test_values_from_the_environment(tmp_path):
         ("MAX_CONTENT_LENGTH", "lots", "whole number"),
         ("UDKAST_BUILD_ATTEMPTS", "0", "above 0"),
         ("UDKAST_HARD_TIME_LIMIT", "30", "must be above UDKAST_SOFT_TIME_LIMIT"),
+        ("UDKAST_STALE_AFTER", "8", "at least 15"),
+        ("UDKAST_PROXY_COUNT", "-1", "0 or more"),
+        ("UDKAST_RENDER_MEMORY", "0", "above 0"),
     ],
 )
 def test_unusable_values_are_refused(tmp_path, name, value, message):
