@@ -7,45 +7,21 @@ is skipped elsewhere.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests import needs
+from tests.chromium import launched_chromium
 from tests.conftest import example_path
 from tests.live_service import LiveService, live_service
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = Path(os.environ.get("UDKAST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        needs.unavailable("playwright is not installed (pip install playwright)")
-    if not CHROMIUM.exists() and not shutil.which(str(CHROMIUM)):
-        needs.unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture(scope="module")

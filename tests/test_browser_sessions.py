@@ -9,41 +9,23 @@ needs; skipped without it, failing under CI.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests import needs
+from tests.chromium import launched_chromium
 from tests.conftest import example_path
 from tests.live_service import BIN, LiveService, live_service
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = Path(os.environ.get("UDKAST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PDF = "/strategies/socialstrategi/1/socialstrategi-udkast-1.pdf"
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        needs.unavailable("playwright is not installed (pip install playwright)")
-    if not CHROMIUM.exists() and not shutil.which(str(CHROMIUM)):
-        needs.unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture(scope="module")

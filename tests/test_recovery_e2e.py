@@ -11,7 +11,6 @@ turn, and a surviving node running 1,035 render tasks for 400 outputs.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -24,12 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from cli.serve import worker_command
 from core.broker import QUEUE, RECOVER_TASK, broker_config
 from core.config import load_settings
-from tests.app_fixtures import example_data
+from tests.fault_helpers import RECOVERY, STALE_AFTER, draft, post
 from tests.live_service import (
     STARTUP_SECONDS,
     WAIT_SECONDS,
@@ -41,24 +39,6 @@ from tests.live_service import (
 from tests.recovery_helpers import lose_message, recovery_results, renders_received
 
 pytestmark = [pytest.mark.e2e, pytest.mark.robust]
-
-# Far below the default (600 s) so the tests see it pass, and still far above a missed
-# heartbeat (worker.heartbeat.SILENT_AFTER): a render that runs is never taken as lost.
-STALE_AFTER = 20
-RECOVERY = {"UDKAST_STALE_AFTER": str(STALE_AFTER), "UDKAST_RECOVER_EVERY": "2"}
-
-
-def draft(slug: str, n: int = 0) -> bytes:
-    """Return udkast-1 under a slug, its title numbered so that every draft is new content."""
-    data = example_data("udkast-1", slug)
-    data["document"]["title"] = f"{data['document']['title']} ({n})"
-    return yaml.safe_dump(data, allow_unicode=True).encode()
-
-
-def post(service: LiveService, body: bytes) -> dict[str, Any]:
-    status, _, raw = service.call("POST", "/api/v1/drafts", body, media_type="application/yaml")
-    assert status == 202, raw
-    return dict(json.loads(raw))
 
 
 def stop_worker(service: LiveService) -> None:
