@@ -107,6 +107,12 @@ def main() -> int:
         help="also measure builds through the API (starts web and worker)",
     )
     parser.add_argument("--diff", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--load",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure cheap drafts under load from expensive ones (PostgreSQL + Redis)",
+    )
     parser.add_argument("--json", type=Path, default=Path("out/bench.json"))
     args = parser.parse_args()
 
@@ -164,6 +170,10 @@ def main() -> int:
         from bench import service_bench
 
         report["service"] = service_bench.main()
+    if args.load:
+        from bench import load_bench
+
+        report["load"] = load_bench.main()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0
