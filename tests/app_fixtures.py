@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import yaml
 from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from core.config import load_settings
@@ -16,6 +18,18 @@ from core.store import create_token, list_drafts, list_strategies, revoke_token
 from service.app import create_app
 from service.runtime import runtime
 from tests.conftest import example_path
+
+# The hidden field every form of the web UI carries (Flask-WTF).
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
+    """Return the CSRF token of the form on the page at `path`."""
+    page = client.get(path)
+    assert page.status_code == 200, page.status_code
+    found = CSRF.search(page.get_data(as_text=True))
+    assert found, "no CSRF token in the form"
+    return found.group(1)
 
 
 @dataclass

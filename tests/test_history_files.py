@@ -7,9 +7,8 @@ import re
 from core.naming import MEDIA_TYPES
 from core.store import fail_output, finish_output, list_drafts
 from service.runtime import runtime
-from tests.app_fixtures import TestApp, example_yaml, make_test_app
+from tests.app_fixtures import CSRF, TestApp, example_yaml, make_test_app
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 LINK = re.compile(r'<a href="(/strategies/[^"]+)">([^<]+)</a>')
 
 

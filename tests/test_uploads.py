@@ -27,12 +27,11 @@ from werkzeug.test import EnvironBuilder, TestResponse
 from werkzeug.wrappers import Request
 
 from core.yamlsafe import MAX_DEPTH
-from tests.app_fixtures import TestApp, example_data, example_yaml, make_test_app
+from tests.app_fixtures import CSRF, TestApp, example_data, example_yaml, make_test_app
 from tests.live_service import LiveService, live_service
 
 LIMIT = 64 * 1024  # the test app's MAX_CONTENT_LENGTH: small, so bodies past it stay cheap
 DEFAULT_LIMIT = 2 * 1024 * 1024  # the live service runs with the default
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 BOUNDARY = "udkast-test-boundary"
 UDKAST = Path(sys.executable).with_name("udkast")
 DEEP = b"[" * 50_000  # past libyaml's own limit of 1000 levels, within the test limit

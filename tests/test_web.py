@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,9 +13,8 @@ from flask.testing import FlaskClient
 from core.store import create_token, fail_output, revoke_token
 from service.runtime import runtime
 from service.web import SESSION_ID
-from tests.app_fixtures import TestApp, example_data, example_yaml, make_test_app
+from tests.app_fixtures import CSRF, TestApp, csrf_token, example_data, example_yaml, make_test_app
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 HOSTILE = "<script>alert(1)</script> {{7*7}} <b>\"&'"
 
 
@@ -29,14 +27,6 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
 def client(made: TestApp) -> Iterator[FlaskClient]:
     with made.app.test_client() as client:
         yield client
-
-
-def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
-    page = client.get(path)
-    assert page.status_code == 200, page.status_code
-    found = CSRF.search(page.get_data(as_text=True))
-    assert found, "no CSRF token in the form"
-    return found.group(1)
 
 
 def sign_in(client: FlaskClient, token: str, next_path: str | None = None) -> Any:

@@ -7,7 +7,6 @@ as someone who copied it (or a shared computer's profile) would.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,9 +20,8 @@ from core.store.models import WebSession
 from core.store.tokens import token_hash
 from core.store.web_sessions import ABSOLUTE_LIFETIME, IDLE_TIMEOUT
 from service.runtime import runtime
-from tests.app_fixtures import TestApp, example_yaml, make_test_app
+from tests.app_fixtures import TestApp, csrf_token, example_yaml, make_test_app
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PDF_BYTES = b"%PDF-1.7 the rendered draft"
 DOWNLOAD = "/strategies/sessioner/1/sessioner-udkast-1.pdf"
 
@@ -43,14 +41,6 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
 def browser(made: TestApp) -> Iterator[FlaskClient]:
     with made.app.test_client() as client:
         yield client
-
-
-def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
-    page = client.get(path)
-    assert page.status_code == 200, page.status_code
-    found = CSRF.search(page.get_data(as_text=True))
-    assert found, "no CSRF token in the form"
-    return found.group(1)
 
 
 def sign_in(client: FlaskClient, token: str, **kw: Any) -> Any:
