@@ -47,6 +47,7 @@ CONFIRM_SECONDS = 1.0
 # A recovery pass runs while the broker may still be down: give up on one send quickly
 # (it stays queued for the next pass) instead of stalling the whole pass on it.
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
+TOO_LARGE = "; the document is too large or complex"
 # The comparison output whose job also stores the build's diff for the web (the JSON
 # endpoint and the diff page read it back): one of the two, so it is computed once.
 DIFF_KEEPER = COMPARISON_OUTPUTS[0]
@@ -156,27 +157,15 @@ def render(
         pass  # handled below, once the traceback no longer holds the failed layout
     except Exception as exc:  # a renderer bug must fail this output, not the worker
         log.exception("rendering %s of build %s failed", job.fmt, job.build_id)
-        with sessions() as session:
-            # The exception's own text is the library's, for the log; people read ours.
-            fail_output(
-                session,
-                job.build_id,
-                job.fmt,
-                f"the {job.fmt} renderer failed on this draft ({type(exc).__name__}); "
-                "the worker log has the details",
-            )
+        # The exception's own text is the library's, for the log; people read ours.
+        reason = f"the {job.fmt} renderer failed on this draft ({type(exc).__name__}); "
+        _fail(sessions, job.build_id, job.fmt, reason + "the worker log has the details")
         return None
     # The machine itself ran out of memory. Collect what the render built now, so the
     # child has room for the message below and for its next task.
     gc.collect()
     log.warning("rendering %s of build %s ran out of memory", job.fmt, job.build_id)
-    with sessions() as session:
-        fail_output(
-            session,
-            job.build_id,
-            job.fmt,
-            "rendering ran out of memory; the document is too large or complex",
-        )
+    _fail(sessions, job.build_id, job.fmt, "rendering ran out of memory" + TOO_LARGE)
     return None
 
 
@@ -293,25 +282,19 @@ def fail_for_memory(
 ) -> None:
     """Mark an output failed because its render grew past the memory one render may use."""
     log.warning("rendering %s of build %s passed %d MiB: stopped", fmt, build_id, limit_mib)
-    with sessions() as session:
-        fail_output(
-            session,
-            build_id,
-            fmt,
-            f"rendering needed more than the {limit_mib} MiB one render may use "
-            f"({used_mib} MiB when it was stopped); the document is too large or complex",
-        )
+    reason = f"rendering needed more than the {limit_mib} MiB one render may use "
+    _fail(sessions, build_id, fmt, reason + f"({used_mib} MiB when it was stopped)" + TOO_LARGE)
 
 
 def fail_for_time(sessions: sessionmaker[Session], build_id: str, fmt: str, seconds: int) -> None:
     """Mark an output failed because it ran past the soft time limit."""
+    _fail(sessions, build_id, fmt, f"rendering took longer than {seconds} s" + TOO_LARGE)
+
+
+def _fail(sessions: sessionmaker[Session], build_id: str, fmt: str, reason: str) -> None:
+    """Mark an output failed with the reason people read, in a transaction of its own."""
     with sessions() as session:
-        fail_output(
-            session,
-            build_id,
-            fmt,
-            f"rendering took longer than {seconds} s; the document is too large or complex",
-        )
+        fail_output(session, build_id, fmt, reason)
 
 
 def celery_publisher(app: Celery) -> Publish:
