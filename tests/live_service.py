@@ -140,7 +140,9 @@ class LiveService:
         deadline = time.monotonic() + timeout
         with self.celery_client() as client:
             while time.monotonic() < deadline:
-                replies = client.control.inspect(timeout=1.0).active() or {}
+                # One worker answers: limit=1 returns on its reply instead of waiting out
+                # the timeout, so the render is found (and killed) while it still runs.
+                replies = client.control.inspect(timeout=1.0, limit=1).active() or {}
                 for tasks in replies.values():
                     for task in tasks:
                         if list(task["args"]) == [build_id, fmt] and task.get("worker_pid"):

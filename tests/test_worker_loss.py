@@ -46,11 +46,16 @@ def recovering_service(request: pytest.FixtureRequest, tmp_path_factory) -> Iter
     yield from live_service(request.param, tmp, RECOVERY)
 
 
-def slow_document(slug: str) -> bytes:
-    """Return udkast-2 with many sections of text: seconds of PDF layout on any machine."""
+def slow_document(slug: str, size: str = "M") -> bytes:
+    """Return udkast-2 with many sections of text: seconds of PDF layout on any machine.
+
+    The tests that kill a render take size L (about 15 s of layout idle): an M render
+    (about 4 s) finished before the kill on a loaded CI machine, and the test then saw a
+    render that was never killed.
+    """
     data = yaml.safe_load(example_path("udkast-2").read_text(encoding="utf-8"))
     data["document"]["slug"] = slug
-    data["sections"] = generate("M")["sections"]
+    data["sections"] = generate(size)["sections"]
     return yaml.safe_dump(data, allow_unicode=True).encode()
 
 
@@ -91,7 +96,7 @@ def pdf_text(data: bytes) -> str:
 def test_a_pool_child_killed_mid_render_is_delivered_again_and_the_worker_stays_up(
     service: LiveService,
 ):
-    build = post(service, slow_document("mistet-barn"))
+    build = post(service, slow_document("mistet-barn", "L"))
 
     child = kill_render(service, build, "pdf", attempt=1)
 
@@ -112,7 +117,7 @@ def test_a_render_that_kills_its_child_every_time_fails_after_three_attempts(
 ):
     # A poison document (one that brings down whatever renders it) must not loop for ever:
     # the attempt cap kept in the database ends it, with a reason people can read.
-    build = post(service, slow_document("giftig"))
+    build = post(service, slow_document("giftig", "L"))
 
     for attempt in (1, 2, 3):
         kill_render(service, build, "pdf", attempt)
