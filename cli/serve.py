@@ -14,6 +14,8 @@ from types import FrameType
 from typing import Any
 
 from cli.database import create_or_upgrade, shown_url
+from core.broker import queue_of
+from core.budget import BULK, STANDARD
 from core.config import Settings, load_settings
 from core.problems import UdkastError
 from core.store import create_token, list_tokens, make_engine, make_session_factory
@@ -30,7 +32,16 @@ def add_command(commands: Any) -> None:
     serve = commands.add_parser("serve", help="run the web UI, the API and a worker")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--concurrency", type=int, default=2, help="worker processes")
+    serve.add_argument(
+        "--concurrency", type=int, default=2, help="renders at a time of ordinary drafts"
+    )
+    serve.add_argument(
+        "--bulk-concurrency",
+        type=int,
+        default=1,
+        help="renders at a time of heavy documents (their own worker, so they wait for each "
+        "other, not ordinary drafts for them)",
+    )
     serve.set_defaults(run=run)
 
 
@@ -57,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
         (
             "worker",
             worker_command(settings.var_dir / "celerybeat-schedule", args.concurrency),
+            _without_root_warning(env),
+        ),
+        (
+            "bulk worker",
+            worker_command(None, args.bulk_concurrency, BULK),
             _without_root_warning(env),
         ),
     ]
@@ -89,15 +105,23 @@ def web_command(host: str, port: int, *, threads: int, timeout: int = 30) -> lis
     ]
 
 
-def worker_command(schedule: Path, concurrency: int) -> list[str]:
-    """Return the command that runs a Celery worker with the recovery schedule (beat)."""
+def worker_command(schedule: Path | None, concurrency: int, lane: str = STANDARD) -> list[str]:
+    """Return the command of a Celery worker for one lane; with `schedule`, it runs beat too.
+
+    The standard lane's worker renders ordinary drafts and runs the recovery schedule;
+    the bulk lane's renders heavy documents (core.budget.lane) and the diffs too large
+    for a web request, `concurrency` at a time, so they never take every render slot.
+    """
+    beat = ("--beat", "--schedule", str(schedule)) if schedule is not None else ()
     return [
         str(BIN / "celery"),
         # --quiet: without Celery's start-up banner (about 20 lines of ASCII art, queues
         # and tasks); `udkast serve` prints where the queue is, and Celery still logs
         # when the worker is connected and ready.
         *("-A", "worker.celery_app", "--quiet"),
-        *("worker", "--beat", "--schedule", str(schedule)),
+        *("worker", *beat, "--queues", queue_of(lane)),
+        # Two workers on one machine need two names, or their replies cannot be told apart.
+        *("--hostname", f"udkast-{lane}@%h"),
         *("--concurrency", str(concurrency), "--loglevel", "INFO"),
         # One machine: no need to gossip with other workers at start-up.
         *("--without-mingle", "--without-gossip"),

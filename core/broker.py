@@ -18,16 +18,43 @@ from pathlib import Path
 from typing import Any
 
 from core import folderqueue
+from core.budget import BULK, STANDARD
 
 FILESYSTEM_POLL_SECONDS = 0.05
 
 # The names both sides of the queue must agree on: the web service sends render tasks by
 # name (it never imports the worker), and the worker registers and consumes them.
 QUEUE = "udkast"
+# Builds of documents heavy to lay out (core.budget.lane) wait here, for workers of their
+# own (`udkast serve` runs one render at a time on it): however many a token posts, they
+# take one render slot, and ordinary drafts keep every slot of QUEUE.
+BULK_QUEUE = "udkast.bulk"
+QUEUES = {STANDARD: QUEUE, BULK: BULK_QUEUE}
+# Redis delivers priority 0 first (kombu's lists per step 0, 3, 6, 9); the folder queue
+# ignores priority and delivers in order. See priority_of.
+TOP_PRIORITY = 0
 RENDER_TASK = "udkast.render_output"
 RECOVER_TASK = "udkast.recover"
 # Computes and stores a diff a web request asked for (too large to compute in the request).
 COMPARE_TASK = "udkast.store_comparison"
+
+
+def priority_of(backlog: int) -> int:
+    """Return a render message's priority from its poster's unfinished builds (0 first).
+
+    A token with many builds waiting gets its next ones later than a token with none, so
+    one client posting in bulk does not hold up everyone else's single draft (Redis only).
+    """
+    if backlog < 3:
+        return TOP_PRIORITY
+    if backlog < 10:
+        return 3
+    return 6 if backlog < 30 else 9
+
+
+def queue_of(lane: str) -> str:
+    """Return the queue a build's render tasks are sent to (unknown lanes: the standard one)."""
+    return QUEUES.get(lane, QUEUE)
 
 
 @dataclass(frozen=True)

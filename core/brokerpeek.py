@@ -32,7 +32,7 @@ from kombu.connection import Connection
 from kombu.transport import redis as kombu_redis
 
 from core import folderqueue
-from core.broker import QUEUE, RENDER_TASK, BrokerConfig
+from core.broker import QUEUES, RENDER_TASK, BrokerConfig
 
 # Redis list entries read per round trip: the whole queue is never held in one reply.
 PAGE = 500
@@ -67,8 +67,13 @@ def held_renders(broker: BrokerConfig, *, claims_last: float) -> HeldRenders:
     )
     with connection:
         channel = connection.default_channel
+        waiting: list[dict[str, Any]] = []
+        claimed: list[dict[str, Any]] = []
         if isinstance(channel, folderqueue.Channel):
-            waiting, claimed = channel.peek(QUEUE)
+            for queue in QUEUES.values():  # every lane
+                lane_waiting, lane_claimed = channel.peek(queue)
+                waiting += lane_waiting
+                claimed += lane_claimed
         elif isinstance(channel, kombu_redis.Channel):
             waiting, claimed = _redis_peek(channel, claims_last)
         else:
@@ -79,7 +84,7 @@ def held_renders(broker: BrokerConfig, *, claims_last: float) -> HeldRenders:
 def _redis_peek(
     channel: kombu_redis.Channel, claims_last: float
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Return the payloads waiting in the queue's lists and those delivered recently."""
+    """Return the payloads waiting in every lane's lists and those delivered recently."""
     with channel.conn_or_acquire() as client:
         # The lists first, then the claims: a message taken between the two reads moves
         # from a list into `unacked` and is seen there.
@@ -87,7 +92,11 @@ def _redis_peek(
         # not to LRANGE, which kombu never sends.
         prefix = channel.global_keyprefix
         # kombu's own naming of each priority's list (private, so a change fails loudly).
-        lists = [prefix + channel._q_for_pri(QUEUE, pri) for pri in channel.priority_steps]  # type: ignore[no-untyped-call]
+        lists = [
+            prefix + channel._q_for_pri(queue, pri)  # type: ignore[no-untyped-call]
+            for queue in QUEUES.values()
+            for pri in channel.priority_steps
+        ]
         waiting = [payload for key in lists for payload in _list_payloads(client, key)]
         tags = client.zrange(channel.unacked_index_key, time() - claims_last, "+inf", byscore=True)
         claimed = []

@@ -19,6 +19,11 @@ from core.problems import Problem
 
 MAX_WORDS = 100_000  # in every text field together: about 220 pages
 MAX_BLOCKS = 5_000  # paragraphs and list items in every rich-text field together
+# Past either, a document goes to the bulk lane (core.broker.BULK_QUEUE): about 45 pages,
+# some 6 s of PDF layout here, several times an ordinary strategy (the examples: 1 s).
+HEAVY_WORDS = 20_000
+HEAVY_BLOCKS = 1_500
+STANDARD, BULK = "standard", "bulk"  # the lanes, as stored with a build
 _NOT_TEXT = frozenset({"id", "slug", "vision", "affects", "date", "format", "language"})
 _RICH = frozenset({"foreword", "body"})
 
@@ -47,6 +52,17 @@ def layout_problems(data: dict[str, Any]) -> list[Problem]:
             )
         )
     return problems
+
+
+def lane(data: dict[str, Any]) -> str:
+    """Return the lane a valid document's build goes to: "bulk" when heavy to lay out."""
+    words = 0
+    blocks = 0
+    for path, text in _texts(data, ""):
+        words += len(text.split())
+        if path.rsplit(".", 1)[-1] in _RICH:
+            blocks += richtext.block_count(richtext.parse(text))
+    return BULK if words > HEAVY_WORDS or blocks > HEAVY_BLOCKS else STANDARD
 
 
 def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:

@@ -108,7 +108,7 @@ def submit() -> Any:
     body = _draft_with_build(result.draft, result.build.id)
     if not result.new_build:
         return jsonify(body), 200
-    queued = rt.queue.enqueue(result.build.id, [o.format for o in result.build.outputs])
+    queued = rt.queue.enqueue_submitted(result)
     body["build"]["queued"] = queued
     location = url_for("api.draft", slug=strategy.document.slug, version=result.draft.version)
     return jsonify(body), 202, {"Location": location}

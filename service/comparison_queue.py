@@ -8,7 +8,7 @@ import time
 
 from flask import current_app
 
-from core.broker import COMPARE_TASK, QUEUE
+from core.broker import BULK_QUEUE, COMPARE_TASK
 from core.config import Settings
 from service.queue import BuildQueue
 from service.runtime import runtime
@@ -45,7 +45,9 @@ class ComparisonQueue(BuildQueue):
             self._celery.send_task(
                 COMPARE_TASK,
                 args=pair,
-                queue=QUEUE,
+                # Only pairs too large to compare inside a request come here: heavy work,
+                # for the workers that take heavy documents.
+                queue=BULK_QUEUE,
                 retry=True,
                 retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2},
             )

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from celery import Celery
 
-from core.broker import QUEUE, RENDER_TASK, broker_config
+from core.broker import RENDER_TASK, TOP_PRIORITY, broker_config, priority_of, queue_of
 from core.config import Settings
+from core.store import SubmitResult
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,27 @@ class BuildQueue:
             broker_connection_retry_on_startup=False,
         )
 
-    def enqueue(self, build_id: str, formats: Iterable[str]) -> bool:
+    def enqueue_submitted(self, result: SubmitResult) -> bool:
+        """Queue a submitted draft's new build in its lane, after its poster's backlog."""
+        build = result.build
+        return self.enqueue(
+            build.id,
+            [o.format for o in build.outputs],
+            lane=build.lane,
+            priority=priority_of(result.backlog),
+        )
+
+    def enqueue(
+        self,
+        build_id: str,
+        formats: Iterable[str],
+        *,
+        lane: str = "standard",
+        priority: int = TOP_PRIORITY,
+    ) -> bool:
         """Publish one render task per format; False if the broker could not be reached.
 
+        The tasks go to the build's lane's queue with `priority` (core.broker.priority_of).
         The build is committed before this is called, so a broker outage loses nothing:
         the outputs stay queued in the database and the workers' recovery step sends them
         again once the broker is back.
@@ -39,7 +58,8 @@ class BuildQueue:
                 self._celery.send_task(
                     RENDER_TASK,
                     args=(build_id, fmt),
-                    queue=QUEUE,
+                    queue=queue_of(lane),
+                    priority=priority,
                     retry=True,
                     retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2},
                 )

@@ -188,7 +188,7 @@ def upload() -> Any:
     poster = active.actor if active else None
     result = submit_draft(session(), strategy, rt.settings.theme, posted_by=poster)
     if result.new_build:  # a new version, or a new build after the last one failed
-        rt.queue.enqueue(result.build.id, [o.format for o in result.build.outputs])
+        rt.queue.enqueue_submitted(result)
     return redirect(url_for("web.build", build_id=result.build.id, same=int(not result.created)))
 
 

@@ -29,6 +29,7 @@ from celery import Celery
 
 from cli.serve import web_command, worker_command
 from core.broker import broker_config
+from core.budget import BULK
 from core.config import load_settings
 from tests import needs
 from tests.app_fixtures import NO_LIMITS
@@ -88,7 +89,8 @@ class LiveService:
     token: str = ""
     concurrency: int = 2  # worker pool children
     web: subprocess.Popen[bytes] | None = None
-    worker: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None  # the standard lane's, with beat
+    bulk_worker: subprocess.Popen[bytes] | None = None  # heavy documents, one at a time
     logs: Path = field(default_factory=Path)
 
     @property
@@ -104,7 +106,7 @@ class LiveService:
         # Until it answers, or until a process has exited (a port taken meanwhile, a bad
         # setting): then there is nothing to wait for.
         while time.monotonic() < deadline and self.web.poll() is None:
-            if self.worker is not None and self.worker.poll() is not None:
+            if any(w is not None and w.poll() is not None for w in self.workers()):
                 break
             try:
                 self.call("GET", "/api/v1/openapi.json")
@@ -114,22 +116,35 @@ class LiveService:
         raise RuntimeError(f"the web or worker process did not start; see {self.logs}")
 
     def start_worker(self) -> None:
+        """Start both workers, as `udkast serve` does: the standard lane's and the bulk lane's.
+
+        One still running is left as it is.
+        """
         schedule = Path(self.env["UDKAST_VAR_DIR"]) / "beat-schedule"
-        self.worker = self._spawn("worker", worker_command(schedule, self.concurrency))
+        if self.worker is None or self.worker.poll() is not None:
+            self.worker = self._spawn("worker", worker_command(schedule, self.concurrency))
+        if self.bulk_worker is None or self.bulk_worker.poll() is not None:
+            self.bulk_worker = self._spawn("bulk-worker", worker_command(None, 1, BULK))
+
+    def workers(self) -> list[subprocess.Popen[bytes]]:
+        """Return the worker processes started (both lanes)."""
+        return [w for w in (self.worker, self.bulk_worker) if w is not None]
 
     def kill_worker(self) -> None:
-        """SIGKILL the worker and all its pool children, as a crash or OOM would."""
-        assert self.worker is not None
-        os.killpg(self.worker.pid, signal.SIGKILL)
-        self.worker.wait(timeout=60)
+        """SIGKILL both workers and all their pool children, as a crash or OOM would."""
+        for worker in self.workers():
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=60)
 
     def worker_children(self) -> list[int]:
-        """Return the process ids of the worker's children (pool children and beat)."""
-        assert self.worker is not None
-        out = subprocess.run(
-            ["pgrep", "-P", str(self.worker.pid)], capture_output=True, text=True, check=False
-        )
-        return [int(pid) for pid in out.stdout.split()]
+        """Return the process ids of the workers' children (pool children and beat)."""
+        children = []
+        for worker in self.workers():
+            out = subprocess.run(
+                ["pgrep", "-P", str(worker.pid)], capture_output=True, text=True, check=False
+            )
+            children += [int(pid) for pid in out.stdout.split()]
+        return children
 
     def render_process(self, build_id: str, fmt: str, timeout: float = WAIT_SECONDS) -> int:
         """Return the id of the pool child running this render, as the worker reports it.
@@ -140,9 +155,10 @@ class LiveService:
         deadline = time.monotonic() + timeout
         with self.celery_client() as client:
             while time.monotonic() < deadline:
-                # One worker answers: limit=1 returns on its reply instead of waiting out
-                # the timeout, so the render is found (and killed) while it still runs.
-                replies = client.control.inspect(timeout=1.0, limit=1).active() or {}
+                # limit: return once both workers answered instead of waiting out the
+                # timeout, so the render is found (and killed) while it still runs.
+                inspect = client.control.inspect(timeout=1.0, limit=len(self.workers()))
+                replies = inspect.active() or {}
                 for tasks in replies.values():
                     for task in tasks:
                         if list(task["args"]) == [build_id, fmt] and task.get("worker_pid"):
@@ -167,7 +183,7 @@ class LiveService:
 
     def stop(self) -> None:
         """Stop web and worker as an operator does, then remove whatever is left of them."""
-        for proc in (self.web, self.worker):
+        for proc in (self.web, self.worker, self.bulk_worker):
             if proc is None:
                 continue
             if proc.poll() is None:

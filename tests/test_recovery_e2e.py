@@ -42,10 +42,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.robust]
 
 
 def stop_worker(service: LiveService) -> None:
-    """Stop the worker (and its beat) as `udkast serve` does on Ctrl-C: SIGTERM to it."""
-    assert service.worker is not None
-    service.worker.terminate()  # the main process stops its pool children and beat itself
-    service.worker.wait(timeout=STARTUP_SECONDS)
+    """Stop the workers (and beat) as `udkast serve` does on Ctrl-C: SIGTERM to each."""
+    for worker in service.workers():
+        worker.terminate()  # the main process stops its pool children and beat itself
+        worker.wait(timeout=STARTUP_SECONDS)
 
 
 @pytest.fixture(params=["embedded", "services"])

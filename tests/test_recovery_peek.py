@@ -68,9 +68,9 @@ def recover(made: TestApp, sent: list[tuple[str, str]], claims_last: float = LON
     app.conf.update(broker_transport_options=broker.transport_options, task_serializer="json")
     publish = jobs.celery_publisher(app)
 
-    def noting(build_id: str, fmt: str) -> bool:
+    def noting(build_id: str, fmt: str, lane: str) -> bool:
         sent.append((build_id, fmt))
-        return publish(build_id, fmt)
+        return publish(build_id, fmt, lane)
 
     try:
         with made.app.app_context():

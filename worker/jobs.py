@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from celery import Celery
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.broker import QUEUE, RENDER_TASK
+from core.broker import RENDER_TASK, TOP_PRIORITY, queue_of
 from core.brokerpeek import HeldRenders
 from core.content import Strategy
 from core.diff import compare
@@ -38,8 +38,8 @@ from worker.render.version import renderer_version
 
 log = logging.getLogger(__name__)
 
-# Sends one render task; returns False or raises when the broker cannot take it.
-Publish = Callable[[str, str], bool]
+# Sends one render task (build id, output, lane); False or raises when the broker cannot.
+Publish = Callable[[str, str, str], bool]
 # Reads which render messages the broker holds (core.brokerpeek); raises if it cannot.
 Peek = Callable[[], HeldRenders]
 # How long the recovery step waits before it looks at the broker a second time.
@@ -300,9 +300,15 @@ def _fail(sessions: sessionmaker[Session], build_id: str, fmt: str, reason: str)
 def celery_publisher(app: Celery) -> Publish:
     """Return a Publish that sends render tasks through `app`, raising if the broker is down."""
 
-    def publish(build_id: str, fmt: str) -> bool:
+    def publish(build_id: str, fmt: str, lane: str) -> bool:
+        # At the top priority: a lost output has waited long enough already.
         app.send_task(
-            RENDER_TASK, args=(build_id, fmt), queue=QUEUE, retry=True, retry_policy=PUBLISH_RETRY
+            RENDER_TASK,
+            args=(build_id, fmt),
+            queue=queue_of(lane),
+            priority=TOP_PRIORITY,
+            retry=True,
+            retry_policy=PUBLISH_RETRY,
         )
         return True
 
@@ -345,7 +351,7 @@ def recover(
             ):
                 continue  # it ended, started or beat since the query, or another pass took it
         try:
-            published = publish(output.build_id, output.format)
+            published = publish(output.build_id, output.format, output.lane)
         except Exception:  # kombu raises several transport-specific errors
             log.warning(
                 "could not re-queue %s of build %s", output.format, output.build_id, exc_info=True

@@ -31,6 +31,7 @@ class StaleOutput:
     state: str
     attempts: int
     updated_at: dt.datetime
+    lane: str = "standard"  # the build's lane: where to send the output again
 
 
 def start_output(
@@ -154,13 +155,14 @@ def stale_outputs(session: Session, older_than: dt.timedelta) -> list[StaleOutpu
     """
     cutoff = utcnow() - older_than
     query = (
-        select(BuildOutput)
+        select(BuildOutput, Build.lane)
+        .join(BuildOutput.build)
         .where(BuildOutput.state.in_(ACTIVE_STATES), BuildOutput.updated_at < cutoff)
         .order_by(BuildOutput.updated_at)
     )
     return [
-        StaleOutput(o.build_id, o.format, o.state, o.attempts, o.updated_at)
-        for o in session.scalars(query)
+        StaleOutput(o.build_id, o.format, o.state, o.attempts, o.updated_at, lane)
+        for o, lane in session.execute(query)
     ]
 
 

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import content
+from core import budget, content
 from core.store.db import insert_ignore, writing
-from core.store.models import COMPARISON_FORMATS, FORMATS, Build, BuildOutput, Draft, Strategy
+from core.store.models import (
+    ACTIVE_STATES,
+    COMPARISON_FORMATS,
+    FORMATS,
+    Build,
+    BuildOutput,
+    Draft,
+    Strategy,
+)
 from core.store.tokens import Actor
 
 # A unique-key race (two first drafts of a new slug on SQLite, say) rolls back and
@@ -29,6 +38,8 @@ class SubmitResult:
     build: Build
     created: bool  # a new version of the strategy was stored
     new_build: bool  # the build is new and must be queued (a new version, or a retry)
+    # The poster's builds still queued or running before this one (core.broker.priority_of).
+    backlog: int = 0
 
 
 def canonical_json(data: Any) -> str:
@@ -59,12 +70,18 @@ def submit_draft(
     another theme. Then a fresh build of the same draft is added (`new_build=True`),
     so posting the same content again retries a failed build.
     """
-    text = canonical_json(strategy.to_data())
+    data = strategy.to_data()
+    text = canonical_json(data)
     digest = content_hash(text)
+    lane = budget.lane(data)
     for attempt in range(_ATTEMPTS):
         try:
             with writing(session):
-                return _submit(session, strategy, theme, formats, text, digest, posted_by)
+                result = _submit(session, strategy, theme, formats, text, digest, posted_by, lane)
+                if result.new_build and posted_by is not None:
+                    backlog = _backlog(session, posted_by.token_id) - 1  # not this one
+                    result = dataclasses.replace(result, backlog=backlog)
+                return result
         except IntegrityError:
             if attempt == _ATTEMPTS - 1:
                 raise
@@ -79,6 +96,7 @@ def _submit(
     text: str,
     digest: str,
     posted_by: Actor | None,
+    lane: str,
 ) -> SubmitResult:
     doc = strategy.document
     insert_ignore(session, Strategy, {"slug": doc.slug, "latest_version": 0})
@@ -98,7 +116,7 @@ def _submit(
             return SubmitResult(latest, build, created=False, new_build=False)
         # Same content, but nothing good to show for it: build the same draft again.
         predecessor = _draft_at(session, row.id, latest.version - 1)
-        build = _add_build(session, latest, predecessor, theme, formats)
+        build = _add_build(session, latest, predecessor, theme, formats, lane)
         return SubmitResult(latest, build, created=False, new_build=True)
     draft = Draft(
         strategy_id=row.id,
@@ -116,12 +134,28 @@ def _submit(
     row.latest_version = draft.version
     session.add(draft)
     session.flush()
-    build = _add_build(session, draft, latest, theme, formats)
+    build = _add_build(session, draft, latest, theme, formats, lane)
     return SubmitResult(draft, build, created=True, new_build=True)
 
 
+def _backlog(session: Session, token_id: int) -> int:
+    """Return how many builds of drafts this token posted are queued or running."""
+    query = (
+        select(func.count())
+        .select_from(Build)
+        .join(Build.draft)
+        .where(Draft.posted_by_token_id == token_id, Build.state.in_(ACTIVE_STATES))
+    )
+    return int(session.scalar(query) or 0)
+
+
 def _add_build(
-    session: Session, draft: Draft, predecessor: Draft | None, theme: str, formats: tuple[str, ...]
+    session: Session,
+    draft: Draft,
+    predecessor: Draft | None,
+    theme: str,
+    formats: tuple[str, ...],
+    lane: str,
 ) -> Build:
     if predecessor is not None:
         formats = (*formats, *(f for f in COMPARISON_FORMATS if f not in formats))
@@ -129,6 +163,7 @@ def _add_build(
         draft_id=draft.id,
         predecessor_draft_id=predecessor.id if predecessor else None,
         theme=theme,
+        lane=lane,
         outputs=[BuildOutput(format=fmt) for fmt in formats],
     )
     session.add(build)

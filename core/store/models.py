@@ -89,6 +89,9 @@ class Build(Base):
     # The draft this one is compared with by the comparison outputs (None for version 1).
     predecessor_draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"))
     theme: Mapped[str] = mapped_column(String(64))
+    # Which queue its renders go to (core.budget.lane): "bulk" for documents heavy to lay
+    # out, rendered by workers of their own so they cannot hold up ordinary drafts.
+    lane: Mapped[str] = mapped_column(String(16), default="standard", server_default="standard")
     state: Mapped[str] = mapped_column(String(16), default="queued")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     started_at: Mapped[dt.datetime | None]
