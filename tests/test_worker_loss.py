@@ -46,6 +46,13 @@ def recovering_service(request: pytest.FixtureRequest, tmp_path_factory) -> Iter
     yield from live_service(request.param, tmp, RECOVERY)
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def hasty_service(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[LiveService]:
+    tmp = tmp_path_factory.mktemp(f"hasty-{request.param}")
+    limits = {"UDKAST_SOFT_TIME_LIMIT": "3", "UDKAST_HARD_TIME_LIMIT": "6"}
+    yield from live_service(request.param, tmp, {**NO_RECOVERY, **limits})
+
+
 def slow_document(slug: str, size: str = "M") -> bytes:
     """Return udkast-2 with many sections of text: seconds of PDF layout on any machine.
 
@@ -146,3 +153,20 @@ def test_a_killed_worker_does_not_lose_the_build(recovering_service: LiveService
     assert build["outputs"]["pdf"]["attempts"] == 2, build
     _, _, pdf = service.call("GET", build["outputs"]["pdf"]["url"])
     assert HEADLINE in pdf_text(pdf)
+
+
+def test_a_render_stuck_past_the_hard_time_limit_fails_at_once(hasty_service: LiveService):
+    # A render stuck where the soft limit's signal cannot reach it (here: stopped; in life,
+    # a long call into C) is killed by Celery at the hard limit. The output must fail then,
+    # with the reason, not stay "running" until the recovery step (kept away here) runs.
+    service = hasty_service
+    build = post(service, slow_document("fast", "L"))
+    wait_running(service, build["links"]["self"], "pdf")
+    child = service.render_process(build["id"], "pdf")
+    os.kill(child, signal.SIGSTOP)
+
+    done = service.wait_build(build["links"]["self"], timeout=120)
+    pdf = done["outputs"]["pdf"]
+    assert (pdf["state"], pdf["attempts"]) == ("failed", 1), done  # not delivered again
+    assert "longer than 6 s" in pdf["error"], pdf
+    assert service.worker is not None and service.worker.poll() is None

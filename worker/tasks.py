@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import cache
+from typing import Any
 
 from celery import Task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,6 +18,8 @@ from core.config import Settings
 from core.store import make_engine, make_session_factory
 from worker import jobs
 from worker.celery_app import app
+
+log = logging.getLogger(__name__)
 
 
 def _settings() -> Settings:
@@ -29,8 +33,35 @@ def _sessions() -> sessionmaker[Session]:
     return make_session_factory(make_engine(_settings().database_url))
 
 
+class RenderTask(Task):  # type: ignore[misc]  # Celery ships no type information
+    """The render task's class: a render killed at the hard time limit fails at once."""
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        """Mark the output failed when Celery killed its render at the hard time limit."""
+        # Celery calls this in the worker's main process after killing the child (a render
+        # that ignored the soft limit, stuck in C code); without it the output stayed
+        # "running" until the recovery step noticed its heartbeat had stopped.
+        if not isinstance(exc, TimeLimitExceeded) or len(args) != 2:
+            return
+        build_id, fmt = args
+        # An engine of its own, disposed at once: a pool made in the main process would
+        # be inherited by the children it forks later (_sessions is per child).
+        engine = make_engine(_settings().database_url)
+        try:
+            jobs.fail_for_time(
+                make_session_factory(engine), build_id, fmt, _settings().hard_time_limit
+            )
+        except Exception:  # the database is away: the recovery step sees the silent output
+            log.warning("could not mark %s of build %s failed", fmt, build_id, exc_info=True)
+        finally:
+            engine.dispose()
+
+
 @app.task(
     name=RENDER_TASK,
+    base=RenderTask,
     bind=True,
     autoretry_for=(OperationalError,),  # the database blinked: try again shortly
     # 2, 4, 8 … s, at most a minute apart: about 4 minutes in all, so a PostgreSQL restart
