@@ -243,14 +243,21 @@ def _message(raw: bytes) -> dict[str, Any]:
 
 def _write_whole(path: Path, text: str) -> None:
     """Write a file under a name readers skip, then rename it: readers see all or nothing."""
-    fd, partial = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
+    try:
+        fd, partial = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise ChannelError(f"cannot write {path}: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(text.encode("utf-8"))
         os.replace(partial, path)
-    except OSError as exc:
+    except BaseException as exc:
+        # Whatever stopped the write (a full disk, the process told to exit meanwhile),
+        # no half-written file may stay behind, taking up room for ever.
         _remove_quietly(partial)
-        raise ChannelError(f"cannot write {path}") from exc
+        if isinstance(exc, OSError):
+            raise ChannelError(f"cannot write {path}: {exc.strerror}") from exc
+        raise
 
 
 def _remove_quietly(path: str) -> None:

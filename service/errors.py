@@ -6,7 +6,9 @@ a short HTML page. A person should understand every message without reading code
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -50,6 +52,11 @@ _STATUS: dict[type[UdkastError], tuple[int, str]] = {
     UnsupportedMediaType: (415, "unsupported_media_type"),
     InvalidContent: (422, "invalid_content"),
 }
+# A write that found no room: ENOSPC (disk full) or EDQUOT (the user's quota used up).
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
+_PG_DISK_FULL = "53100"  # PostgreSQL's SQLSTATE disk_full
+# A full disk is freed by a person, not in seconds: a client need not ask again at once.
+_FULL_RETRY_AFTER = "60"
 
 
 def register(app: Flask) -> None:
@@ -59,6 +66,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, _form_expired)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(OSError, _os_error)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -148,9 +156,49 @@ def _form_expired(exc: CSRFError) -> Any:
     return error_response(400, "form_expired", message)
 
 
+def storage_full(exc: BaseException) -> bool:
+    """Return True if an error says the disk (the database's or another) has no room left."""
+    # SQLite answers SQLITE_FULL when a write meets ENOSPC; PostgreSQL, SQLSTATE 53100.
+    cause = exc.orig if isinstance(exc, OperationalError) else exc
+    if isinstance(cause, OSError) and cause.errno in _NO_ROOM:
+        return True
+    if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    return getattr(cause, "sqlstate", None) == _PG_DISK_FULL
+
+
 def _database_unavailable(exc: OperationalError) -> Any:
+    if storage_full(exc):
+        return _storage_full(exc)
     log.warning("database unavailable: %s", exc)
-    return error_response(503, "unavailable", "The database is unavailable; try again shortly.")
+    if request.path.startswith("/api/"):
+        message = "The database is unavailable; try again shortly."
+    else:
+        message = "Databasen svarer ikke lige nu. Prøv igen om lidt."
+    return error_response(503, "unavailable", message)
+
+
+def _os_error(exc: OSError) -> Any:
+    # A full disk elsewhere than in the database (a spooled upload, a file written).
+    return _storage_full(exc) if storage_full(exc) else _unexpected(exc)
+
+
+def _storage_full(exc: BaseException) -> Any:
+    # Logged as an error: it lasts until someone frees space, and someone must be told.
+    log.error("the server's storage is full on %s %s: %s", request.method, request.path, exc)
+    if request.path.startswith("/api/"):
+        message = (
+            "The server's storage is full, so nothing was stored. "
+            "Try again once an administrator has freed space."
+        )
+    else:
+        message = (
+            "Serverens disk er fuld, så intet blev gemt. "
+            "Prøv igen, når en administrator har gjort plads."
+        )
+    body, status, headers = error_response(503, "storage_full", message)
+    headers["Retry-After"] = _FULL_RETRY_AFTER
+    return body, status, headers
 
 
 def _unexpected(exc: Exception) -> Any:
