@@ -6,9 +6,7 @@ a short HTML page. A person should understand every message without reading code
 
 from __future__ import annotations
 
-import errno
 import logging
-import sqlite3
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -28,7 +26,7 @@ from core.problems import (
     UdkastError,
     UnsupportedMediaType,
 )
-from core.store import NameTaken, NotFound
+from core.store import NameTaken, NotFound, storage_full
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +51,6 @@ _STATUS: dict[type[UdkastError], tuple[int, str]] = {
     InvalidContent: (422, "invalid_content"),
 }
 # A write that found no room: ENOSPC (disk full) or EDQUOT (the user's quota used up).
-_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
-_PG_DISK_FULL = "53100"  # PostgreSQL's SQLSTATE disk_full
 # A full disk is freed by a person, not in seconds: a client need not ask again at once.
 _FULL_RETRY_AFTER = "60"
 
@@ -154,17 +150,6 @@ def _form_expired(exc: CSRFError) -> Any:
     # Flask-WTF's own text is English and technical; the person needs to know what to do.
     message = "Formularen er udløbet eller kom ikke fra denne side. Genindlæs siden, og prøv igen."
     return error_response(400, "form_expired", message)
-
-
-def storage_full(exc: BaseException) -> bool:
-    """Return True if an error says the disk (the database's or another) has no room left."""
-    # SQLite answers SQLITE_FULL when a write meets ENOSPC; PostgreSQL, SQLSTATE 53100.
-    cause = exc.orig if isinstance(exc, OperationalError) else exc
-    if isinstance(cause, OSError) and cause.errno in _NO_ROOM:
-        return True
-    if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-        return True
-    return getattr(cause, "sqlstate", None) == _PG_DISK_FULL
 
 
 def _database_unavailable(exc: OperationalError) -> Any:

@@ -222,12 +222,21 @@ class LiveService:
         status, _, body = self.call(method, path, data, **kw)
         return status, json.loads(body)
 
-    def wait_build(self, build_url: str, timeout: float = WAIT_SECONDS) -> dict[str, Any]:
-        """Poll a build until it ends; return its JSON (still active if it never ends)."""
+    def wait_build(
+        self, build_url: str, timeout: float = WAIT_SECONDS, *, every_output: bool = False
+    ) -> dict[str, Any]:
+        """Poll a build until it ends; return its JSON (still active if it never ends).
+
+        A build is failed as soon as one output fails; with `every_output` this waits
+        until the others have ended too.
+        """
         deadline = time.monotonic() + timeout
         while True:
             _, build = self.json("GET", build_url)
-            if build["state"] in ("done", "failed") or time.monotonic() > deadline:
+            ended = build["state"] in ("done", "failed")
+            if every_output:
+                ended = all(o["state"] in ("done", "failed") for o in build["outputs"].values())
+            if ended or time.monotonic() > deadline:
                 return dict(build)
             time.sleep(0.25)
 

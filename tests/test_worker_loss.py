@@ -129,7 +129,7 @@ def test_a_render_that_kills_its_child_every_time_fails_after_three_attempts(
     for attempt in (1, 2, 3):
         kill_render(service, build, "pdf", attempt)
 
-    failed = service.wait_build(build["links"]["self"])
+    failed = service.wait_build(build["links"]["self"], every_output=True)
     assert service.worker is not None and service.worker.poll() is None
     assert failed["state"] == "failed", failed
     pdf = failed["outputs"]["pdf"]

@@ -12,6 +12,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 
 from celery import Celery
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.broker import RENDER_TASK, TOP_PRIORITY, queue_of
@@ -29,6 +30,7 @@ from core.store import (
     requeue_output,
     save_comparison,
     stale_outputs,
+    storage_full,
 )
 from core.store.models import Build, Draft
 from worker.heartbeat import heartbeat, start_unless_alive
@@ -48,6 +50,10 @@ CONFIRM_SECONDS = 1.0
 # (it stays queued for the next pass) instead of stalling the whole pass on it.
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
 TOO_LARGE = "; the document is too large or complex"
+STORAGE_FULL = (
+    "the server's disk is full, so the file could not be stored; post the draft again "
+    "once space has been freed"
+)
 # The comparison output whose job also stores the build's diff for the web (the JSON
 # endpoint and the diff page read it back): one of the two, so it is computed once.
 DIFF_KEEPER = COMPARISON_OUTPUTS[0]
@@ -108,7 +114,16 @@ def render_output(
         data = render(sessions, job, passthrough)
         if data is None:
             return "failed"
-        store(sessions, job, data)
+        try:
+            store(sessions, job, data)
+        except OperationalError as exc:
+            if not storage_full(exc):
+                raise  # the database blinked: the task retries (worker.tasks)
+            # Retrying would only count attempts and end in "the renderer crashed". If even
+            # this small write finds no room, it raises and the task retries as before.
+            log.error("no room to store %s of build %s: %s", fmt, build_id, exc)
+            _fail(sessions, build_id, fmt, STORAGE_FULL)
+            return "failed"
         return "done"
 
 

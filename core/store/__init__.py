@@ -27,7 +27,7 @@ from core.store.drafts import (
     previous_draft,
     submit_draft,
 )
-from core.store.errors import NameTaken, NotFound
+from core.store.errors import NameTaken, NotFound, storage_full
 from core.store.history import DraftSummary, StrategySummary, list_drafts, list_strategies
 from core.store.sign_in_failures import note_sign_in_failure, sign_in_refused
 from core.store.status import BuildStatus, OutputStatus, build_status
@@ -94,6 +94,7 @@ __all__ = [
     "sign_in_refused",
     "stale_outputs",
     "start_output",
+    "storage_full",
     "stored_comparison",
     "submit_draft",
 ]

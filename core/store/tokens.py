@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.store.base import utcnow
 from core.store.db import writing
 from core.store.errors import NameTaken, NotFound
 from core.store.models import ApiToken, WebSession
+
+log = logging.getLogger(__name__)
 
 PREFIX = "udk_"  # makes a leaked token recognisable to secret scanners and people
 # last_used_at is written at most this often, so API calls rarely take the write lock.
@@ -78,9 +81,12 @@ def authenticate_token(session: Session, secret: str) -> TokenAuth:
     actor = Actor(token_id=token.id, token_name=token.name)
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
-        with writing(session):
-            stamp = update(ApiToken).where(ApiToken.id == actor.token_id).values(last_used_at=now)
-            session.execute(stamp)
+        try:
+            with writing(session):
+                stamp = update(ApiToken).where(ApiToken.id == actor.token_id)
+                session.execute(stamp.values(last_used_at=now))
+        except OperationalError:  # only a note of use: a full disk must not refuse a read
+            log.warning("could not note the use of token %s", actor.token_name, exc_info=True)
     return TokenAuth("ok", actor)
 
 

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from core.store.base import utcnow
 from core.store.db import writing
 from core.store.models import ApiToken, WebSession
 from core.store.tokens import Actor, TokenCheck, authenticate_token
+
+log = logging.getLogger(__name__)
 
 # A browser left alone this long is signed out.
 IDLE_TIMEOUT = dt.timedelta(hours=2)
@@ -120,10 +124,13 @@ def current_session(
         return None
     seen = row.last_seen_at
     if now - seen >= SEEN_RESOLUTION:
-        seen = now
-        with writing(session):
-            stamp = update(WebSession).where(WebSession.id == row.id).values(last_seen_at=now)
-            session.execute(stamp)
+        try:
+            with writing(session):
+                stamp = update(WebSession).where(WebSession.id == row.id)
+                session.execute(stamp.values(last_seen_at=now))
+            seen = now
+        except OperationalError:  # only a note of use: a full disk must not refuse a page
+            log.warning("could not note that session %d was seen", row.id, exc_info=True)
     return ActiveSession(
         actor=Actor(token_id=row.token_id, token_name=token_name),
         created_at=row.created_at,
