@@ -139,9 +139,9 @@ def time_html(size: str) -> float:
     """Return the median seconds of the diff page through the real app, the diff as stored."""
     import tempfile
 
-    from core.config import load_settings
-    from core.store import create_token, submit_draft
     from service.app import create_app
+    from settings import load_settings
+    from store import create_token, submit_draft
     from worker.jobs import keep_build_comparison
 
     old, new = drafts(size)

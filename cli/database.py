@@ -17,9 +17,9 @@ from sqlalchemy import URL, Connection, create_engine, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool
 
-from core.config import Settings
 from core.problems import UdkastError
-from core.store.db import alembic_config, migrate, sqlite_file
+from settings import Settings
+from store.db import alembic_config, migrate, sqlite_file
 
 MASK = "***"
 POINT = (

@@ -13,12 +13,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from broker import queue_of
 from cli.database import create_or_upgrade, shown_url
-from core.broker import queue_of
 from core.budget import BULK, STANDARD
-from core.config import Settings, load_settings
 from core.problems import UdkastError
-from core.store import create_token, list_tokens, make_engine, make_session_factory
+from settings import Settings, load_settings
+from store import create_token, list_tokens, make_engine, make_session_factory
 
 BIN = Path(sys.executable).parent
 # How long web and worker get to finish what they are doing after Ctrl-C (the worker

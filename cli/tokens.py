@@ -6,9 +6,9 @@ import argparse
 from typing import Any
 
 from cli.database import create_or_upgrade, require_migrated, shown_url
-from core.config import load_settings
-from core.store import create_token, list_tokens, make_engine, make_session_factory
-from core.store import revoke_token as store_revoke
+from settings import load_settings
+from store import create_token, list_tokens, make_engine, make_session_factory
+from store import revoke_token as store_revoke
 
 
 def add_commands(commands: Any) -> None:

@@ -19,7 +19,7 @@ from core.problems import Problem
 
 MAX_WORDS = 100_000  # in every text field together: about 220 pages
 MAX_BLOCKS = 5_000  # paragraphs and list items in every rich-text field together
-# Past either, a document goes to the bulk lane (core.broker.BULK_QUEUE): about 45 pages,
+# Past either, a document goes to the bulk lane (broker.BULK_QUEUE): about 45 pages,
 # some 6 s of PDF layout here, several times an ordinary strategy (the examples: 1 s).
 HEAVY_WORDS = 20_000
 HEAVY_BLOCKS = 1_500

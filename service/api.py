@@ -13,17 +13,6 @@ from flask import Blueprint, Response, g, jsonify, request, url_for
 
 from core.problems import MalformedInput
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
-from core.store import (
-    Actor,
-    NotFound,
-    authenticate_token,
-    build_status,
-    get_draft,
-    latest_build,
-    list_drafts,
-    list_strategies,
-    submit_draft,
-)
 from service.downloads import send_artifact
 from service.errors import Forbidden, Unauthorized
 from service.representations import (
@@ -35,6 +24,17 @@ from service.representations import (
 from service.routing import VERSION, shown
 from service.runtime import runtime, session
 from service.uploads import read_strategy
+from store import (
+    Actor,
+    NotFound,
+    authenticate_token,
+    build_status,
+    get_draft,
+    latest_build,
+    list_drafts,
+    list_strategies,
+    submit_draft,
+)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI = Path(__file__).with_name("openapi.yaml")

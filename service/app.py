@@ -11,17 +11,17 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core.config import Settings, load_settings
-from core.store import make_engine, make_session_factory, migrate
-from core.store.web_sessions import ABSOLUTE_LIFETIME
 from service import api, compare, errors, limits, routing, web  # noqa: F401  # compare adds routes
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
+from settings import Settings, load_settings
+from store import make_engine, make_session_factory, migrate
+from store.web_sessions import ABSOLUTE_LIFETIME
 
 csrf = CSRFProtect()
 
 # How long a browser keeps the cookie. The session itself ends in the database (see
-# core.store.web_sessions: 2 hours idle, 12 hours at most, or when signed out); the
+# store.web_sessions: 2 hours idle, 12 hours at most, or when signed out); the
 # cookie's own expiry only tidies the browser.
 SESSION_LIFETIME = ABSOLUTE_LIFETIME
 

@@ -23,15 +23,6 @@ from core.diff import compare
 from core.labels import labels
 from core.markup import redline_html
 from core.problems import MalformedInput
-from core.store import (
-    NotFound,
-    draft_content,
-    get_draft,
-    list_drafts,
-    save_comparison,
-    stored_comparison,
-)
-from core.store.models import Draft
 from service.api import blueprint as api
 from service.comparison_queue import comparison_queue
 from service.errors import error_response
@@ -40,6 +31,15 @@ from service.routing import MAX_VERSION, VERSION, shortened, shown
 from service.runtime import session
 from service.web import blueprint as web
 from service.web import signed_in
+from store import (
+    NotFound,
+    draft_content,
+    get_draft,
+    list_drafts,
+    save_comparison,
+    stored_comparison,
+)
+from store.models import Draft
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ import time
 
 from flask import current_app
 
-from core.broker import BULK_QUEUE, COMPARE_TASK
-from core.config import Settings
+from broker.publish import send_comparison
 from service.queue import BuildQueue
 from service.runtime import runtime
+from settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +42,7 @@ class ComparisonQueue(BuildQueue):
                 self._sent.clear()
             self._sent[pair] = now
         try:
-            self._celery.send_task(
-                COMPARE_TASK,
-                args=pair,
-                # Only pairs too large to compare inside a request come here: heavy work,
-                # for the workers that take heavy documents.
-                queue=BULK_QUEUE,
-                retry=True,
-                retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2},
-            )
+            send_comparison(self._celery, *pair)
         except Exception:  # kombu raises several transport-specific errors
             log.warning("could not queue the diff of drafts %d and %d", *pair, exc_info=True)
             with self._lock:

@@ -6,8 +6,8 @@ from flask import Request, Response
 from sqlalchemy.orm import Session
 
 from core.naming import MEDIA_TYPES, output_of
-from core.store import NotFound, get_artifact, get_draft, latest_build, output_artifact
 from service.routing import shown
+from store import NotFound, get_artifact, get_draft, latest_build, output_artifact
 
 
 def send_artifact(

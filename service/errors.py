@@ -26,7 +26,7 @@ from core.problems import (
     UdkastError,
     UnsupportedMediaType,
 )
-from core.store import NameTaken, NotFound, storage_full
+from store import NameTaken, NotFound, storage_full
 
 log = logging.getLogger(__name__)
 

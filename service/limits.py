@@ -2,7 +2,7 @@
 
 Drafts are counted by Flask-Limiter in Redis when REDIS_URL is set, so every web
 process and machine shares one count; without Redis each web process counts for
-itself. Failed sign-ins are counted in the database (core.store.sign_in_failures), so
+itself. Failed sign-ins are counted in the database (store.sign_in_failures), so
 that count is shared with or without Redis, per address and per account.
 
 Addresses are what the WSGI server sees: behind a reverse proxy every client has the
@@ -16,10 +16,10 @@ from typing import Any
 from flask import Flask, Response, g, request
 from flask_limiter import Limiter
 
-from core.config import Settings
-from core.store import Actor, note_sign_in_failure, sign_in_refused
-from core.store.sign_in_failures import SIGN_IN_WINDOW
 from service.runtime import runtime, session
+from settings import Settings
+from store import Actor, note_sign_in_failure, sign_in_refused
+from store.sign_in_failures import SIGN_IN_WINDOW
 
 # The endpoints that store a draft: the API and the web form share one budget per token.
 DRAFT_ENDPOINTS = ("api.submit", "web.upload")

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 from celery import Celery
 
-from core.broker import RENDER_TASK, TOP_PRIORITY, broker_config, priority_of, queue_of
-from core.config import Settings
-from core.store import SubmitResult
+from broker import TOP_PRIORITY, broker_config, priority_of
+from broker.publish import send_render
+from settings import Settings
+from store import SubmitResult
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +49,14 @@ class BuildQueue:
     ) -> bool:
         """Publish one render task per format; False if the broker could not be reached.
 
-        The tasks go to the build's lane's queue with `priority` (core.broker.priority_of).
+        The tasks go to the build's lane's queue with `priority` (broker.priority_of).
         The build is committed before this is called, so a broker outage loses nothing:
         the outputs stay queued in the database and the workers' recovery step sends them
         again once the broker is back.
         """
         try:
             for fmt in formats:
-                self._celery.send_task(
-                    RENDER_TASK,
-                    args=(build_id, fmt),
-                    queue=queue_of(lane),
-                    priority=priority,
-                    retry=True,
-                    retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2},
-                )
+                send_render(self._celery, build_id, fmt, lane=lane, priority=priority)
         except Exception:  # kombu raises several transport-specific errors
             log.warning("could not queue build %s; the recovery step will", build_id, exc_info=True)
             return False

@@ -9,8 +9,8 @@ from typing import Any
 from flask import url_for
 
 from core.naming import FORMATS, artifact_name
-from core.store import BuildStatus, DraftSummary, StrategySummary
-from core.store.models import Draft
+from store import BuildStatus, DraftSummary, StrategySummary
+from store.models import Draft
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:

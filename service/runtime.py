@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.config import Settings
 from service.queue import BuildQueue
+from settings import Settings
 
 EXTENSION = "udkast"
 

@@ -22,7 +22,13 @@ from flask import (
 
 from core.naming import artifact_name
 from core.problems import InvalidContent, UdkastError
-from core.store import (
+from service.downloads import send_artifact
+from service.errors import status_of
+from service.limits import note_failed_sign_in, refuse_sign_in
+from service.routing import VERSION
+from service.runtime import runtime, session
+from service.uploads import read_form_strategy
+from store import (
     ActiveSession,
     NotFound,
     build_status,
@@ -34,12 +40,6 @@ from core.store import (
     open_session,
     submit_draft,
 )
-from service.downloads import send_artifact
-from service.errors import status_of
-from service.limits import note_failed_sign_in, refuse_sign_in
-from service.routing import VERSION
-from service.runtime import runtime, session
-from service.uploads import read_form_strategy
 
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static")
 

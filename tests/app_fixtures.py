@@ -13,10 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from core.config import load_settings
-from core.store import create_token, list_drafts, list_strategies, revoke_token
 from service.app import create_app
 from service.runtime import runtime
+from settings import load_settings
+from store import create_token, list_drafts, list_strategies, revoke_token
 from tests.conftest import example_path
 
 # The hidden field every form of the web UI carries (Flask-WTF).

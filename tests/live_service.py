@@ -27,10 +27,10 @@ from typing import Any
 import pytest
 from celery import Celery
 
+from broker import broker_config
 from cli.serve import web_command, worker_command
-from core.broker import broker_config
 from core.budget import BULK
-from core.config import load_settings
+from settings import load_settings
 from tests import needs
 from tests.app_fixtures import NO_LIMITS
 from tests.store_fixtures import postgres_database

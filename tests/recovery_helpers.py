@@ -9,7 +9,7 @@ from pathlib import Path
 
 import redis
 
-from core.broker import QUEUE, RENDER_TASK, BrokerConfig
+from broker import QUEUE, RENDER_TASK, BrokerConfig
 
 RECEIVED = re.compile(r"Task udkast\.render_output\[[0-9a-f-]+\] received")
 RECOVERED = re.compile(r"Task udkast\.recover\[[0-9a-f-]+\] succeeded in \S+: (\d+)")

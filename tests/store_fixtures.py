@@ -15,8 +15,8 @@ from sqlalchemy import URL, Engine, create_engine, delete, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.store import db
-from core.store.base import Base
+from store import db
+from store.base import Base
 from tests import needs
 
 PG_ADMIN_URL = os.environ.get(

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import content
-from core.store.base import Base
+from store.base import Base
 
 
 def variant(strategy: content.Strategy, **document: Any) -> content.Strategy:

@@ -23,9 +23,9 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
 from core.budget import MAX_WORDS
-from core.store import fail_output
 from service.api import openapi_document
 from service.runtime import runtime
+from store import fail_output
 from tests.app_fixtures import TestApp, example_data, example_yaml, make_test_app
 from tests.conftest import example_path
 from tests.store_fixtures import postgres_database
@@ -721,8 +721,8 @@ def test_session_cookie_is_httponly_and_samesite_lax(client):
 
 
 def test_session_cookie_is_secure_when_configured(tmp_path):
-    from core.config import load_settings
     from service.app import create_app
+    from settings import load_settings
 
     settings = load_settings(
         {

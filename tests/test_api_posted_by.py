@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.store import create_token, revoke_token
 from service.runtime import runtime
+from store import create_token, revoke_token
 from tests.app_fixtures import TestApp, example_yaml, make_test_app
 from tests.test_api import ContractClient
 from tests.test_web_sessions import sign_in

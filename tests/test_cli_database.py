@@ -17,7 +17,7 @@ from sqlalchemy import URL, create_engine, text
 
 from cli.database import shown_url
 from cli.serve import banner
-from core.config import load_settings
+from settings import load_settings
 from tests.live_service import free_port
 from tests.store_fixtures import postgres_database
 

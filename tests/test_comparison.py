@@ -22,12 +22,12 @@ from pypdf import PdfReader
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from core.config import load_settings
 from core.consultation import NAME_MAX, part_names
 from core.content import Strategy, validate
-from core.store import create_token
 from service.app import create_app
 from service.runtime import runtime
+from settings import load_settings
+from store import create_token
 from tests.conftest import ROOT, example_path
 from worker.render.comparison_pdf import build_comparison_html, render_comparison_pdf
 from worker.render.theme import load_theme

@@ -12,11 +12,11 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_environment_setting_is_in_the_readme_configuration_table():
-    source = (ROOT / "core" / "config.py").read_text(encoding="utf-8")
+    source = (ROOT / "settings" / "__init__.py").read_text(encoding="utf-8")
     settings = set(re.findall(r'"((?:UDKAST_|DATABASE_|REDIS_|MAX_)[A-Z_]+)"', source))
     table = README.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
 
-    assert settings, "no settings found in core/config.py"
+    assert settings, "no settings found in settings/__init__.py"
     assert sorted(s for s in settings if f"`{s}`" not in table) == []
 
 

@@ -1,4 +1,4 @@
-"""The queue without a server (core.folderqueue) through real kombu connections and processes."""
+"""The queue without a server (broker.folderqueue) through real kombu connections and processes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 import yaml
 from kombu.connection import Connection
 
-from core.broker import QUEUE, broker_config
+from broker import QUEUE, broker_config
 from tests.conftest import example_path
 from tests.live_service import WAIT_SECONDS, LiveService, live_service
 

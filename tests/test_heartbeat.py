@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import update
 
-from core.store import (
+from store import (
     beat_output,
     build_status,
     finish_output,
@@ -26,8 +26,8 @@ from core.store import (
     start_output,
     submit_draft,
 )
-from core.store.base import utcnow
-from core.store.models import BuildOutput
+from store.base import utcnow
+from store.models import BuildOutput
 from worker import heartbeat as hb
 
 BEAT = 0.05  # a fast heartbeat, so the tests see beats without waiting seconds

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from core.naming import MEDIA_TYPES
-from core.store import fail_output, finish_output, list_drafts
 from service.runtime import runtime
+from store import fail_output, finish_output, list_drafts
 from tests.app_fixtures import CSRF, TestApp, example_yaml, make_test_app
 
 LINK = re.compile(r'<a href="(/strategies/[^"]+)">([^<]+)</a>')

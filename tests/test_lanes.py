@@ -2,7 +2,7 @@
 
 core.budget.lane sends a document heavy to lay out (the generated L: 160 pages) to the
 bulk lane, which `udkast serve` gives a worker of its own rendering one at a time; and
-core.broker.priority_of puts a token's drafts behind others' when it already has many
+broker.priority_of puts a token's drafts behind others' when it already has many
 waiting (Redis; the folder queue delivers in order). The first tests check the decision
 as the store records it; the end-to-end tests check what people notice on the real
 service: a short draft is ready while a client's heavy documents are still rendering,
@@ -22,10 +22,10 @@ import yaml
 from sqlalchemy import select
 
 from bench.generate import generate
+from broker import priority_of
 from core import budget
-from core.broker import priority_of
 from core.content import validate
-from core.store import (
+from store import (
     Actor,
     create_token,
     make_engine,
@@ -33,7 +33,7 @@ from core.store import (
     migrate,
     submit_draft,
 )
-from core.store.models import ApiToken
+from store.models import ApiToken
 from tests.app_fixtures import example_data, example_yaml
 from tests.live_service import LiveService, live_service
 

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 
 from celery import Celery
 
-from core.broker import QUEUE, RENDER_TASK, broker_config
-from core.config import load_settings
-from core.store import build_status
+from broker import QUEUE, RENDER_TASK, broker_config
 from service.runtime import runtime
+from settings import load_settings
+from store import build_status
 from tests.app_fixtures import TestApp, example_yaml, make_test_app
 from worker import jobs
 

@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
+from broker import QUEUE, RECOVER_TASK, broker_config
 from cli.serve import worker_command
-from core.broker import QUEUE, RECOVER_TASK, broker_config
-from core.config import load_settings
+from settings import load_settings
 from tests.fault_helpers import RECOVERY, STALE_AFTER, draft, post
 from tests.live_service import (
     STARTUP_SECONDS,

@@ -19,11 +19,11 @@ import pytest
 from celery import Celery
 from kombu.connection import Connection
 
-from core import brokerpeek, folderqueue
-from core.broker import QUEUE, BrokerConfig, broker_config
-from core.brokerpeek import HeldRenders, held_renders
-from core.store import build_status
+from broker import QUEUE, BrokerConfig, broker_config, folderqueue
+from broker import peek as brokerpeek
+from broker.peek import HeldRenders, held_renders
 from service.runtime import runtime
+from store import build_status
 from tests import recovery_helpers
 from tests.app_fixtures import TestApp, example_yaml, make_test_app
 from tests.live_service import private_redis_url

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from core.store import (
+from store import (
     draft_content,
     fail_output,
     get_draft,
@@ -20,9 +20,9 @@ from core.store import (
     start_output,
     submit_draft,
 )
-from core.store.db import writing
-from core.store.drafts import canonical_json, content_hash
-from core.store.models import Build, BuildOutput, Draft, Strategy
+from store.db import writing
+from store.drafts import canonical_json, content_hash
+from store.models import Build, BuildOutput, Draft, Strategy
 from tests.store_helpers import count, variant
 
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import update
 
-from core.store import (
+from store import (
     NotFound,
     build_status,
     cached_artifact,
@@ -22,9 +22,9 @@ from core.store import (
     start_output,
     submit_draft,
 )
-from core.store.base import utcnow
-from core.store.models import Artifact, BuildOutput, RenderCache
-from core.store.status import BuildStatus
+from store.base import utcnow
+from store.models import Artifact, BuildOutput, RenderCache
+from store.status import BuildStatus
 from tests.store_helpers import count, variant
 
 PDF = "application/pdf"

@@ -7,7 +7,7 @@ import inspect
 
 import pytest
 
-from core.config import ConfigError, Settings, load_settings
+from settings import ConfigError, Settings, load_settings
 
 
 def test_defaults(tmp_path, monkeypatch):

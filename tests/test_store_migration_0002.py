@@ -10,9 +10,9 @@ from alembic import command
 from sqlalchemy import URL, Connection, make_url, text
 
 from core.content import Strategy
-from core.store import db, draft_content, get_draft, list_drafts, submit_draft
-from core.store.base import utcnow
-from core.store.drafts import canonical_json, content_hash
+from store import db, draft_content, get_draft, list_drafts, submit_draft
+from store.base import utcnow
+from store.drafts import canonical_json, content_hash
 from tests.store_fixtures import postgres_database
 
 

@@ -18,8 +18,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import URL, Engine, create_engine, inspect, make_url
 from sqlalchemy.pool import NullPool
 
-from core.store import db
-from core.store.base import Base
+from store import db
+from store.base import Base
 from tests.store_fixtures import postgres_database
 
 

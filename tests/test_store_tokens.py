@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.store import NameTaken, NotFound, check_token, create_token, list_tokens, revoke_token
-from core.store.models import ApiToken
-from core.store.tokens import token_hash
+from store import NameTaken, NotFound, check_token, create_token, list_tokens, revoke_token
+from store.models import ApiToken
+from store.tokens import token_hash
 
 
 def test_a_token_is_stored_only_as_a_hash(session):

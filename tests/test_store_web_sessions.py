@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.store import (
+from store import (
     Actor,
     create_token,
     current_session,
@@ -19,11 +19,11 @@ from core.store import (
     sign_in_refused,
     submit_draft,
 )
-from core.store.base import Base, utcnow
-from core.store.models import SignInFailure, WebSession
-from core.store.sign_in_failures import SIGN_IN_WINDOW
-from core.store.tokens import authenticate_token
-from core.store.web_sessions import (
+from store.base import Base, utcnow
+from store.models import SignInFailure, WebSession
+from store.sign_in_failures import SIGN_IN_WINDOW
+from store.tokens import authenticate_token
+from store.web_sessions import (
     ABSOLUTE_LIFETIME,
     IDLE_TIMEOUT,
     MAX_SESSIONS_PER_TOKEN,

@@ -19,13 +19,13 @@ import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli.serve import web_command
-from core.config import ConfigError, load_settings
 from core.content import Strategy, validate
 from core.diff import compare
-from core.store import draft_content, stored_comparison, submit_draft
-from core.store.models import Draft
 from service.compare import REQUEST_CHARACTERS, REQUEST_WORDS
 from service.runtime import runtime
+from settings import ConfigError, load_settings
+from store import draft_content, stored_comparison, submit_draft
+from store.models import Draft
 from tests.app_fixtures import TestApp, example_data, make_test_app
 from tests.test_api import SPEC, contract_problems
 from worker import jobs

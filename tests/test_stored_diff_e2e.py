@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from core.config import load_settings
-from core.store import make_engine, make_session_factory, stored_comparison
+from settings import load_settings
+from store import make_engine, make_session_factory, stored_comparison
 from tests.app_fixtures import example_data
 from tests.live_service import WAIT_SECONDS, LiveService, live_service
 

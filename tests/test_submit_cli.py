@@ -19,9 +19,9 @@ from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from core.config import load_settings
-from core.store import make_engine, make_session_factory
-from core.store.models import Draft, Strategy
+from settings import load_settings
+from store import make_engine, make_session_factory
+from store.models import Draft, Strategy
 from tests.conftest import example_path
 from tests.live_service import WAIT_SECONDS, LiveService, free_port, live_service
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from flask.testing import FlaskClient
 
-from core.store import create_token, fail_output, revoke_token
 from service.runtime import runtime
 from service.web import SESSION_ID
+from store import create_token, fail_output, revoke_token
 from tests.app_fixtures import CSRF, TestApp, csrf_token, example_data, example_yaml, make_test_app
 
 HOSTILE = "<script>alert(1)</script> {{7*7}} <b>\"&'"

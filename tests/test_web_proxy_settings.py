@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.config import Settings, load_settings
 from service.app import create_app
+from settings import Settings, load_settings
 from tests.app_fixtures import NO_LIMITS
 from tests.test_web_sessions import sign_in
 

@@ -15,11 +15,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from core.naming import MEDIA_TYPES
-from core.store import create_token, finish_output, list_drafts, revoke_token
-from core.store.models import WebSession
-from core.store.tokens import token_hash
-from core.store.web_sessions import ABSOLUTE_LIFETIME, IDLE_TIMEOUT
 from service.runtime import runtime
+from store import create_token, finish_output, list_drafts, revoke_token
+from store.models import WebSession
+from store.tokens import token_hash
+from store.web_sessions import ABSOLUTE_LIFETIME, IDLE_TIMEOUT
 from tests.app_fixtures import TestApp, csrf_token, example_yaml, make_test_app
 
 PDF_BYTES = b"%PDF-1.7 the rendered draft"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core.store import build_status, fail_output, output_artifact, submit_draft
-from core.store.models import Artifact
-from core.store.status import BuildStatus
+from store import build_status, fail_output, output_artifact, submit_draft
+from store.models import Artifact
+from store.status import BuildStatus
 from tests.store_helpers import count
 from worker import jobs
 

@@ -1,1 +1,1 @@
-"""The worker side: renderers, and (later) the Celery tasks around them."""
+"""The worker side: the Celery app and thin tasks, plain jobs, and the renderers."""

@@ -1,4 +1,4 @@
-"""The Celery app of the workers, configured from core.config (run: celery -A worker.celery_app)."""
+"""The Celery app of the workers, configured from settings (run: celery -A worker.celery_app)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import logging
 
 from celery import Celery
 
-from core.broker import QUEUE, RECOVER_TASK, broker_config
-from core.config import Settings, load_settings
+from broker import QUEUE, RECOVER_TASK, broker_config
+from settings import Settings, load_settings
 
 # At the worker's INFO level these log every font table subset and every layout step,
 # about 100 lines per render, burying the lines about tasks that people read.

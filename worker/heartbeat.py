@@ -24,7 +24,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.store import beat_output, running_heartbeat, start_output
+from store import beat_output, running_heartbeat, start_output
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from celery import Celery
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.broker import RENDER_TASK, TOP_PRIORITY, queue_of
-from core.brokerpeek import HeldRenders
+from broker.peek import HeldRenders
+from broker.publish import send_render
 from core.content import Strategy
 from core.diff import compare
 from core.problems import InvalidContent
-from core.store import (
+from store import (
     StaleOutput,
     cached_artifact,
     draft_content,
@@ -32,7 +32,7 @@ from core.store import (
     stale_outputs,
     storage_full,
 )
-from core.store.models import Build, Draft
+from store.models import Build, Draft
 from worker.heartbeat import heartbeat, start_unless_alive
 from worker.memory import memory_guard
 from worker.render import COMPARISON_OUTPUTS, MEDIA_TYPES, comparison_renderer, renderer
@@ -42,13 +42,10 @@ log = logging.getLogger(__name__)
 
 # Sends one render task (build id, output, lane); False or raises when the broker cannot.
 Publish = Callable[[str, str, str], bool]
-# Reads which render messages the broker holds (core.brokerpeek); raises if it cannot.
+# Reads which render messages the broker holds (broker.peek); raises if it cannot.
 Peek = Callable[[], HeldRenders]
 # How long the recovery step waits before it looks at the broker a second time.
 CONFIRM_SECONDS = 1.0
-# A recovery pass runs while the broker may still be down: give up on one send quickly
-# (it stays queued for the next pass) instead of stalling the whole pass on it.
-PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
 TOO_LARGE = "; the document is too large or complex"
 STORAGE_FULL = (
     "the server's disk is full, so the file could not be stored; post the draft again "
@@ -317,14 +314,7 @@ def celery_publisher(app: Celery) -> Publish:
 
     def publish(build_id: str, fmt: str, lane: str) -> bool:
         # At the top priority: a lost output has waited long enough already.
-        app.send_task(
-            RENDER_TASK,
-            args=(build_id, fmt),
-            queue=queue_of(lane),
-            priority=TOP_PRIORITY,
-            retry=True,
-            retry_policy=PUBLISH_RETRY,
-        )
+        send_render(app, build_id, fmt, lane=lane)
         return True
 
     return publish

@@ -12,10 +12,10 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.broker import COMPARE_TASK, RECOVER_TASK, RENDER_TASK, broker_config
-from core.brokerpeek import HeldRenders, held_renders
-from core.config import Settings
-from core.store import make_engine, make_session_factory
+from broker import COMPARE_TASK, RECOVER_TASK, RENDER_TASK, broker_config
+from broker.peek import HeldRenders, held_renders
+from settings import Settings
+from store import make_engine, make_session_factory
 from worker import jobs
 from worker.celery_app import app
 

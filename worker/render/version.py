@@ -10,15 +10,15 @@ from pathlib import Path
 from worker.render.theme import load_theme
 
 ROOT = Path(__file__).resolve().parents[2]
-# The renderers, and the domain code they build documents from (content, parts, diff,
-# textdiff, labels, richtext, ...): a fix in either must re-render. core/store is left
-# out: it saves renders, it does not shape them.
+# The renderers (with their subpackages), and the domain they build documents from
+# (content, parts, diff, labels, rich text, ...): a fix in either must re-render. The
+# store, the queue and the settings live outside core/: editing them keeps every render.
 CODE_DIRS = (ROOT / "worker" / "render", ROOT / "core")
 
 
 def source_files(theme: str) -> list[Path]:
     """Return the files whose bytes decide what a render of `theme` looks like."""
-    code = [path for folder in CODE_DIRS for path in sorted(folder.glob("*.py"))]
+    code = [path for folder in CODE_DIRS for path in sorted(folder.rglob("*.py"))]
     return code + sorted(p for p in load_theme(theme).path.rglob("*") if p.is_file())
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from core.naming import COMPARISON_OUTPUTS
 from core.naming import FORMATS as DRAFT_OUTPUTS
-from core.store.base import Base, utcnow
+from store.base import Base, utcnow
 
 State = Literal["queued", "running", "done", "failed"]
 ACTIVE_STATES: tuple[State, ...] = ("queued", "running")

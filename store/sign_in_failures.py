@@ -12,9 +12,9 @@ import datetime as dt
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
-from core.store.base import utcnow
-from core.store.db import writing
-from core.store.models import SignInFailure
+from store.base import utcnow
+from store.db import writing
+from store.models import SignInFailure
 
 SIGN_IN_WINDOW = dt.timedelta(minutes=1)
 ADDRESS_LENGTH = 64  # the column's width; an IPv6 address takes at most 45

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.store.db import insert_ignore, writing
-from core.store.models import StoredComparison
+from store.db import insert_ignore, writing
+from store.models import StoredComparison
 
 # The domain code a comparison is made of (diff, parts, alignment, text diff, labels,
-# consultation, content model, ...). core/store is left out: it keeps diffs, it does not
+# consultation, content model, ...). store is left out: it keeps diffs, it does not
 # shape them.
 CORE = Path(__file__).resolve().parents[1]
 

@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import budget, content
-from core.store.db import insert_ignore, writing
-from core.store.models import (
+from store.db import insert_ignore, writing
+from store.models import (
     ACTIVE_STATES,
     COMPARISON_FORMATS,
     FORMATS,
@@ -23,7 +23,7 @@ from core.store.models import (
     Draft,
     Strategy,
 )
-from core.store.tokens import Actor
+from store.tokens import Actor
 
 # A unique-key race (two first drafts of a new slug on SQLite, say) rolls back and
 # retries; the row lock makes a second loser practically impossible.
@@ -38,7 +38,7 @@ class SubmitResult:
     build: Build
     created: bool  # a new version of the strategy was stored
     new_build: bool  # the build is new and must be queued (a new version, or a retry)
-    # The poster's builds still queued or running before this one (core.broker.priority_of).
+    # The poster's builds still queued or running before this one (broker.priority_of).
     backlog: int = 0
 
 

@@ -7,8 +7,8 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from core.store.db import insert_ignore
-from core.store.models import Artifact, BuildOutput, RenderCache
+from store.db import insert_ignore
+from store.models import Artifact, BuildOutput, RenderCache
 
 
 def artifact_hash(data: bytes) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.store.models import Build
+from store.models import Build
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Both the web service (which only sends task names) and the worker read the broke
 settings from here, so they always agree without importing each other.
 
 Without Redis we use kombu's `filesystem` transport (with the safer channel of
-core.folderqueue): it needs no server, works across processes on one machine, and was
+broker.folderqueue): it needs no server, works across processes on one machine, and was
 measured here at ~51 ms round trip and ~40 tasks/s
 with a 50 ms polling interval (Redis: 2.4 ms and ~700 tasks/s). A message a worker took
 and never acknowledged goes back to the queue when the next process opens it after that
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import folderqueue
+from broker import folderqueue
 from core.budget import BULK, STANDARD
 
 FILESYSTEM_POLL_SECONDS = 0.05

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.store.artifacts import remember_render, store_artifact
-from core.store.base import utcnow
-from core.store.db import writing
-from core.store.errors import NotFound
-from core.store.models import ACTIVE_STATES, Build, BuildOutput
+from store.artifacts import remember_render, store_artifact
+from store.base import utcnow
+from store.db import writing
+from store.errors import NotFound
+from store.models import ACTIVE_STATES, Build, BuildOutput
 
-DEFAULT_MAX_ATTEMPTS = 3  # core.config.Settings.build_attempts passes the configured cap
+DEFAULT_MAX_ATTEMPTS = 3  # settings.Settings.build_attempts passes the configured cap
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ is waiting to be delivered, or when a consumer took it and may still be working 
   of delivery in `unacked_index`. Redis cannot tell whether the consumer that took one is
   alive, so a claim counts only while younger than `claims_last` (the recovery step's
   UDKAST_STALE_AFTER): a live worker renders or gives back what it takes well within it.
-- The folder queue (core.folderqueue): waiting messages are the inbox files; taken ones
+- The folder queue (broker.folderqueue): waiting messages are the inbox files; taken ones
   are the files in `taken/`, named with the claiming process, which counts while that
   process lives. Claims of dead processes are put back first, so they count as waiting.
 
@@ -31,8 +31,7 @@ from typing import Any
 from kombu.connection import Connection
 from kombu.transport import redis as kombu_redis
 
-from core import folderqueue
-from core.broker import QUEUES, RENDER_TASK, BrokerConfig
+from broker import QUEUES, RENDER_TASK, BrokerConfig, folderqueue
 
 # Redis list entries read per round trip: the whole queue is never held in one reply.
 PAGE = 500

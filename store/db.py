@@ -16,9 +16,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.store.base import Base
+from store.base import Base
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # package data of store
 # How long a SQLite writer waits for another writer's lock before "database is locked".
 BUSY_TIMEOUT_MS = 15_000
 # Execution option naming the SQLite BEGIN mode of a connection's next transaction.

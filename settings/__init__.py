@@ -36,7 +36,8 @@ class Settings:
     # DATABASE_URL (default: SQLite file `<var_dir>/udkast.db`). A PostgreSQL URL such as
     # postgresql://user@host/db is used with the psycopg 3 driver.
     database_url: str
-    # REDIS_URL (default: none): the Celery broker. Without it nothing can be queued.
+    # REDIS_URL (default: none): the Celery broker. Without it the queue is a folder in
+    # UDKAST_VAR_DIR (broker/folderqueue.py), for one machine.
     redis_url: str | None
     # UDKAST_THEME (default "default"): the document theme, a folder under templates/.
     theme: str

@@ -8,10 +8,10 @@ from alembic import context
 from sqlalchemy import URL, make_url, text
 from sqlalchemy.pool import NullPool
 
-import core.store.models  # noqa: F401 - defines the tables on Base.metadata
-from core.config import load_settings
-from core.store.base import Base
-from core.store.db import SQLITE_BEGIN, make_engine
+import store.models  # noqa: F401 - defines the tables on Base.metadata
+from settings import load_settings
+from store.base import Base
+from store.db import SQLITE_BEGIN, make_engine
 
 # Any number fixed for this application: the key of the PostgreSQL advisory lock that
 # keeps a web process and a worker starting at once from migrating at the same time.

@@ -13,10 +13,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from core.store.base import utcnow
-from core.store.db import writing
-from core.store.errors import NameTaken, NotFound
-from core.store.models import ApiToken, WebSession
+from store.base import utcnow
+from store.db import writing
+from store.errors import NameTaken, NotFound
+from store.models import ApiToken, WebSession
 
 log = logging.getLogger(__name__)
 

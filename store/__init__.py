@@ -5,8 +5,8 @@ Use cases are plain functions taking a Session. Those that write begin, commit
 the same way and never hold a transaction across a render or a queue call.
 """
 
-from core.store.artifacts import cached_artifact, get_artifact, output_artifact
-from core.store.builds import (
+from store.artifacts import cached_artifact, get_artifact, output_artifact
+from store.builds import (
     StaleOutput,
     beat_output,
     fail_output,
@@ -16,9 +16,9 @@ from core.store.builds import (
     stale_outputs,
     start_output,
 )
-from core.store.comparisons import has_comparison, save_comparison, stored_comparison
-from core.store.db import make_engine, make_session_factory, migrate
-from core.store.drafts import (
+from store.comparisons import has_comparison, save_comparison, stored_comparison
+from store.db import make_engine, make_session_factory, migrate
+from store.drafts import (
     SubmitResult,
     draft_content,
     get_draft,
@@ -27,11 +27,11 @@ from core.store.drafts import (
     previous_draft,
     submit_draft,
 )
-from core.store.errors import NameTaken, NotFound, storage_full
-from core.store.history import DraftSummary, StrategySummary, list_drafts, list_strategies
-from core.store.sign_in_failures import note_sign_in_failure, sign_in_refused
-from core.store.status import BuildStatus, OutputStatus, build_status
-from core.store.tokens import (
+from store.errors import NameTaken, NotFound, storage_full
+from store.history import DraftSummary, StrategySummary, list_drafts, list_strategies
+from store.sign_in_failures import note_sign_in_failure, sign_in_refused
+from store.status import BuildStatus, OutputStatus, build_status
+from store.tokens import (
     Actor,
     TokenAuth,
     authenticate_token,
@@ -40,7 +40,7 @@ from core.store.tokens import (
     list_tokens,
     revoke_token,
 )
-from core.store.web_sessions import (
+from store.web_sessions import (
     ActiveSession,
     SignIn,
     current_session,

@@ -20,10 +20,10 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from core.store.base import utcnow
-from core.store.db import writing
-from core.store.models import ApiToken, WebSession
-from core.store.tokens import Actor, TokenCheck, authenticate_token
+from store.base import utcnow
+from store.db import writing
+from store.models import ApiToken, WebSession
+from store.tokens import Actor, TokenCheck, authenticate_token
 
 log = logging.getLogger(__name__)
 

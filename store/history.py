@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core.store.models import Build, Draft, Strategy
+from store.models import Build, Draft, Strategy
 
 # The order the history lists a draft's files in: its own, then what changed.
 _FILE_ORDER = ("pdf", "docx", "changes-pdf", "changes-docx")

@@ -1,0 +1,42 @@
+"""Sending tasks by name: one place for the queue, the priority and the retry policy.
+
+The web service (service.queue) and the workers' recovery step (worker.jobs) both send
+render tasks; neither imports the other, and both send them the same way from here.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from broker import BULK_QUEUE, COMPARE_TASK, RENDER_TASK, TOP_PRIORITY, queue_of
+
+# A send gives up quickly when the broker is down: the output stays queued in the
+# database and the recovery step sends it again, so nothing waits on a dead broker.
+RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
+
+
+def send_render(
+    app: Celery, build_id: str, fmt: str, *, lane: str, priority: int = TOP_PRIORITY
+) -> None:
+    """Send the task that renders one output, to its lane's queue; raise if the broker is down."""
+    app.send_task(
+        RENDER_TASK,
+        args=(build_id, fmt),
+        queue=queue_of(lane),
+        priority=priority,
+        retry=True,
+        retry_policy=RETRY_POLICY,
+    )
+
+
+def send_comparison(app: Celery, old_draft_id: int, new_draft_id: int) -> None:
+    """Send the task that stores the diff of two drafts; raise if the broker is down."""
+    # Only pairs too large to compare inside a request are sent: heavy work, for the
+    # workers that take heavy documents.
+    app.send_task(
+        COMPARE_TASK,
+        args=(old_draft_id, new_draft_id),
+        queue=BULK_QUEUE,
+        retry=True,
+        retry_policy=RETRY_POLICY,
+    )
