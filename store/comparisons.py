@@ -16,13 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import core
 from store.db import insert_ignore, writing
 from store.models import StoredComparison
 
 # The domain code a comparison is made of (diff, parts, alignment, text diff, labels,
-# consultation, content model, ...). store is left out: it keeps diffs, it does not
-# shape them.
-CORE = Path(__file__).resolve().parents[1]
+# consultation, content model, ...). The store is not in it: it keeps diffs, it does
+# not shape them.
+CORE = Path(core.__file__).resolve().parent
 
 
 @cache

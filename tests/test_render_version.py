@@ -35,3 +35,13 @@ def test_changing_a_core_file_changes_the_version(tmp_path):
     textdiff = tmp_path / "core" / "textdiff.py"
     textdiff.write_text(textdiff.read_text(encoding="utf-8") + "\n# a fix\n", encoding="utf-8")
     assert fingerprint(copies, tmp_path) != renderer_version("default")
+
+
+def test_the_stored_diffs_fingerprint_covers_the_domains_diff_code():
+    # A fix in the diff must make stored diffs be computed again: the fingerprint reads
+    # the domain's modules (and only those), wherever the store itself lives.
+    from store import comparisons
+
+    names = {path.name for path in comparisons.CORE.glob("*.py")}
+    assert {"diff.py", "textdiff.py", "paragraphdiff.py", "alignment.py"} <= names
+    assert comparisons.CORE.name == "core"
