@@ -8,9 +8,9 @@ from docx.shared import Cm, RGBColor
 from core.consultation import part_names
 from core.content import Indicator, Strategy
 from core.labels import format_date, labels
-from worker.render.docx_richtext import run_element
-from worker.render.docx_styles import TABLE_TEXT, add_styled, set_style
-from worker.render.docx_table_kit import add_row, keep_together, new_table, set_text, shade
+from worker.render.docx.richtext import run_element
+from worker.render.docx.styles import TABLE_TEXT, add_styled, set_style
+from worker.render.docx.table_kit import add_row, keep_together, new_table, set_text, shade
 from worker.render.theme import Theme
 
 # Symbols carry the state without colour, and a word says it too. "×" rather than "✕":

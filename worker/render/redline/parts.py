@@ -1,7 +1,7 @@
 """Walk the comparison part by part and write each part of the redline in reading order.
 
 Every part is rendered with the normal DOCX building blocks for the draft(s) it
-exists in, then merged (redline_merge, redline_tables): kept parts stay plain,
+exists in, then merged (`merge`, `tables`): kept parts stay plain,
 changed ones show word changes, added parts are inserted, and removed or moved-away
 parts are deleted where they used to stand.
 """
@@ -22,15 +22,15 @@ from core.content import Strategy, Vision
 from core.diff import Comparison
 from core.labels import labels
 from core.parts import FieldChange, PartKind
-from worker.render.docx_cover import add_cover
-from worker.render.docx_outline import Outline
-from worker.render.docx_richtext import add_blocks
-from worker.render.docx_styles import Container
-from worker.render.docx_visions import CardParagraphs, add_card_cell, add_card_spacer, fill_card
-from worker.render.redline_merge import merge_paragraph, merge_paragraphs, replace_block
-from worker.render.redline_notes import note_move
-from worker.render.redline_tables import appended
-from worker.render.redline_xml import Kind, Revisions, mark_paragraph, mark_row, wrap_runs
+from worker.render.docx.cover import add_cover
+from worker.render.docx.outline import Outline
+from worker.render.docx.richtext import add_blocks
+from worker.render.docx.styles import Container
+from worker.render.docx.visions import CardParagraphs, add_card_cell, add_card_spacer, fill_card
+from worker.render.redline.merge import merge_paragraph, merge_paragraphs, replace_block
+from worker.render.redline.notes import note_move
+from worker.render.redline.revisions import Kind, Revisions, mark_paragraph, mark_row, wrap_runs
+from worker.render.redline.tables import appended
 from worker.render.theme import Theme
 
 Place = Literal["same", "ins", "del"]

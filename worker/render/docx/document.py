@@ -10,19 +10,19 @@ from docx.document import Document
 from core import richtext
 from core.content import Strategy
 from core.labels import labels
-from worker.render.docx_cover import add_cover, set_core_properties
-from worker.render.docx_fields import add_toc, request_field_update, set_theme_font_language
-from worker.render.docx_fonts import embed_fonts
-from worker.render.docx_outline import Outline
-from worker.render.docx_page import add_header_footer
-from worker.render.docx_richtext import add_blocks
-from worker.render.docx_styles import LANGUAGE_TAGS, apply_theme, text_width
-from worker.render.docx_tables import (
+from worker.render.docx.cover import add_cover, set_core_properties
+from worker.render.docx.fields import add_toc, request_field_update, set_theme_font_language
+from worker.render.docx.fonts import embed_fonts
+from worker.render.docx.outline import Outline
+from worker.render.docx.page import add_header_footer
+from worker.render.docx.richtext import add_blocks
+from worker.render.docx.styles import LANGUAGE_TAGS, apply_theme, text_width
+from worker.render.docx.tables import (
     add_consultation_table,
     add_indicator_table,
     add_timeline_table,
 )
-from worker.render.docx_visions import add_vision_card
+from worker.render.docx.visions import add_vision_card
 from worker.render.theme import load_theme
 
 

@@ -13,8 +13,8 @@ from docx.text.paragraph import Paragraph
 
 from core.content import Strategy
 from core.labels import format_date, labels
-from worker.render.docx_fields import add_field
-from worker.render.docx_richtext import run_element
+from worker.render.docx.fields import add_field
+from worker.render.docx.richtext import run_element
 from worker.render.theme import Theme
 
 # Word's own "text watermark" shape type (a VML text path), as its Watermark dialog writes it.

@@ -30,7 +30,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from worker.render.docx_font_usage import referenced_families, runs_usage
+from worker.render.docx.font_usage import referenced_families, runs_usage
 from worker.render.theme import Theme
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"

@@ -10,8 +10,8 @@ from docx.shared import Pt
 
 from core.content import Strategy
 from core.labels import format_date, labels
-from worker.render.docx_page import draft_mark_text
-from worker.render.docx_styles import (
+from worker.render.docx.page import draft_mark_text
+from worker.render.docx.styles import (
     COVER_META,
     COVER_ORGANISATION,
     DRAFT_BANNER,

@@ -19,20 +19,20 @@ from core.alignment import work_budget
 from core.content import Strategy
 from core.diff import compare
 from core.labels import labels
-from worker.render.docx_cover import set_core_properties
-from worker.render.docx_fields import add_toc, set_theme_font_language
-from worker.render.docx_fonts import embed_fonts
-from worker.render.docx_page import add_header_footer
-from worker.render.docx_richtext import run_element
-from worker.render.docx_styles import LANGUAGE_TAGS, apply_theme, text_width
-from worker.render.docx_tables import (
+from worker.render.docx.cover import set_core_properties
+from worker.render.docx.fields import add_toc, set_theme_font_language
+from worker.render.docx.fonts import embed_fonts
+from worker.render.docx.page import add_header_footer
+from worker.render.docx.richtext import run_element
+from worker.render.docx.styles import LANGUAGE_TAGS, apply_theme, text_width
+from worker.render.docx.tables import (
     add_consultation_table,
     add_indicator_table,
     add_timeline_table,
 )
-from worker.render.redline_merge import merge_paragraph
-from worker.render.redline_notes import add_consultation_report
-from worker.render.redline_parts import (
+from worker.render.redline.merge import merge_paragraph
+from worker.render.redline.notes import add_consultation_report
+from worker.render.redline.parts import (
     Redline,
     add_tracked_blocks,
     add_tracked_cover,
@@ -41,13 +41,19 @@ from worker.render.redline_parts import (
     merged_order,
     note_moved,
 )
-from worker.render.redline_tables import (
+from worker.render.redline.revisions import (
+    Revisions,
+    mark_paragraph,
+    renumber,
+    revision_date,
+    wrap_runs,
+)
+from worker.render.redline.tables import (
     consultation_keys,
     indicator_keys,
     milestone_keys,
     tracked_table,
 )
-from worker.render.redline_xml import Revisions, mark_paragraph, renumber, revision_date, wrap_runs
 from worker.render.theme import load_theme
 
 

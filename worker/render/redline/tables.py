@@ -17,9 +17,9 @@ from docx.oxml.ns import qn
 
 from core.content import Strategy
 from core.matching import milestone_pairs
-from worker.render.docx_tables import indicator_groups
-from worker.render.redline_merge import merge_paragraphs
-from worker.render.redline_xml import Kind, Revisions, mark_paragraph, mark_row, mark_table
+from worker.render.docx.tables import indicator_groups
+from worker.render.redline.merge import merge_paragraphs
+from worker.render.redline.revisions import Kind, Revisions, mark_paragraph, mark_row, mark_table
 
 Builder = Callable[[Document], None]
 

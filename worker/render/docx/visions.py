@@ -11,10 +11,10 @@ from docx.text.paragraph import Paragraph
 
 from core import richtext
 from core.content import Vision
-from worker.render.docx_outline import Outline
-from worker.render.docx_richtext import add_blocks
-from worker.render.docx_styles import CARD_LABEL, VISION_HEADLINE, add_styled
-from worker.render.docx_table_kit import cell_borders, cell_margins, shade
+from worker.render.docx.outline import Outline
+from worker.render.docx.richtext import add_blocks
+from worker.render.docx.styles import CARD_LABEL, VISION_HEADLINE, add_styled
+from worker.render.docx.table_kit import cell_borders, cell_margins, shade
 from worker.render.theme import Theme
 
 
