@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, TypeVar
 
 from core import richtext
 from core.consultation import part_names
@@ -140,6 +140,7 @@ class Consultation:
 
 
 Part = Foreword | Visions | Indicators | Section | Timeline | Consultation
+P = TypeVar("P", Foreword, Visions, Indicators, Section, Timeline, Consultation)
 
 
 @dataclass(frozen=True)
@@ -163,13 +164,13 @@ class DocumentView:
     parts: tuple[Part, ...]
     toc: tuple[TocEntry, ...]
 
-    def part(self, kind: PartKind) -> Part | None:
-        """Return the first part of a kind, or None when the draft has none."""
-        return next((p for p in self.parts if p.kind == kind), None)
+    def part(self, kind: type[P]) -> P | None:
+        """Return the part of a kind (Foreword, Visions, …), or None when the draft has none."""
+        return next((p for p in self.parts if isinstance(p, kind)), None)
 
-    def parts_of(self, kind: PartKind) -> tuple[Part, ...]:
+    def parts_of(self, kind: type[P]) -> tuple[P, ...]:
         """Return every part of a kind, in reading order."""
-        return tuple(p for p in self.parts if p.kind == kind)
+        return tuple(p for p in self.parts if isinstance(p, kind))
 
 
 # The order of a document's parts, written once: every output walks `DocumentView.parts`.

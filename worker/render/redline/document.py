@@ -10,15 +10,30 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import docx
+from docx.document import Document
 from docx.oxml.ns import qn
 
 from core.alignment import work_budget
 from core.content import Strategy
 from core.diff import compare
-from core.labels import labels
+from core.view import (
+    PART_ORDER,
+    Consultation,
+    DocumentView,
+    Foreword,
+    Indicators,
+    P,
+    Part,
+    PartKind,
+    Section,
+    Timeline,
+    Visions,
+    document_view,
+)
 from worker.render.docx.cover import set_core_properties
 from worker.render.docx.fields import add_toc, set_theme_font_language
 from worker.render.docx.fonts import embed_fonts
@@ -54,7 +69,7 @@ from worker.render.redline.tables import (
     milestone_keys,
     tracked_table,
 )
-from worker.render.theme import load_theme
+from worker.render.theme import Theme, load_theme
 
 
 def render_redline_docx(
@@ -80,11 +95,21 @@ def _redline_docx(
     document = docx.Document()
     apply_theme(document, chosen, language)
     rev = Revisions(author, revision_date(when, new.document.date))
-    red = Redline(document, old, new, compare(old, new), chosen, text_width(document), rev)
+    red = Redline(
+        document,
+        old,
+        new,
+        document_view(old),
+        document_view(new),
+        compare(old, new),
+        chosen,
+        text_width(document),
+        rev,
+    )
 
     add_tracked_cover(red)
     # Tracked like every other heading: a draft in another language names it differently.
-    contents = labels(old.document.language)["contents"], labels(language)["contents"]
+    contents = red.before.labels["contents"], red.after.labels["contents"]
     add_tracked_heading(red, *contents, 1, page_break=False)
     toc_placeholder = document.add_paragraph()
     _body(red)
@@ -92,7 +117,7 @@ def _redline_docx(
 
     add_toc(toc_placeholder, red.outline.entries)
     _track_toc(red)
-    add_header_footer(document, new, chosen)
+    add_header_footer(document, red.after, chosen)
     set_core_properties(document, new)
     # No updateFields, unlike render_docx: Word would rebuild the TOC field and drop the
     # tracked TOC lines; the cached entries already name every heading.
@@ -105,86 +130,113 @@ def _redline_docx(
     return out.getvalue()
 
 
-def _labels(strategy: Strategy) -> dict[str, str]:
-    return labels(strategy.document.language)
-
-
 def _body(red: Redline) -> None:
-    """Write the parts in the order render_docx writes them."""
-    old, new = red.old, red.new
-    lo, ln = _labels(old), _labels(new)
-    foreword = red.fields("foreword", "foreword").get("body")
-    add_tracked_heading(
-        red,
-        lo["foreword"] if old.foreword else None,
-        ln["foreword"] if new.foreword else None,
-        1,
-        page_break=True,
+    """Write the parts in the views' order (core.view), each from both drafts."""
+    for kind in PART_ORDER:
+        _TRACKED[kind](red)
+
+
+def _heading(red: Redline, old: Part | None, new: Part | None) -> None:
+    """Add the tracked heading of a part that either draft may lack."""
+    shown = new or old
+    if shown is not None:
+        old_text = old.heading.text if old else None
+        new_text = new.heading.text if new else None
+        add_tracked_heading(red, old_text, new_text, 1, page_break=shown.heading.new_page)
+
+
+def _foreword(red: Redline) -> None:
+    old, new = red.before.part(Foreword), red.after.part(Foreword)
+    _heading(red, old, new)
+    change = red.fields("foreword", "foreword").get("body")
+    add_tracked_blocks(
+        red, red.document, old.body if old else None, new.body if new else None, change
     )
-    add_tracked_blocks(red, red.document, old.foreword, new.foreword, foreword)
-    add_tracked_heading(red, lo["visions"], ln["visions"], 1, page_break=True)
+
+
+def _visions(red: Redline) -> None:
+    _heading(red, red.before.part(Visions), red.after.part(Visions))
     add_tracked_visions(red)
-    add_tracked_heading(
-        red,
-        lo["signs_of_success"] if old.signs_of_success else None,
-        ln["signs_of_success"] if new.signs_of_success else None,
-        1,
-        page_break=True,
-    )
+
+
+def _indicators(red: Redline) -> None:
+    old, new = red.before.part(Indicators), red.after.part(Indicators)
+    _heading(red, old, new)
     tracked_table(
         red.document,
-        (lambda d: add_indicator_table(d, old, red.theme)) if old.signs_of_success else None,
-        (lambda d: add_indicator_table(d, new, red.theme)) if new.signs_of_success else None,
+        _table(add_indicator_table, old, red.before, red.theme),
+        _table(add_indicator_table, new, red.after, red.theme),
         (indicator_keys(old), indicator_keys(new)),
-        red.rev,
-    )
-    _sections(red)
-    add_tracked_heading(
-        red,
-        lo["timeline"] if old.timeline else None,
-        ln["timeline"] if new.timeline else None,
-        1,
-        page_break=False,
-    )
-    tracked_table(
-        red.document,
-        (lambda d: add_timeline_table(d, old, red.theme)) if old.timeline else None,
-        (lambda d: add_timeline_table(d, new, red.theme)) if new.timeline else None,
-        milestone_keys(old, new),
-        red.rev,
-    )
-    add_tracked_heading(
-        red,
-        lo["consultation"] if old.consultation else None,
-        ln["consultation"] if new.consultation else None,
-        1,
-        page_break=True,
-    )
-    tracked_table(
-        red.document,
-        (lambda d: add_consultation_table(d, old, red.theme)) if old.consultation else None,
-        (lambda d: add_consultation_table(d, new, red.theme)) if new.consultation else None,
-        (consultation_keys(old), consultation_keys(new)),
         red.rev,
     )
 
 
 def _sections(red: Redline) -> None:
-    olds, news = red.old.sections, red.new.sections
+    olds, news = red.before.parts_of(Section), red.after.parts_of(Section)
+    old_ids, new_ids = [s.id for s in olds], [s.id for s in news]
     moved = red.moved("section")
-    order = merged_order([s.id for s in olds], [s.id for s in news], moved)
-    for place, i, j in order:
+    for place, i, j in merged_order(old_ids, new_ids, moved):
         old = olds[i] if place != "ins" else None
         new = news[j] if place != "del" else None
         change = red.fields("section", new.id).get("body") if old and new else None
         title = add_tracked_heading(
-            red, old.title if old else None, new.title if new else None, 1, page_break=True
+            red,
+            old.heading.text if old else None,
+            new.heading.text if new else None,
+            1,
+            page_break=True,
         )
         part = new if new is not None else old
         if title is not None and place != "same" and part is not None and part.id in moved:
-            note_moved(red, title, place, part.id, [s.id for s in olds], [s.id for s in news])
+            note_moved(red, title, place, part.id, old_ids, new_ids)
         old_body, new_body = old.body if old else None, new.body if new else None
         add_tracked_blocks(red, red.document, old_body, new_body, change)
+
+
+def _timeline(red: Redline) -> None:
+    old, new = red.before.part(Timeline), red.after.part(Timeline)
+    _heading(red, old, new)
+    tracked_table(
+        red.document,
+        _table(add_timeline_table, old, red.before, red.theme),
+        _table(add_timeline_table, new, red.after, red.theme),
+        milestone_keys(red.old, red.new),
+        red.rev,
+    )
+
+
+def _consultation(red: Redline) -> None:
+    old, new = red.before.part(Consultation), red.after.part(Consultation)
+    _heading(red, old, new)
+    tracked_table(
+        red.document,
+        _table(add_consultation_table, old, red.before, red.theme),
+        _table(add_consultation_table, new, red.after, red.theme),
+        (consultation_keys(old), consultation_keys(new)),
+        red.rev,
+    )
+
+
+def _table(
+    add: Callable[[Document, P, Mapping[str, str], Theme], None],
+    part: P | None,
+    view: DocumentView,
+    theme: Theme,
+) -> Callable[[Document], None] | None:
+    """Return the builder of one draft's table, or None when that draft has no such part."""
+    if part is None:
+        return None
+    return lambda document: add(document, part, view.labels, theme)
+
+
+_TRACKED: dict[PartKind, Callable[[Redline], None]] = {
+    "foreword": _foreword,
+    "visions": _visions,
+    "indicators": _indicators,
+    "section": _sections,
+    "timeline": _timeline,
+    "consultation": _consultation,
+}
 
 
 def _track_toc(red: Redline) -> None:
