@@ -1,8 +1,9 @@
 """The redline: the new draft as DOCX, with real Word tracked changes against the old one.
 
-The document is styled exactly like `render_docx` (it is built with the same
-blocks); every difference from the old draft is a w:ins / w:del revision that Word
-and LibreOffice can accept or reject. A plain høringsnotat closes the document.
+The document is styled exactly like `render_docx`: it walks the same document views
+(core.view), part by part, with the same blocks; every difference from the old draft
+is a w:ins / w:del revision that Word and LibreOffice can accept or reject. A plain
+høringsnotat closes the document.
 """
 
 from __future__ import annotations
