@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from core.content import Strategy, validate
 from tests import needs
 from worker.render.docx import render_docx
-from worker.render.docx_fonts import OBFUSCATED_FONT
+from worker.render.docx.fonts import OBFUSCATED_FONT
 from worker.render.redline import render_redline_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -13,8 +13,9 @@ from typing import Any
 from core.consultation import part_names
 from core.content import Strategy
 from core.diff import KINDS, Comparison
-from core.labels import format_date, labels
+from core.labels import labels
 from core.markup import value_text
+from core.view import date_text
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def comparison_context(old: Strategy, new: Strategy, comparison: Comparison) -> 
     }
 
     def date(value: dt.date | None) -> str:
-        return format_date(value, language) if value else ""
+        return date_text(value, language)
 
     def meta_value(name: str, value: Any) -> str:
         if name == "date" and isinstance(value, str):

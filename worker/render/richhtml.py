@@ -6,18 +6,18 @@ here, and only the elements below are ever produced.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from markupsafe import Markup, escape
 
 from core import richtext
 from core.richtext import Block, Inline, LineBreak, ListBlock, Paragraph, Span
 
 
-def rich_html(text: str | None) -> Markup:
-    """Render rich text as HTML paragraphs and lists, every text escaped."""
-    if not text:
-        return Markup("")
+def rich_html(blocks: Sequence[Block]) -> Markup:
+    """Render parsed rich text (core.richtext blocks) as HTML paragraphs and lists, escaped."""
     # Safe: _block escapes every text and builds only fixed tags.
-    return Markup("".join(_block(block) for block in richtext.parse(text)))  # noqa: S704
+    return Markup("".join(_block(block) for block in blocks))  # noqa: S704
 
 
 def _block(block: Block) -> str:

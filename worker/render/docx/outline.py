@@ -6,9 +6,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from worker.render.docx_fields import OutlineEntry
-from worker.render.docx_richtext import run_element
-from worker.render.docx_styles import Container, add_styled, set_style
+from worker.render.docx.fields import OutlineEntry
+from worker.render.docx.richtext import run_element
+from worker.render.docx.styles import Container, add_styled, set_style
 
 
 class Outline:

@@ -11,10 +11,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph
 
-from core.content import Strategy
-from core.labels import format_date, labels
-from worker.render.docx_fields import add_field
-from worker.render.docx_richtext import run_element
+from core.view import DocumentView
+from worker.render.docx.fields import add_field
+from worker.render.docx.richtext import run_element
 from worker.render.theme import Theme
 
 # Word's own "text watermark" shape type (a VML text path), as its Watermark dialog writes it.
@@ -36,21 +35,12 @@ _VML_NAMESPACES = (
 )
 
 
-def draft_mark_text(strategy: Strategy) -> str | None:
-    """Return the draft mark for the document's status ("UDKAST", …), or None when final."""
-    status = strategy.document.status
-    if status == "final":
-        return None
-    table = labels(strategy.document.language)
-    return table["consultation_mark" if status == "consultation" else "draft_mark"]
-
-
-def add_header_footer(document: Document, strategy: Strategy, theme: Theme) -> None:
+def add_header_footer(document: Document, view: DocumentView, theme: Theme) -> None:
     """Fill the running header and footer; the cover page gets only the watermark."""
-    info, table = strategy.document, labels(strategy.document.language)
+    info, table = view.info, view.labels
     section = document.sections[0]
     section.different_first_page_header_footer = True
-    mark = draft_mark_text(strategy)
+    mark = view.mark
 
     header = section.header.paragraphs[0]
     running = " · ".join(part for part in (info.organisation, info.title) if part)
@@ -63,7 +53,7 @@ def add_header_footer(document: Document, strategy: Strategy, theme: Theme) -> N
     _rule_below(header, theme.colours["line"])
 
     footer = section.footer.paragraphs[0]
-    stamp = [info.draft_label, format_date(info.date, info.language) if info.date else None]
+    stamp = [info.draft_label, view.date]
     footer._p.append(run_element(" · ".join(s for s in stamp if s) + "\t"))
     footer._p.append(run_element(table["page_x_of_y_before"]))
     add_field(footer, "PAGE", "1")

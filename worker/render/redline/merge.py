@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 
 from core.paragraphdiff import ParagraphOp, diff_paragraphs
 from core.textdiff import Op, apply_ops, diff_text
-from worker.render.redline_xml import Revisions, mark_whole_paragraph
+from worker.render.redline.revisions import Revisions, mark_whole_paragraph
 
 _TEXT = {qn("w:t"): None, qn("w:delText"): None, qn("w:tab"): "\t", qn("w:cr"): "\n"}
 

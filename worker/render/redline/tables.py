@@ -17,20 +17,21 @@ from docx.oxml.ns import qn
 
 from core.content import Strategy
 from core.matching import milestone_pairs
-from worker.render.docx_tables import indicator_groups
-from worker.render.redline_merge import merge_paragraphs
-from worker.render.redline_xml import Kind, Revisions, mark_paragraph, mark_row, mark_table
+from core.view import Consultation, Indicators
+from worker.render.redline.merge import merge_paragraphs
+from worker.render.redline.revisions import Kind, Revisions, mark_paragraph, mark_row, mark_table
 
 Builder = Callable[[Document], None]
 
 
-def indicator_keys(strategy: Strategy) -> list[str]:
+def indicator_keys(part: Indicators | None) -> list[str]:
     """Return the row keys of the indicator table in the order it renders them."""
     keys = ["header"]
-    show_groups = any(i.vision for i in strategy.signs_of_success)
-    for group, _, indicators in indicator_groups(strategy):
-        keys += [f"group:{group}"] if show_groups else []
-        keys += [f"indicator:{i.id}" for i in indicators]
+    if part is None:
+        return keys
+    for group in part.groups:
+        keys += [f"group:{group.key}"] if part.by_vision else []
+        keys += [f"indicator:{i.id}" for i in group.indicators]
     return keys
 
 
@@ -44,9 +45,10 @@ def milestone_keys(old: Strategy, new: Strategy) -> tuple[list[str], list[str]]:
     return old_keys, new_keys
 
 
-def consultation_keys(strategy: Strategy) -> list[str]:
+def consultation_keys(part: Consultation | None) -> list[str]:
     """Return the row keys of the consultation appendix."""
-    return ["header"] + [f"input:{c.id}" for c in strategy.consultation]
+    rows = part.rows if part else ()
+    return ["header"] + [f"input:{row.id}" for row in rows]
 
 
 def appended(document: Document, build: Builder) -> list[Any]:

@@ -13,10 +13,10 @@ from docx.text.paragraph import Paragraph
 from core.consultation import ConsultationReport, InputReport, part_names
 from core.content import Strategy
 from core.labels import format_date, labels
-from worker.render.docx_outline import Outline
-from worker.render.docx_styles import TABLE_TEXT, add_styled
-from worker.render.docx_table_kit import add_row, keep_together, new_table, set_text, shade
-from worker.render.redline_xml import Kind, Revisions
+from worker.render.docx.outline import Outline
+from worker.render.docx.styles import TABLE_TEXT, add_styled
+from worker.render.docx.table_kit import add_row, keep_together, new_table, set_text, shade
+from worker.render.redline.revisions import Kind, Revisions
 from worker.render.theme import Theme
 
 

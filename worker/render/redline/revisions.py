@@ -1,6 +1,6 @@
 """Revision markup: w:ins / w:del around runs, on paragraph marks and on table rows.
 
-The shapes follow the tracked-changes notes (A2): deleted text lives in `w:delText`
+The shapes are the ones Word writes: deleted text lives in `w:delText`
 inside `w:del`, a paragraph-mark revision is the first child of `w:pPr/w:rPr`, and a
 row revision sits in `w:trPr` after at least one ordinary row property.
 """

@@ -14,8 +14,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from worker.render.docx_richtext import run_element
-from worker.render.docx_styles import set_style
+from worker.render.docx.richtext import run_element
+from worker.render.docx.styles import set_style
 
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
 

@@ -30,7 +30,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from worker.render.docx_font_usage import referenced_families, runs_usage
+from worker.render.docx.font_usage import referenced_families, runs_usage
 from worker.render.theme import Theme
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
@@ -135,13 +135,15 @@ def subset_face(path: Path, text: str) -> bytes:
     options.name_languages = ["*"]
     options.name_legacy = True
     options.notdef_outline = True
-    options.recalc_timestamp = False  # the same text gives the same bytes
+    options.recalc_timestamp = False
     # No GSUB/GPOS: decoding Lato's layout tables costs ~0.3 s a face, and Word applies
     # neither unless a style asks for ligatures or kerning. The legacy 'kern' table
     # stays, so LibreOffice (and Word, if kerning is switched on) still kerns.
     options.drop_tables += ["GSUB", "GPOS"]
     options.legacy_kern = True
-    font = TTFont(path, lazy=True)
+    # The same text gives the same bytes: TTFont.save() would stamp head.modified with
+    # the clock, so two renders a second apart embedded different fonts.
+    font = TTFont(path, lazy=True, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)

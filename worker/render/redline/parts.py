@@ -1,7 +1,7 @@
 """Walk the comparison part by part and write each part of the redline in reading order.
 
 Every part is rendered with the normal DOCX building blocks for the draft(s) it
-exists in, then merged (redline_merge, redline_tables): kept parts stay plain,
+exists in, then merged (`merge`, `tables`): kept parts stay plain,
 changed ones show word changes, added parts are inserted, and removed or moved-away
 parts are deleted where they used to stand.
 """
@@ -17,20 +17,20 @@ from docx.oxml.ns import qn
 from docx.shared import Length
 from docx.text.paragraph import Paragraph
 
-from core import richtext
-from core.content import Strategy, Vision
+from core.content import Strategy
 from core.diff import Comparison
-from core.labels import labels
 from core.parts import FieldChange, PartKind
-from worker.render.docx_cover import add_cover
-from worker.render.docx_outline import Outline
-from worker.render.docx_richtext import add_blocks
-from worker.render.docx_styles import Container
-from worker.render.docx_visions import CardParagraphs, add_card_cell, add_card_spacer, fill_card
-from worker.render.redline_merge import merge_paragraph, merge_paragraphs, replace_block
-from worker.render.redline_notes import note_move
-from worker.render.redline_tables import appended
-from worker.render.redline_xml import Kind, Revisions, mark_paragraph, mark_row, wrap_runs
+from core.richtext import Block
+from core.view import Card, DocumentView, Visions
+from worker.render.docx.cover import add_cover
+from worker.render.docx.outline import Outline
+from worker.render.docx.richtext import add_blocks
+from worker.render.docx.styles import Container
+from worker.render.docx.visions import CardParagraphs, add_card_cell, add_card_spacer, fill_card
+from worker.render.redline.merge import merge_paragraph, merge_paragraphs, replace_block
+from worker.render.redline.notes import note_move
+from worker.render.redline.revisions import Kind, Revisions, mark_paragraph, mark_row, wrap_runs
+from worker.render.redline.tables import appended
 from worker.render.theme import Theme
 
 Place = Literal["same", "ins", "del"]
@@ -38,11 +38,13 @@ Place = Literal["same", "ins", "del"]
 
 @dataclass
 class Redline:
-    """The document being written, both drafts, and what the TOC must track."""
+    """The document being written, both drafts and their views, and what the TOC must track."""
 
     document: Document
     old: Strategy
     new: Strategy
+    before: DocumentView  # the old draft's view
+    after: DocumentView  # the new draft's view
     comparison: Comparison
     theme: Theme
     width: Length
@@ -87,8 +89,8 @@ def merged_order(
 
 def add_tracked_cover(red: Redline) -> None:
     """Write the cover with its metadata changes (draft label, date, …) tracked."""
-    new = appended(red.document, lambda d: add_cover(d, red.new))
-    old = appended(red.document, lambda d: add_cover(d, red.old))
+    new = appended(red.document, lambda d: add_cover(d, red.after))
+    old = appended(red.document, lambda d: add_cover(d, red.before))
     # The page break at the end of each cover is a textless run: the merge leaves it be.
     replace_block([*new, *old], merge_paragraphs(old, new, red.rev))
 
@@ -124,36 +126,34 @@ def _mark_heading(red: Redline, paragraph: Any, kind: Kind) -> None:
 def add_tracked_blocks(
     red: Redline,
     container: Container,
-    old: str | None,
-    new: str | None,
+    old: tuple[Block, ...] | None,
+    new: tuple[Block, ...] | None,
     change: FieldChange | None,
 ) -> None:
-    """Add a rich-text field from both drafts, paragraphs aligned by the comparison."""
+    """Add a rich-text field (parsed) from both drafts, paragraphs aligned by the comparison."""
     if change is None and old == new:
         if new:
-            add_blocks(container, richtext.parse(new))
+            add_blocks(container, new)
         return
-    news = [p._p for p in add_blocks(container, richtext.parse(new))] if new else []
-    olds = [p._p for p in add_blocks(container, richtext.parse(old))] if old else []
+    news = [p._p for p in add_blocks(container, new)] if new else []
+    olds = [p._p for p in add_blocks(container, old)] if old else []
     ops = change.paragraphs if change else None
     replace_block([*news, *olds], merge_paragraphs(olds, news, red.rev, ops))
 
 
 def add_tracked_visions(red: Redline) -> None:
     """Add the vision cards: kept ones merged, others inserted or deleted, moves noted."""
-    olds, news = red.old.visions, red.new.visions
+    olds, news = _cards(red.before), _cards(red.after)
+    old_ids, new_ids = [c.vision.id for c in olds], [c.vision.id for c in news]
     moved = red.moved("vision")
-    order = merged_order([v.id for v in olds], [v.id for v in news], moved)
-    for place, i, j in order:
+    for place, i, j in merged_order(old_ids, new_ids, moved):
         if place == "same":
             _same_card(red, olds[i], news[j])
             continue
-        vision = news[j] if place == "ins" else olds[i]
-        card = _whole_card(red, vision, place)
-        if vision.id in moved:
-            note_moved(
-                red, card.title, place, vision.id, [v.id for v in olds], [v.id for v in news]
-            )
+        card = news[j] if place == "ins" else olds[i]
+        paragraphs = _whole_card(red, card, place)
+        if card.vision.id in moved:
+            note_moved(red, paragraphs.title, place, card.vision.id, old_ids, new_ids)
 
 
 def note_moved(
@@ -170,30 +170,35 @@ def note_moved(
     note_move(red.document, red.rev, heading, place, old_at, new_at, language)
 
 
-def _label(strategy: Strategy) -> str:
-    return labels(strategy.document.language)["commitments"]
+def _cards(view: DocumentView) -> tuple[Card, ...]:
+    part = view.part(Visions)
+    return part.cards if part else ()
 
 
-def _whole_card(red: Redline, vision: Vision, kind: Kind) -> CardParagraphs:
+def _label(view: DocumentView) -> str:
+    return view.labels["commitments"]
+
+
+def _whole_card(red: Redline, vision: Card, kind: Kind) -> CardParagraphs:
     cell = add_card_cell(red.document, red.theme, red.width)
-    strategy = red.new if kind == "ins" else red.old
-    card = fill_card(cell, vision, red.outline, _label(strategy))
+    view = red.after if kind == "ins" else red.before
+    card = fill_card(cell, vision, red.outline, _label(view))
     red.toc[red.outline.entries[-1].bookmark] = kind
     mark_row(cell._tc.getparent(), kind, red.rev)
     mark_paragraph(add_card_spacer(red.document)._p, kind, red.rev)
     return card
 
 
-def _same_card(red: Redline, old: Vision, new: Vision) -> None:
+def _same_card(red: Redline, old: Card, new: Card) -> None:
     cell = add_card_cell(red.document, red.theme, red.width)
-    card = fill_card(cell, new, red.outline, _label(red.new))
-    changes = red.fields("vision", new.id)
+    card = fill_card(cell, new, red.outline, _label(red.after))
+    changes = red.fields("vision", new.vision.id)
     # A card's own fields may be unchanged while its label changed with the language.
-    if changes or (new.commitments and _label(red.old) != _label(red.new)):
+    if changes or (new.vision.commitments and _label(red.before) != _label(red.after)):
         scratch = add_card_cell(red.document, red.theme, red.width)
-        before = fill_card(scratch, old, Outline(), _label(red.old))
+        before = fill_card(scratch, old, Outline(), _label(red.before))
         if "title" in changes:
-            red.toc[red.outline.entries[-1].bookmark] = old.title
+            red.toc[red.outline.entries[-1].bookmark] = old.vision.title
         paragraphs = _merge_card(red, before, card, changes)
         for paragraph in cell._tc.findall(qn("w:p")):
             cell._tc.remove(paragraph)

@@ -9,9 +9,8 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 
 from core.content import Strategy
-from core.labels import format_date, labels
-from worker.render.docx_page import draft_mark_text
-from worker.render.docx_styles import (
+from core.view import DocumentView
+from worker.render.docx.styles import (
     COVER_META,
     COVER_ORGANISATION,
     DRAFT_BANNER,
@@ -24,10 +23,9 @@ from worker.render.docx_styles import (
 CORE_PROPERTY_MAX = 255
 
 
-def add_cover(document: Document, strategy: Strategy) -> None:
+def add_cover(document: Document, view: DocumentView) -> None:
     """Write the cover: draft banner, organisation, title, subtitle, date and authors."""
-    info, table = strategy.document, labels(strategy.document.language)
-    mark = draft_mark_text(strategy)
+    info, table, mark = view.info, view.labels, view.mark
     if mark:
         banner = " · ".join(part for part in (mark, info.draft_label) if part)
         add_styled(document, DRAFT_BANNER, banner)
@@ -36,8 +34,7 @@ def add_cover(document: Document, strategy: Strategy) -> None:
     add_styled(document, "Title", info.title)
     if info.subtitle:
         add_styled(document, "Subtitle", info.subtitle)
-    meta = [info.draft_label, format_date(info.date, info.language) if info.date else None]
-    for line in meta:
+    for line in (info.draft_label, view.date):
         if line:
             add_styled(document, COVER_META, line)
     if info.authors:

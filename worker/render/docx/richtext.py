@@ -17,7 +17,7 @@ from docx.parts.document import DocumentPart
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from core.richtext import Block, Inline, LineBreak, ListBlock, Paragraph, Span
-from worker.render.docx_styles import HYPERLINK, Container, add_styled
+from worker.render.docx.styles import HYPERLINK, Container, add_styled
 
 # Word's built-in list styles go three levels deep; deeper lists reuse the last level.
 BULLET_STYLES = ("List Bullet", "List Bullet 2", "List Bullet 3")

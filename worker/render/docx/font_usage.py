@@ -1,6 +1,6 @@
 """What a DOCX's text uses of its fonts: the families named, bold/italic styles, characters.
 
-`docx_fonts` embeds only what this finds: the faces (regular, bold, italic, bold italic)
+`fonts` embeds only what this finds: the faces (regular, bold, italic, bold italic)
 some run may show in after Word's style resolution, cut to the characters shown.
 """
 

@@ -10,8 +10,8 @@ from docx.oxml.ns import qn
 from docx.shared import Length
 from docx.table import Table, _Cell, _Row
 
-from worker.render.docx_richtext import run_element
-from worker.render.docx_styles import TABLE_HEADING, TABLE_STYLE, TABLE_TEXT, set_style, shading
+from worker.render.docx.richtext import run_element
+from worker.render.docx.styles import TABLE_HEADING, TABLE_STYLE, TABLE_TEXT, set_style, shading
 
 
 def new_table(document: Document, widths: Sequence[Length], headings: Sequence[str]) -> Table:

@@ -9,12 +9,11 @@ from docx.shared import Length, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from core import richtext
-from core.content import Vision
-from worker.render.docx_outline import Outline
-from worker.render.docx_richtext import add_blocks
-from worker.render.docx_styles import CARD_LABEL, VISION_HEADLINE, add_styled
-from worker.render.docx_table_kit import cell_borders, cell_margins, shade
+from core.view import Card
+from worker.render.docx.outline import Outline
+from worker.render.docx.richtext import add_blocks
+from worker.render.docx.styles import CARD_LABEL, VISION_HEADLINE, add_styled
+from worker.render.docx.table_kit import cell_borders, cell_margins, shade
 from worker.render.theme import Theme
 
 
@@ -31,7 +30,7 @@ class CardParagraphs:
 
 def add_vision_card(
     document: Document,
-    vision: Vision,
+    card: Card,
     outline: Outline,
     theme: Theme,
     width: Length,
@@ -39,7 +38,7 @@ def add_vision_card(
 ) -> None:
     """Add one card: theme title (Heading 2), headline, body and commitments."""
     cell = add_card_cell(document, theme, width)
-    fill_card(cell, vision, outline, commitments_label)
+    fill_card(cell, card, outline, commitments_label)
     add_card_spacer(document)
 
 
@@ -58,14 +57,13 @@ def add_card_cell(document: Document, theme: Theme, width: Length) -> _Cell:
     return cell
 
 
-def fill_card(
-    cell: _Cell, vision: Vision, outline: Outline, commitments_label: str
-) -> CardParagraphs:
-    """Write a vision into an empty card cell; return its paragraphs by role."""
+def fill_card(cell: _Cell, card: Card, outline: Outline, commitments_label: str) -> CardParagraphs:
+    """Write a vision's card into an empty card cell; return its paragraphs by role."""
+    vision = card.vision
     # The title is a real Heading 2 inside the card, so the navigation pane and TOC list it.
     title = outline.add_heading(cell, vision.title, 2, paragraph=cell.paragraphs[0])
     headline = add_styled(cell, VISION_HEADLINE, vision.headline)
-    body = add_blocks(cell, richtext.parse(vision.body)) if vision.body else []
+    body = add_blocks(cell, card.body) if card.body else []
     label, commitments = None, []
     if vision.commitments:
         label = add_styled(cell, CARD_LABEL, commitments_label)

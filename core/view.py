@@ -1,0 +1,320 @@
+"""One view of a document, built once from a validated strategy, walked by every output.
+
+The parts in reading order, the indicator groups, the draft mark, the timeline with its
+symbols, the formatted dates and the labels are decided here, in the draft's language;
+the PDF template, the DOCX writer and the redline writer only lay them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import ClassVar, Literal, TypeVar
+
+from core import richtext
+from core.consultation import part_names
+from core.content import DocumentInfo, Indicator, Strategy, Vision
+from core.labels import format_date, labels
+from core.richtext import Block
+
+PartKind = Literal["foreword", "visions", "indicators", "section", "timeline", "consultation"]
+
+# Symbols carry a milestone's state without colour, and a word says it too. "×" rather
+# than "✕": the theme font (Lato) has it.
+STATE_SYMBOLS = {"done": "●", "planned": "○", "cancelled": "×"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A part's heading: its anchor (HTML id), its text, and whether it starts a page."""
+
+    anchor: str
+    text: str
+    new_page: bool = True
+
+
+@dataclass(frozen=True)
+class Foreword:
+    """The foreword: rich text under its own heading."""
+
+    kind: ClassVar[PartKind] = "foreword"
+    heading: Heading
+    text: str
+    body: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Card:
+    """A vision as a card: its number in reading order and its parsed body."""
+
+    vision: Vision
+    number: int
+    anchor: str
+    body: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Visions:
+    """The visions, one card each; the part is there even when it is the only one."""
+
+    kind: ClassVar[PartKind] = "visions"
+    heading: Heading
+    cards: tuple[Card, ...]
+    commitments_label: str
+
+
+@dataclass(frozen=True)
+class IndicatorGroup:
+    """The signs of success under one vision (key: its id), or the cross-cutting ones ("")."""
+
+    key: str
+    title: str
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """The signs of success in groups: by vision in vision order, cross-cutting ones last."""
+
+    kind: ClassVar[PartKind] = "indicators"
+    heading: Heading
+    groups: tuple[IndicatorGroup, ...]
+    # Whether any indicator belongs to a vision: the DOCX table shows group rows only then.
+    by_vision: bool
+
+
+@dataclass(frozen=True)
+class Section:
+    """A free section: its title is the heading, its body rich text (possibly empty)."""
+
+    kind: ClassVar[PartKind] = "section"
+    heading: Heading
+    id: str
+    text: str | None
+    body: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A milestone as shown: formatted date, event, state with its symbol and word."""
+
+    date: str
+    event: str
+    state: str
+    symbol: str
+    state_label: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The milestones in the order the draft lists them."""
+
+    kind: ClassVar[PartKind] = "timeline"
+    heading: Heading
+    entries: tuple[TimelineEntry, ...]
+
+
+@dataclass(frozen=True)
+class ConsultationRow:
+    """An input of the consultation appendix, with what it concerns named for readers."""
+
+    id: str
+    source: str
+    date: str
+    input: str
+    response: str | None
+    status: str
+    status_label: str
+    affects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """The consultation appendix: every input received and what was done with it."""
+
+    kind: ClassVar[PartKind] = "consultation"
+    heading: Heading
+    rows: tuple[ConsultationRow, ...]
+
+
+Part = Foreword | Visions | Indicators | Section | Timeline | Consultation
+P = TypeVar("P", Foreword, Visions, Indicators, Section, Timeline, Consultation)
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A line of the table of contents, linking to a heading's anchor."""
+
+    anchor: str
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A draft as every output shows it: metadata, draft mark, labels and parts in order."""
+
+    info: DocumentInfo
+    language: str
+    labels: Mapping[str, str]
+    mark: str | None  # "UDKAST", "I HØRING", …; None for a final document
+    date: str  # the document's date as readers write it; "" without one
+    parts: tuple[Part, ...]
+    toc: tuple[TocEntry, ...]
+
+    def part(self, kind: type[P]) -> P | None:
+        """Return the part of a kind (Foreword, Visions, …), or None when the draft has none."""
+        return next((p for p in self.parts if isinstance(p, kind)), None)
+
+    def parts_of(self, kind: type[P]) -> tuple[P, ...]:
+        """Return every part of a kind, in reading order."""
+        return tuple(p for p in self.parts if isinstance(p, kind))
+
+
+# The order of a document's parts, written once: every output walks `DocumentView.parts`.
+PART_ORDER: tuple[PartKind, ...] = (
+    "foreword",
+    "visions",
+    "indicators",
+    "section",
+    "timeline",
+    "consultation",
+)
+
+
+def document_view(strategy: Strategy) -> DocumentView:
+    """Build the view of a validated strategy in its own language."""
+    info = strategy.document
+    text = MappingProxyType(labels(info.language))
+    parts = tuple(part for kind in PART_ORDER for part in _BUILDERS[kind](strategy, text))
+    return DocumentView(
+        info=info,
+        language=info.language,
+        labels=text,
+        mark=draft_mark(strategy),
+        date=date_text(info.date, info.language),
+        parts=parts,
+        toc=_toc(parts),
+    )
+
+
+def draft_mark(strategy: Strategy) -> str | None:
+    """Return the draft mark for the document's status ("UDKAST", …), or None when final."""
+    status = strategy.document.status
+    if status == "final":
+        return None
+    text = labels(strategy.document.language)
+    return text["consultation_mark" if status == "consultation" else "draft_mark"]
+
+
+def date_text(value: dt.date | None, language: str) -> str:
+    """Format a date as readers of the language write it; "" for no date."""
+    return format_date(value, language) if value else ""
+
+
+def _foreword(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
+    if not strategy.foreword:
+        return []
+    heading = Heading("foreword", text["foreword"])
+    return [Foreword(heading, strategy.foreword, richtext.parse(strategy.foreword))]
+
+
+def _visions(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
+    cards = tuple(
+        Card(v, n, f"v-{v.id}", richtext.parse(v.body) if v.body else ())
+        for n, v in enumerate(strategy.visions, start=1)
+    )
+    return [Visions(Heading("visions", text["visions"]), cards, text["commitments"])]
+
+
+def _indicators(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
+    if not strategy.signs_of_success:
+        return []
+    signs = strategy.signs_of_success
+    groups = [
+        IndicatorGroup(v.id, v.title, tuple(i for i in signs if i.vision == v.id))
+        for v in strategy.visions
+    ]
+    shared = tuple(i for i in signs if i.vision is None)
+    groups.append(IndicatorGroup("", text["shared_indicators"], shared))
+    return [
+        Indicators(
+            Heading("signs", text["signs_of_success"]),
+            tuple(g for g in groups if g.indicators),
+            by_vision=any(i.vision for i in signs),
+        )
+    ]
+
+
+def _sections(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
+    return [
+        Section(
+            Heading(f"s-{s.id}", s.title),
+            s.id,
+            s.body,
+            richtext.parse(s.body) if s.body else (),
+        )
+        for s in strategy.sections
+    ]
+
+
+def _timeline(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
+    if not strategy.timeline:
+        return []
+    language = strategy.document.language
+    entries = tuple(
+        TimelineEntry(
+            date_text(m.date, language),
+            m.event,
+            m.state,
+            STATE_SYMBOLS[m.state],
+            text[f"state.{m.state}"],
+        )
+        for m in strategy.timeline
+    )
+    # The timeline is short: it follows the indicators instead of starting a page.
+    return [Timeline(Heading("timeline", text["timeline"], new_page=False), entries)]
+
+
+def _consultation(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
+    if not strategy.consultation:
+        return []
+    language = strategy.document.language
+    names = part_names(strategy)
+    rows = tuple(
+        ConsultationRow(
+            id=c.id,
+            source=c.from_,
+            date=date_text(c.date, language),
+            input=c.input,
+            response=c.response,
+            status=c.status,
+            status_label=text[f"status.{c.status}"],
+            affects=tuple(names.get(ref, ref) for ref in c.affects),
+        )
+        for c in strategy.consultation
+    )
+    return [Consultation(Heading("consultation", text["consultation"]), rows)]
+
+
+_BUILDERS: dict[PartKind, Callable[[Strategy, Mapping[str, str]], list[Part]]] = {
+    "foreword": _foreword,
+    "visions": _visions,
+    "indicators": _indicators,
+    "section": _sections,
+    "timeline": _timeline,
+    "consultation": _consultation,
+}
+
+
+def _toc(parts: tuple[Part, ...]) -> tuple[TocEntry, ...]:
+    """List the headings the table of contents links to: parts, and each vision's card."""
+    entries: list[TocEntry] = []
+    for part in parts:
+        entries.append(TocEntry(part.heading.anchor, part.heading.text, 1))
+        if isinstance(part, Visions):
+            # A card's TOC line quotes its headline; the heading above the card is its title.
+            entries += [TocEntry(c.anchor, c.vision.headline, 2) for c in part.cards]
+    return tuple(entries)
