@@ -40,7 +40,8 @@ def test_a_render_past_the_memory_cap_fails_with_a_reason_and_the_next_build_is_
     large = generate("L")
     large["document"]["slug"] = "for-stor"
 
-    build = service.wait_build(post(service, large)["build"]["links"]["self"], timeout=600)
+    url = post(service, large)["build"]["links"]["self"]
+    build = service.wait_build(url, timeout=600, every_output=True)
 
     pdf = build["outputs"]["pdf"]
     assert build["state"] == "failed", build
