@@ -13,6 +13,7 @@ from flask import Blueprint, Response, g, jsonify, request, url_for
 
 from core.problems import MalformedInput
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
+from service import compare
 from service.downloads import send_artifact
 from service.errors import Forbidden, Unauthorized
 from service.representations import (
@@ -194,3 +195,18 @@ def _draft_with_build(
     status = build_status(session(), build_id) if build_id else None
     body["build"] = build_json(status, found.label) if status else None
     return body
+
+
+@blueprint.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/diff")
+def diff_json(slug: str, version: int) -> Any:
+    """Return what changed from `?against=` (default: the previous version) to this draft."""
+    old, new = compare.drafts_to_compare(slug, version)
+    data = compare.comparison_data(old, new)
+    if data is None:
+        return compare.not_ready(old, new)
+    links = {
+        "self": url_for("api.diff_json", slug=slug, version=version, against=old.version),
+        "html": url_for("web.diff_page", slug=slug, version=version, against=old.version),
+    }
+    body = {"old": draft_json(old), "new": draft_json(new), "links": links}
+    return jsonify(body | data)

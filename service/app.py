@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import api, compare, errors, limits, routing, web  # noqa: F401  # compare adds routes
+from service import api, errors, limits, routing, web
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
 from settings import Settings, load_settings

@@ -1,7 +1,4 @@
-"""What changed between two drafts: JSON on the API blueprint, a page on the web blueprint.
-
-Routes are added to the existing blueprints, so the API's bearer-token check and the
-pages' sign-in apply unchanged. service.app imports this module to register them.
+"""What changed between two drafts, for the API's JSON (service.api) and the page (service.web).
 
 Both serve the comparison the worker stored for the pair of contents (every build of
 version 2 or later stores its own against the previous version). A pair not stored yet
@@ -16,26 +13,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import jsonify, render_template, request, url_for
+from flask import request
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.diff import compare
-from core.labels import labels
-from core.markup import redline_html
 from core.problems import MalformedInput
-from service.api import blueprint as api
 from service.comparison_queue import comparison_queue
 from service.errors import error_response
-from service.representations import draft_json
-from service.routing import MAX_VERSION, VERSION, shortened, shown
+from service.routing import MAX_VERSION, shortened, shown
 from service.runtime import session
-from service.web import blueprint as web
-from service.web import signed_in
 from store import (
     NotFound,
     draft_content,
     get_draft,
-    list_drafts,
     save_comparison,
     stored_comparison,
 )
@@ -119,53 +109,3 @@ def not_ready(old: Draft, new: Draft) -> Any:
     if not request.path.startswith("/api/"):
         headers["Refresh"] = str(RETRY_AFTER_SECONDS)  # a browser reloads the page itself
     return body, status, headers
-
-
-@api.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/diff")
-def diff_json(slug: str, version: int) -> Any:
-    """Return what changed from `?against=` (default: the previous version) to this draft."""
-    old, new = drafts_to_compare(slug, version)
-    data = comparison_data(old, new)
-    if data is None:
-        return not_ready(old, new)
-    links = {
-        "self": url_for("api.diff_json", slug=slug, version=version, against=old.version),
-        "html": url_for("web.diff_page", slug=slug, version=version, against=old.version),
-    }
-    body = {"old": draft_json(old), "new": draft_json(new), "links": links}
-    return jsonify(body | data)
-
-
-@web.get(f"/strategies/<slug:slug>/<{VERSION}:version>/diff")
-@signed_in
-def diff_page(slug: str, version: int) -> Any:
-    """Show what changed: summary, part-by-part redline and the høringsnotat."""
-    old, new = drafts_to_compare(slug, version)
-    data = comparison_data(old, new)
-    if data is None:
-        return not_ready(old, new)
-    language = data["language"]
-    text = labels(language)
-    old_name = old.label or f"version {old.version}"
-    new_name = new.label or f"version {new.version}"
-    return render_template(
-        "diff.html",
-        slug=slug,
-        old=old,
-        new=new,
-        versions=[d.version for d in list_drafts(session(), slug)],
-        c=data,
-        L=text,
-        lang=language,
-        # As Comparison.title() and .anchored() say them, from the stored data.
-        title=text["cmp.title"].format(old=old_name, new=new_name),
-        anchored={(p["kind"], p["id"]) for p in data["parts"] if p["kind"] != "consultation"},
-        inputs={
-            e["id"]: (group["source"], e)
-            for group in data["consultation"]["groups"]
-            for e in group["inputs"]
-        },
-    )
-
-
-web.add_app_template_filter(redline_html, "redline")

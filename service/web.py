@@ -20,8 +20,11 @@ from flask import (
     session as cookie,
 )
 
+from core.labels import labels
+from core.markup import redline_html
 from core.naming import artifact_name
 from core.problems import InvalidContent, UdkastError
+from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
 from service.limits import note_failed_sign_in, refuse_sign_in
@@ -225,3 +228,39 @@ def history(slug: str) -> Any:
 def download(slug: str, version: int, filename: str) -> Response:
     """Send a rendered file to a signed-in person."""
     return send_artifact(session(), request, slug, version, filename)
+
+
+@blueprint.get(f"/strategies/<slug:slug>/<{VERSION}:version>/diff")
+@signed_in
+def diff_page(slug: str, version: int) -> Any:
+    """Show what changed: summary, part-by-part redline and the høringsnotat."""
+    old, new = compare.drafts_to_compare(slug, version)
+    data = compare.comparison_data(old, new)
+    if data is None:
+        return compare.not_ready(old, new)
+    language = data["language"]
+    text = labels(language)
+    old_name = old.label or f"version {old.version}"
+    new_name = new.label or f"version {new.version}"
+    return render_template(
+        "diff.html",
+        slug=slug,
+        old=old,
+        new=new,
+        versions=[d.version for d in list_drafts(session(), slug)],
+        c=data,
+        L=text,
+        lang=language,
+        # As Comparison.title() and .anchored() say them, from the stored data.
+        title=text["cmp.title"].format(old=old_name, new=new_name),
+        anchored={(p["kind"], p["id"]) for p in data["parts"] if p["kind"] != "consultation"},
+        inputs={
+            e["id"]: (group["source"], e)
+            for group in data["consultation"]["groups"]
+            for e in group["inputs"]
+        },
+    )
+
+
+# The diff page's redline markup (core.markup escapes every text it is given).
+blueprint.add_app_template_filter(redline_html, "redline")
