@@ -10,6 +10,7 @@ from typing import Literal
 from core.content import ConsultationInput, Strategy
 from core.labels import labels
 from core.parts import PartChange, PartKind
+from core.shortening import shortened
 
 Check = Literal["changed", "unchanged", "not_checkable", "carried_over", "not_applicable"]
 DONE = ("incorporated", "partly")
@@ -205,13 +206,9 @@ def part_names(strategy: Strategy) -> dict[str, str]:
     text = labels(strategy.document.language)
     names = {k.removeprefix("target."): v for k, v in text.items() if k.startswith("target.")}
     names.update({v.id: v.title for v in strategy.visions})
-    names.update({i.id: _shorten(i.indicator) for i in strategy.signs_of_success})
+    names.update({i.id: shortened(i.indicator, NAME_MAX) for i in strategy.signs_of_success})
     names.update({s.id: s.title for s in strategy.sections})
     return names
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= NAME_MAX else text[: NAME_MAX - 1].rstrip() + "…"
 
 
 def _join(items: list[str], language: str) -> str:

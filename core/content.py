@@ -19,6 +19,7 @@ from pydantic import (
 from core import budget, richtext
 from core.loading import MAX_INPUT_BYTES, media_type_of, parse
 from core.problems import InvalidContent, Problem
+from core.shortening import shortened
 from core.yamlsafe import MAX_DEPTH
 
 FORMAT = "strategy/v1"
@@ -245,7 +246,7 @@ def _format_message(fmt: object) -> str:
 
 def _shown(value: str, limit: int = 60) -> str:
     """Quote a value for a message, shortened so one huge field cannot flood the answer."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
+    return repr(shortened(value, limit))
 
 
 def _pydantic_problems(exc: ValidationError) -> list[Problem]:

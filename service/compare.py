@@ -18,9 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.diff import compare
 from core.problems import MalformedInput
+from core.shortening import shortened
 from service.comparison_queue import comparison_queue
 from service.errors import error_response
-from service.routing import MAX_VERSION, shortened, shown
+from service.routing import MAX_VERSION, shown
 from service.runtime import session
 from store import (
     NotFound,
@@ -51,7 +52,7 @@ def drafts_to_compare(slug: str, version: int) -> tuple[Draft, Draft]:
         digits = raw.lstrip("0")
         if len(digits) > len(str(MAX_VERSION)):
             # No draft has such a version, and Python refuses to convert thousands of digits.
-            raise NotFound(f"{slug!r} has no version {shortened(digits)} to compare with")
+            raise NotFound(f"{slug!r} has no version {shortened(digits, 60)} to compare with")
         against = int(digits)
     else:
         raise MalformedInput(f"against must be a version number (1, 2, …), not {shown(raw)}")

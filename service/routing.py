@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.routing import BaseConverter
 
 from core.content import SLUG_PATTERN
+from core.shortening import shortened
 
 # Versions are positive and fit the database's 32-bit integer column.
 MAX_VERSION = 2_147_483_647
@@ -35,11 +36,6 @@ def install(app: Flask) -> None:
     app.url_map.converters["build_id"] = BuildIdConverter
 
 
-def shortened(value: str, limit: int = 60) -> str:
-    """Cut a value from a request for a message, so it cannot flood the answer."""
-    return value if len(value) <= limit else value[:limit] + "…"
-
-
 def shown(value: str, limit: int = 60) -> str:
-    """Quote a value from a request for a message, shortened."""
+    """Quote a value from a request for a message, shortened so it cannot flood the answer."""
     return repr(shortened(value, limit))

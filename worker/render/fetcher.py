@@ -18,6 +18,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from core.shortening import shortened
+
 LOG = logging.getLogger(__name__)
 
 # Files a theme may serve. Templates and theme.toml are read by Python, never by WeasyPrint.
@@ -60,7 +62,7 @@ class ThemeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no typ
         raise self._refuse(url, "scheme not allowed")
 
     def _refuse(self, url: str, reason: str) -> RefusedURL:
-        shown = url if len(url) < 200 else url[:200] + "…"
+        shown = shortened(url, 200)
         self.refused.append(shown)
         LOG.warning("refused to load %r: %s", shown, reason)
         return RefusedURL(f"refused to load {shown!r}: {reason}")

@@ -9,6 +9,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 
 from core.content import Strategy
+from core.shortening import shortened
 from core.view import DocumentView
 from worker.render.docx.styles import (
     COVER_META,
@@ -74,9 +75,7 @@ def set_core_properties(document: Document, strategy: Strategy) -> None:
 
 def _fit(text: str) -> str:
     """Shorten text to what a core property holds, marking the cut with an ellipsis."""
-    if len(text) <= CORE_PROPERTY_MAX:
-        return text
-    return text[: CORE_PROPERTY_MAX - 1].rstrip() + "…"
+    return shortened(text, CORE_PROPERTY_MAX)
 
 
 def _drop_template_thumbnail(document: Document) -> None:
