@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.content import Strategy, load
-from core.naming import artifact_stem
+from core.outputs import artifact_stem, draft_outputs, output_named
 from core.problems import InvalidContent, UdkastError
 
 EXIT_OK = 0
@@ -49,9 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--out", default=".", metavar="DIR", help="output folder")
     render.add_argument(
         "--format",
-        default="pdf,docx",
         metavar="LIST",
-        help="comma-separated formats: pdf, docx (default: both)",
+        help=f"comma-separated outputs: {', '.join(draft_outputs())} (default: all)",
     )
     render.add_argument("--theme", default="default", metavar="NAME", help="document theme")
     render.set_defaults(run=_render)
@@ -83,13 +82,15 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     # Imported here so that `udkast validate` starts fast without WeasyPrint.
-    from worker.render import FORMATS, renderer
+    from worker.render import renderer
     from worker.render.theme import UnknownTheme, load_theme
 
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise UdkastError(f"unknown format {', '.join(unknown)!r}; choose from pdf, docx")
+    known = draft_outputs()
+    wanted = known if args.format is None else args.format.split(",")
+    chosen = [name.strip() for name in wanted if name.strip()]
+    unknown = [name for name in chosen if name not in known]
+    if unknown or not chosen:
+        raise UdkastError(f"unknown format {', '.join(unknown)!r}; choose from {', '.join(known)}")
     try:
         load_theme(args.theme)
     except UnknownTheme as exc:
@@ -101,9 +102,9 @@ def _render(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UdkastError(f"cannot create the folder {out}: {exc.strerror}") from None
     stem = artifact_stem(strategy)
-    for fmt in formats:
-        target = out / f"{stem}.{fmt}"
-        data = renderer(fmt)(strategy, args.theme)
+    for output in chosen:
+        target = out / output_named(output).file_name(stem)
+        data = renderer(output)(strategy, args.theme)
         try:
             target.write_bytes(data)
         except OSError as exc:

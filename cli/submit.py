@@ -1,8 +1,9 @@
 """`udkast submit`: post a draft to a server, follow its build and fetch the files.
 
 This is what a pipeline calls. Exit codes: 0 done (or unchanged), 1 invalid content or
-a failed PDF or DOCX of the draft, 2 usage or connection problems. A failed changes file
-(what changed since the previous version) is a warning: the draft's own files are there.
+a failed file of the draft (PDF, DOCX, ...), 2 usage or connection problems. A failed
+comparison output (what changed since the previous version, core.outputs) is a warning:
+the draft's own files are there.
 With --out, every file that finished is downloaded, even when another one failed.
 """
 
@@ -19,10 +20,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from core.outputs import comparison_outputs
 from core.problems import UdkastError
 
 POLL_SECONDS = 0.5
-OWN_FORMATS = ("pdf", "docx")  # the draft itself; the others show what changed
 
 
 class SubmitError(UdkastError):
@@ -82,17 +83,19 @@ def _submit(args: argparse.Namespace) -> int:
         print(f"{name}: unchanged since the latest draft", file=sys.stderr)
     if args.wait or args.out:
         build = _follow(args, build, name)
-    failed = {fmt: o for fmt, o in build["outputs"].items() if o["state"] == "failed"}
+    failed = {output: o for output, o in build["outputs"].items() if o["state"] == "failed"}
     files = _download(args, build) if args.out else []
     fetched = f" → {', '.join(files)}" if files else ""
     seconds = f" in {build['seconds']:.1f} s" if build.get("seconds") else ""
-    own = [fmt for fmt in failed if fmt in OWN_FORMATS]
+    # An output this client does not know counts as the draft's own: a pipeline had
+    # better stop than miss a file it was meant to get.
+    own = [output for output in failed if output not in comparison_outputs()]
     if own or (build["state"] == "failed" and not failed):
-        errors = [f"{fmt}: {o['error']}" for fmt, o in failed.items() if o["error"]]
+        errors = [f"{output}: {o['error']}" for output, o in failed.items() if o["error"]]
         print(f"{name}: build failed: {'; '.join(errors) or build['error']}{fetched}")
         return 1
-    for fmt, output in failed.items():
-        print(f"warning: {name}: {fmt} failed: {output['error']}", file=sys.stderr)
+    for output, o in failed.items():
+        print(f"warning: {name}: {output} failed: {o['error']}", file=sys.stderr)
     state = f"done without {', '.join(failed)}" if failed else build["state"]
     print(f"{name}: {state}{seconds}{fetched}")
     return 0
@@ -121,7 +124,9 @@ def _follow(args: argparse.Namespace, build: dict[str, Any], name: str) -> dict[
     deadline = time.monotonic() + args.timeout
     shown = ""
     while True:
-        progress = ", ".join(f"{fmt} {o['state']}" for fmt, o in sorted(build["outputs"].items()))
+        progress = ", ".join(
+            f"{output} {o['state']}" for output, o in sorted(build["outputs"].items())
+        )
         if progress != shown:
             print(f"{name}: {progress}", file=sys.stderr)
             shown = progress

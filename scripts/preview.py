@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from core.content import load
-from core.naming import artifact_stem
+from core.outputs import artifact_stem
 from scripts import office
 from worker.render.docx import render_docx
 from worker.render.pdf import render_pdf

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
+from core.outputs import Output, registered
 from core.problems import MalformedInput
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
 from service import compare
@@ -117,7 +118,7 @@ def submit() -> Any:
 
 @blueprint.get("/builds/<build_id:build_id>")
 def build(build_id: str) -> Any:
-    """Return a build's state, per-format states, timings and links."""
+    """Return a build's state, per-output states, timings and links."""
     status = build_status(session(), build_id)
     if status is None:
         raise NotFound(f"no build {build_id!r}")
@@ -171,12 +172,17 @@ def content_schema() -> Response:
 
 
 def openapi_document() -> dict[str, Any]:
-    """Return the OpenAPI document as served: openapi.yaml plus the generated content schemas."""
+    """Return the OpenAPI document as served: openapi.yaml plus the generated schemas."""
     return copy.deepcopy(_openapi_document())
 
 
-@functools.cache
 def _openapi_document() -> dict[str, Any]:
+    # Keyed by the registry as it is now: an output registered later is in the next answer.
+    return _document_for(registered())
+
+
+@functools.cache
+def _document_for(outputs: tuple[Output, ...]) -> dict[str, Any]:
     document: dict[str, Any] = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
     schemas = document["components"]["schemas"]
     generated = strategy_components("#/components/schemas/{model}")
@@ -185,6 +191,12 @@ def _openapi_document() -> dict[str, Any]:
         # A hand-written schema would silently replace (or be replaced by) the model's.
         raise RuntimeError(f"openapi.yaml defines schemas the content model generates: {clash}")
     schemas.update(generated)
+    # The outputs are listed once, in core.outputs; openapi.yaml only describes them.
+    schemas["OutputName"]["enum"] = [o.name for o in outputs]
+    document["components"]["responses"]["File"]["content"] = {
+        media_type: {"schema": {"type": "string", "format": "binary"}}
+        for media_type in dict.fromkeys(o.media_type for o in outputs)
+    }
     return document
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Request, Response
 from sqlalchemy.orm import Session
 
-from core.naming import MEDIA_TYPES, output_of
+from core.outputs import output_named, output_of
 from service.routing import shown
 from store import NotFound, get_artifact, get_draft, latest_build, output_artifact
 
@@ -17,20 +17,20 @@ def send_artifact(
     found = get_draft(db, slug, version)
     if found is None:
         raise NotFound(f"{slug!r} has no version {version}")
-    fmt = output_of(slug, version, found.label, filename)
-    if fmt is None:
+    output = output_of(slug, version, found.label, filename)
+    if output is None:
         raise NotFound(f"{slug!r} version {version} has no file {shown(filename)}")
     build = latest_build(db, found.id)
-    artifact = output_artifact(db, build.id, fmt) if build else None
+    artifact = output_artifact(db, build.id, output) if build else None
     if artifact is None:
-        raise NotFound(f"the {fmt} of {slug!r} version {version} is not ready yet")
+        raise NotFound(f"the {output} of {slug!r} version {version} is not ready yet")
     etag = artifact.sha256
     if request.if_none_match.contains(etag):
         return Response(status=304, headers={"ETag": f'"{etag}"'})
     full = get_artifact(db, etag, with_data=True)
     if full is None:  # deleted between the two reads
-        raise NotFound(f"the {fmt} of {slug!r} version {version} is gone")
-    response = Response(full.data, mimetype=MEDIA_TYPES[fmt])
+        raise NotFound(f"the {output} of {slug!r} version {version} is gone")
+    response = Response(full.data, mimetype=output_named(output).media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["ETag"] = f'"{etag}"'
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"

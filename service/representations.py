@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import url_for
 
-from core.naming import FORMATS, artifact_name
+from core.outputs import artifact_name, draft_outputs, in_listing_order
 from store import BuildStatus, DraftSummary, StrategySummary
 from store.models import Draft
 
@@ -23,14 +23,14 @@ def iso(value: dt.datetime | dt.date | None) -> str | None:
 
 
 def draft_links(slug: str, version: int, label: str | None) -> dict[str, str]:
-    """Return the links of one draft: itself, its history and its files."""
+    """Return the links of one draft: itself, its history and its own files (by output)."""
     links = {
         "self": url_for("api.draft", slug=slug, version=version),
         "history": url_for("api.drafts", slug=slug),
     }
-    for fmt in FORMATS:
-        name = artifact_name(slug, version, label, fmt)
-        links[fmt] = url_for("api.download", slug=slug, version=version, filename=name)
+    for output in draft_outputs():
+        name = artifact_name(slug, version, label, output)
+        links[output] = url_for("api.download", slug=slug, version=version, filename=name)
     return links
 
 
@@ -82,13 +82,13 @@ def summary_json(slug: str, summary: DraftSummary) -> dict[str, Any]:
         else None,
         # Every finished file, also when another output of the build failed.
         "files": {
-            fmt: url_for(
+            output: url_for(
                 "api.download",
                 slug=slug,
                 version=summary.version,
-                filename=artifact_name(slug, summary.version, summary.label, fmt),
+                filename=artifact_name(slug, summary.version, summary.label, output),
             )
-            for fmt in summary.done_formats
+            for output in summary.done_outputs
         },
         "links": draft_links(slug, summary.version, summary.label),
     }
@@ -110,11 +110,12 @@ def strategy_json(summary: StrategySummary) -> dict[str, Any]:
 
 
 def build_json(status: BuildStatus, label: str | None = None) -> dict[str, Any]:
-    """Return a build's state, per-format states, timings and links as JSON data."""
+    """Return a build's state, per-output states, timings and links as JSON data."""
     outputs = {}
-    for fmt, out in status.outputs.items():
-        name = artifact_name(status.slug, status.version, label, fmt)
-        outputs[fmt] = {
+    for output in in_listing_order(status.outputs):
+        out = status.outputs[output]
+        name = artifact_name(status.slug, status.version, label, output)
+        outputs[output] = {
             "state": out.state,
             "attempts": out.attempts,
             "started_at": iso(out.started_at),

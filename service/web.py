@@ -22,7 +22,7 @@ from flask import (
 
 from core.labels import labels
 from core.markup import redline_html
-from core.naming import artifact_name
+from core.outputs import artifact_name, find_output, in_listing_order
 from core.problems import InvalidContent, UdkastError
 from service import compare
 from service.downloads import send_artifact
@@ -47,6 +47,7 @@ from store import (
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static")
 
 blueprint.add_app_template_global(artifact_name)
+blueprint.add_app_template_filter(in_listing_order)
 
 # Build and draft states as the pages show them (the API keeps the English codes).
 STATE_LABELS = {"queued": "i kø", "running": "bygges", "done": "færdig", "failed": "fejlede"}
@@ -63,6 +64,16 @@ def _state_label(state: str | None) -> str:
 @blueprint.app_template_filter("status_label")
 def _status_label(status: str | None) -> str:
     return STATUS_LABELS.get(status or "", status or "")
+
+
+@blueprint.app_template_filter("output_label")
+def _output_label(name: str) -> str:
+    """Name an output as the pages do: "PDF", "DOCX", "Ændringer PDF", ..."""
+    output = find_output(name)
+    if output is None:
+        return name.upper()
+    changes = "Ændringer " if output.kind == "comparison" else ""
+    return changes + output.extension.upper()
 
 
 _LOCAL_PATH = re.compile(r"/[!-\[\]-~]*")  # printable ASCII, no space or backslash

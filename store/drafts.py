@@ -13,16 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import budget, content
+from core.outputs import comparison_outputs, draft_outputs
 from store.db import insert_ignore, writing
-from store.models import (
-    ACTIVE_STATES,
-    COMPARISON_FORMATS,
-    FORMATS,
-    Build,
-    BuildOutput,
-    Draft,
-    Strategy,
-)
+from store.models import ACTIVE_STATES, Build, BuildOutput, Draft, Strategy
 from store.tokens import Actor
 
 # A unique-key race (two first drafts of a new slug on SQLite, say) rolls back and
@@ -56,12 +49,14 @@ def submit_draft(
     session: Session,
     strategy: content.Strategy,
     theme: str,
-    formats: tuple[str, ...] = FORMATS,
+    outputs: tuple[str, ...] | None = None,
     *,
     posted_by: Actor | None = None,
 ) -> SubmitResult:
     """Store the strategy as its slug's next version with a queued build, and commit.
 
+    The build has the draft's `outputs` (default: every draft output core.outputs
+    registers) and, from version 2 on, every comparison output.
     `posted_by` is recorded on a new version (the service always passes it; the CLI's
     local renders and older callers store none).
 
@@ -74,10 +69,12 @@ def submit_draft(
     text = canonical_json(data)
     digest = content_hash(text)
     lane = budget.lane(data)
+    # Read at each call, not at import: the registry is what it is now.
+    wanted = draft_outputs() if outputs is None else outputs
     for attempt in range(_ATTEMPTS):
         try:
             with writing(session):
-                result = _submit(session, strategy, theme, formats, text, digest, posted_by, lane)
+                result = _submit(session, strategy, theme, wanted, text, digest, posted_by, lane)
                 if result.new_build and posted_by is not None:
                     backlog = _backlog(session, posted_by.token_id) - 1  # not this one
                     result = dataclasses.replace(result, backlog=backlog)
@@ -92,7 +89,7 @@ def _submit(
     session: Session,
     strategy: content.Strategy,
     theme: str,
-    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
     text: str,
     digest: str,
     posted_by: Actor | None,
@@ -116,7 +113,7 @@ def _submit(
             return SubmitResult(latest, build, created=False, new_build=False)
         # Same content, but nothing good to show for it: build the same draft again.
         predecessor = _draft_at(session, row.id, latest.version - 1)
-        build = _add_build(session, latest, predecessor, theme, formats, lane)
+        build = _add_build(session, latest, predecessor, theme, outputs, lane)
         return SubmitResult(latest, build, created=False, new_build=True)
     draft = Draft(
         strategy_id=row.id,
@@ -134,7 +131,7 @@ def _submit(
     row.latest_version = draft.version
     session.add(draft)
     session.flush()
-    build = _add_build(session, draft, latest, theme, formats, lane)
+    build = _add_build(session, draft, latest, theme, outputs, lane)
     return SubmitResult(draft, build, created=True, new_build=True)
 
 
@@ -154,17 +151,17 @@ def _add_build(
     draft: Draft,
     predecessor: Draft | None,
     theme: str,
-    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
     lane: str,
 ) -> Build:
     if predecessor is not None:
-        formats = (*formats, *(f for f in COMPARISON_FORMATS if f not in formats))
+        outputs = (*outputs, *(o for o in comparison_outputs() if o not in outputs))
     build = Build(
         draft_id=draft.id,
         predecessor_draft_id=predecessor.id if predecessor else None,
         theme=theme,
         lane=lane,
-        outputs=[BuildOutput(format=fmt) for fmt in formats],
+        outputs=[BuildOutput(format=output) for output in outputs],
     )
     session.add(build)
     session.flush()

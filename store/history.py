@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core.outputs import in_listing_order
 from store.models import Build, Draft, Strategy
-
-# The order the history lists a draft's files in: its own, then what changed.
-_FILE_ORDER = ("pdf", "docx", "changes-pdf", "changes-docx")
 
 
 @dataclass(frozen=True)
@@ -31,9 +29,10 @@ class DraftSummary:
     # The name of the token that posted it, as it was then (None: posted before this
     # was recorded). Stays after the token is revoked.
     posted_by: str | None = None
-    # The formats of the latest build that finished: downloadable even when another
-    # output of the build failed (a failed comparison must not hide the draft's files).
-    done_formats: tuple[str, ...] = ()
+    # The outputs of the latest build that finished, in the registry's listing order:
+    # downloadable even when another output of the build failed (a failed comparison
+    # must not hide the draft's files).
+    done_outputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,13 +94,9 @@ def _summary(draft: Draft, build: Build | None) -> DraftSummary:
         build_id=build.id if build else None,
         build_state=build.state if build else None,
         posted_by=draft.posted_by_name,
-        done_formats=_done_formats(build),
+        done_outputs=_done_outputs(build),
     )
 
 
-def _done_formats(build: Build | None) -> tuple[str, ...]:
-    done = {o.format for o in build.outputs if o.state == "done"} if build else set()
-    known = len(_FILE_ORDER)
-    return tuple(
-        sorted(done, key=lambda f: (_FILE_ORDER.index(f) if f in _FILE_ORDER else known, f))
-    )
+def _done_outputs(build: Build | None) -> tuple[str, ...]:
+    return in_listing_order(o.format for o in build.outputs if o.state == "done") if build else ()

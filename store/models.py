@@ -17,16 +17,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from core.naming import COMPARISON_OUTPUTS
-from core.naming import FORMATS as DRAFT_OUTPUTS
 from store.base import Base, utcnow
 
 State = Literal["queued", "running", "done", "failed"]
 ACTIVE_STATES: tuple[State, ...] = ("queued", "running")
-# Defined once, with the file names, in core.naming.
-FORMATS = DRAFT_OUTPUTS  # what every build renders
-# What a build of version 2 or later renders too: the changes since the previous version.
-COMPARISON_FORMATS = COMPARISON_OUTPUTS
 
 _STATE_CHECK = "state IN ('queued', 'running', 'done', 'failed')"
 HASH = String(64)  # a hex SHA-256
@@ -105,7 +99,7 @@ class Build(Base):
 
 
 class BuildOutput(Base):
-    """One format of a build (docx, pdf, ...), rendered by one task."""
+    """One output of a build (core.outputs: "pdf", "changes-docx", ...), rendered by one task."""
 
     __tablename__ = "build_outputs"
     __table_args__ = (
@@ -116,6 +110,8 @@ class BuildOutput(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     build_id: Mapped[str] = mapped_column(ForeignKey("builds.id"))
+    # The output's name (core.outputs). The column is called "format" from before
+    # comparison outputs existed; renaming it would take a migration for no reader's gain.
     format: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)  # the cap that stops poison-message loops
@@ -143,7 +139,7 @@ class Artifact(Base):
 
 
 class RenderCache(Base):
-    """Which artifact a renderer produced for (content, theme, format, renderer version).
+    """Which artifact a renderer produced for (content, theme, output, renderer version).
 
     Renders are not byte-for-byte reproducible (PDF and DOCX embed timestamps), so the
     content hash of the output alone cannot tell that a render may be skipped.
@@ -153,7 +149,7 @@ class RenderCache(Base):
 
     content_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
     theme: Mapped[str] = mapped_column(String(64), primary_key=True)
-    format: Mapped[str] = mapped_column(String(32), primary_key=True)
+    format: Mapped[str] = mapped_column(String(32), primary_key=True)  # the output's name
     renderer_version: Mapped[str] = mapped_column(String(64), primary_key=True)
     artifact_hash: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

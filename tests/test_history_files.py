@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.naming import MEDIA_TYPES
+from core.outputs import output_named
 from service.runtime import runtime
 from store import fail_output, finish_output, list_drafts
 from tests.app_fixtures import CSRF, TestApp, example_yaml, make_test_app
@@ -32,11 +32,11 @@ def test_history_and_build_pages_link_every_finished_file_of_a_failed_build(tmp_
     # worker runs here; these are the calls the worker's jobs make).
     with made.app.app_context(), runtime().sessions() as db:
         for fmt in ("pdf", "docx", "changes-docx"):
-            finish_output(db, build_id, fmt, f"{fmt} bytes".encode(), MEDIA_TYPES[fmt])
+            finish_output(db, build_id, fmt, f"{fmt} bytes".encode(), output_named(fmt).media_type)
         fail_output(db, build_id, "changes-pdf", "the changes-pdf renderer failed: boom")
         [v2, v1] = list_drafts(db, "delvis")
-    assert (v2.build_state, v2.done_formats) == ("failed", ("pdf", "docx", "changes-docx"))
-    assert (v1.build_state, v1.done_formats) == ("queued", ())
+    assert (v2.build_state, v2.done_outputs) == ("failed", ("pdf", "docx", "changes-docx"))
+    assert (v1.build_state, v1.done_outputs) == ("queued", ())
 
     client = made.app.test_client()
     form = client.get("/sign-in").get_data(as_text=True)
@@ -72,7 +72,7 @@ def test_the_api_history_lists_every_finished_file_of_a_failed_build(tmp_path):
     post(made, "delvis", "udkast-1")
     build_id = post(made, "delvis", "udkast-2")
     with made.app.app_context(), runtime().sessions() as db:
-        finish_output(db, build_id, "pdf", b"pdf bytes", MEDIA_TYPES["pdf"])
+        finish_output(db, build_id, "pdf", b"pdf bytes", output_named("pdf").media_type)
         fail_output(db, build_id, "changes-pdf", "the changes-pdf renderer failed: boom")
     client = made.app.test_client()
     auth = {"Authorization": f"Bearer {made.token}"}

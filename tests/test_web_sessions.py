@@ -14,7 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from core.naming import MEDIA_TYPES
+from core.outputs import output_named
 from service.runtime import runtime
 from store import create_token, finish_output, list_drafts, revoke_token
 from store.models import WebSession
@@ -33,7 +33,9 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
     assert posted.status_code == 202
     with made.app.app_context(), runtime().sessions() as db:
         # What the worker records when the PDF is rendered (no worker runs here).
-        finish_output(db, posted.get_json()["build"]["id"], "pdf", PDF_BYTES, MEDIA_TYPES["pdf"])
+        finish_output(
+            db, posted.get_json()["build"]["id"], "pdf", PDF_BYTES, output_named("pdf").media_type
+        )
     return made
 
 

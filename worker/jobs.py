@@ -19,6 +19,7 @@ from broker.peek import HeldRenders
 from broker.publish import send_render
 from core.content import Strategy
 from core.diff import compare
+from core.outputs import comparison_outputs, find_output, output_named
 from core.problems import InvalidContent
 from store import (
     StaleOutput,
@@ -35,7 +36,7 @@ from store import (
 from store.models import Build, Draft
 from worker.heartbeat import heartbeat, start_unless_alive
 from worker.memory import memory_guard
-from worker.render import COMPARISON_OUTPUTS, MEDIA_TYPES, comparison_renderer, renderer
+from worker.render import comparison_renderer, renderer
 from worker.render.version import renderer_version
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ STORAGE_FULL = (
 )
 # The comparison output whose job also stores the build's diff for the web (the JSON
 # endpoint and the diff page read it back): one of the two, so it is computed once.
-DIFF_KEEPER = COMPARISON_OUTPUTS[0]
+DIFF_KEEPER = comparison_outputs()[0]
 
 
 class Unrenderable(Exception):
@@ -65,7 +66,7 @@ class RenderJob:
     """What one render needs, read from the database before rendering starts."""
 
     build_id: str
-    fmt: str
+    output: str
     theme: str
     version: str  # renderer_version(theme), recorded with the result for the render cache
     key: str  # the render cache's name of the input
@@ -76,7 +77,7 @@ class RenderJob:
 def render_output(
     sessions: sessionmaker[Session],
     build_id: str,
-    fmt: str,
+    output: str,
     *,
     max_attempts: int,
     passthrough: tuple[type[BaseException], ...] = (),
@@ -91,17 +92,17 @@ def render_output(
     and, with `memory_mib`, a render past that much memory ends this process after
     marking the output failed (worker.memory): call it only in a worker child.
     """
-    job = prepare(sessions, build_id, fmt, max_attempts=max_attempts)
+    job = prepare(sessions, build_id, output, max_attempts=max_attempts)
     with ExitStack() as guards:
         if isinstance(job, RenderJob):
-            guards.enter_context(heartbeat(sessions, build_id, fmt))
+            guards.enter_context(heartbeat(sessions, build_id, output))
             if memory_mib is not None:
 
                 def too_large(used: int, limit: int = memory_mib) -> None:
-                    fail_for_memory(sessions, build_id, fmt, limit, used)
+                    fail_for_memory(sessions, build_id, output, limit, used)
 
                 guards.enter_context(memory_guard(memory_mib, too_large))
-        if fmt == DIFF_KEEPER and job not in ("skipped", "failed"):
+        if output == DIFF_KEEPER and job not in ("skipped", "failed"):
             # After prepare counted the attempt: a diff that kills the child is not
             # retried for ever. With a RenderJob the contents are validated already.
             contents = (job.old, job.new) if isinstance(job, RenderJob) and job.old else None
@@ -118,14 +119,14 @@ def render_output(
                 raise  # the database blinked: the task retries (worker.tasks)
             # Retrying would only count attempts and end in "the renderer crashed". If even
             # this small write finds no room, it raises and the task retries as before.
-            log.error("no room to store %s of build %s: %s", fmt, build_id, exc)
-            _fail(sessions, build_id, fmt, STORAGE_FULL)
+            log.error("no room to store %s of build %s: %s", output, build_id, exc)
+            _fail(sessions, build_id, output, STORAGE_FULL)
             return "failed"
         return "done"
 
 
 def prepare(
-    sessions: sessionmaker[Session], build_id: str, fmt: str, *, max_attempts: int
+    sessions: sessionmaker[Session], build_id: str, output: str, *, max_attempts: int
 ) -> RenderJob | str:
     """Start the output and read what its render needs, or say why nothing is rendered.
 
@@ -133,24 +134,24 @@ def prepare(
     live worker: a duplicate message), "cached" (an earlier identical render was reused)
     and "failed" (it can never be rendered).
     """
-    if not start_unless_alive(sessions, build_id, fmt, max_attempts=max_attempts):
+    if not start_unless_alive(sessions, build_id, output, max_attempts=max_attempts):
         return "skipped"
     with sessions() as session:
         try:
             build = session.get(Build, build_id)
             assert build is not None  # start_output found it  # noqa: S101
-            old_draft = _predecessor(session, build, fmt)
+            old_draft = _predecessor(session, build, output)
             version = _theme_version(build.theme)
             key = _cache_key(build.draft, old_draft)
-            cached = cached_artifact(session, key, build.theme, fmt, version)
+            cached = cached_artifact(session, key, build.theme, output, version)
             if cached is not None:
-                finish_output(session, build_id, fmt, cached.data, cached.media_type)
+                finish_output(session, build_id, output, cached.data, cached.media_type)
                 return "cached"
             new, old = _contents(build.draft, old_draft)
         except Unrenderable as exc:
-            fail_output(session, build_id, fmt, str(exc))
+            fail_output(session, build_id, output, str(exc))
             return "failed"
-        return RenderJob(build_id, fmt, build.theme, version, key, new, old)
+        return RenderJob(build_id, output, build.theme, version, key, new, old)
 
 
 def render(
@@ -161,23 +162,23 @@ def render(
     """Render the job's file; on a renderer error mark the output failed and return None."""
     try:
         if job.old is not None:
-            return comparison_renderer(job.fmt)(job.old, job.new, job.theme)
-        return renderer(job.fmt)(job.new, job.theme)
+            return comparison_renderer(job.output)(job.old, job.new, job.theme)
+        return renderer(job.output)(job.new, job.theme)
     except passthrough:
         raise
     except MemoryError:
         pass  # handled below, once the traceback no longer holds the failed layout
     except Exception as exc:  # a renderer bug must fail this output, not the worker
-        log.exception("rendering %s of build %s failed", job.fmt, job.build_id)
+        log.exception("rendering %s of build %s failed", job.output, job.build_id)
         # The exception's own text is the library's, for the log; people read ours.
-        reason = f"the {job.fmt} renderer failed on this draft ({type(exc).__name__}); "
-        _fail(sessions, job.build_id, job.fmt, reason + "the worker log has the details")
+        reason = f"the {job.output} renderer failed on this draft ({type(exc).__name__}); "
+        _fail(sessions, job.build_id, job.output, reason + "the worker log has the details")
         return None
     # The machine itself ran out of memory. Collect what the render built now, so the
     # child has room for the message below and for its next task.
     gc.collect()
-    log.warning("rendering %s of build %s ran out of memory", job.fmt, job.build_id)
-    _fail(sessions, job.build_id, job.fmt, "rendering ran out of memory" + TOO_LARGE)
+    log.warning("rendering %s of build %s ran out of memory", job.output, job.build_id)
+    _fail(sessions, job.build_id, job.output, "rendering ran out of memory" + TOO_LARGE)
     return None
 
 
@@ -187,17 +188,20 @@ def store(sessions: sessionmaker[Session], job: RenderJob, data: bytes) -> None:
         finish_output(
             session,
             job.build_id,
-            job.fmt,
+            job.output,
             data,
-            MEDIA_TYPES[job.fmt],
+            output_named(job.output).media_type,
             renderer_version=job.version,
             cache_key=job.key,
         )
 
 
-def _predecessor(session: Session, build: Build, fmt: str) -> Draft | None:
+def _predecessor(session: Session, build: Build, output: str) -> Draft | None:
     """Return the draft a comparison output compares against; None for the draft's own files."""
-    if fmt not in COMPARISON_OUTPUTS:
+    found = find_output(output)
+    if found is None:  # a message from before the output was removed, say
+        raise Unrenderable(f"this worker renders no output named {output!r}")
+    if found.kind != "comparison":
         return None
     old_draft = session.get(Draft, build.predecessor_draft_id or -1)
     if old_draft is None:

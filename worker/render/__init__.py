@@ -1,36 +1,116 @@
-"""Renderers: each takes a validated Strategy and a theme name and returns bytes."""
+"""Renderers, attached to the outputs of core.outputs: each output name has one render function.
+
+A draft's output renders a validated Strategy in a theme; a comparison output renders
+what changed between two (old, new, theme). The renderer modules are imported when an
+output is first rendered, so that `udkast validate` starts without WeasyPrint.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
+from core import outputs
 from core.content import Strategy
-from core.naming import COMPARISON_OUTPUTS, FORMATS, MEDIA_TYPES
+from core.outputs import Output, UnknownOutput
 
-__all__ = ["COMPARISON_OUTPUTS", "FORMATS", "MEDIA_TYPES", "comparison_renderer", "renderer"]
+__all__ = [
+    "ComparisonRenderer",
+    "DraftRenderer",
+    "comparison_renderer",
+    "register_output",
+    "renderer",
+    "unregister_output",
+]
 
-
-def renderer(fmt: str) -> Callable[[Strategy, str], bytes]:
-    """Return the render function for a format ("pdf" or "docx")."""
-    if fmt == "pdf":
-        from worker.render.pdf import render_pdf
-
-        return render_pdf
-    if fmt == "docx":
-        from worker.render.docx import render_docx
-
-        return render_docx
-    raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+T = TypeVar("T")
+DraftRenderer = Callable[[Strategy, str], bytes]
+ComparisonRenderer = Callable[[Strategy, Strategy, str], bytes]
 
 
-def comparison_renderer(output: str) -> Callable[[Strategy, Strategy, str], bytes]:
+def _pdf() -> DraftRenderer:
+    from worker.render.pdf import render_pdf
+
+    return render_pdf
+
+
+def _docx() -> DraftRenderer:
+    from worker.render.docx import render_docx
+
+    return render_docx
+
+
+def _changes_pdf() -> ComparisonRenderer:
+    from worker.render.comparison_pdf import render_comparison_pdf
+
+    return render_comparison_pdf
+
+
+def _changes_docx() -> ComparisonRenderer:
+    from worker.render.redline import render_redline_docx
+
+    return render_redline_docx
+
+
+def _given(render: T) -> Callable[[], T]:
+    return lambda: render
+
+
+# Output name → a function that imports and returns its renderer.
+_DRAFT: dict[str, Callable[[], DraftRenderer]] = {"pdf": _pdf, "docx": _docx}
+_COMPARISON: dict[str, Callable[[], ComparisonRenderer]] = {
+    "changes-pdf": _changes_pdf,
+    "changes-docx": _changes_docx,
+}
+
+
+def renderer(output: str) -> DraftRenderer:
+    """Return the render function of a draft's output ("pdf", "docx", ...)."""
+    load = _DRAFT.get(output)
+    if load is None:
+        raise UnknownOutput(
+            f"unknown output {output!r}; choose from {', '.join(outputs.draft_outputs())}"
+        )
+    return load()
+
+
+def comparison_renderer(output: str) -> ComparisonRenderer:
     """Return the function that renders what changed between two drafts (old, new, theme)."""
-    if output == "changes-pdf":
-        from worker.render.comparison_pdf import render_comparison_pdf
+    load = _COMPARISON.get(output)
+    if load is None:
+        raise UnknownOutput(
+            f"unknown comparison output {output!r}; "
+            f"choose from {', '.join(outputs.comparison_outputs())}"
+        )
+    return load()
 
-        return render_comparison_pdf
-    if output == "changes-docx":
-        from worker.render.redline import render_redline_docx
 
-        return render_redline_docx
-    raise ValueError(f"unknown comparison output {output!r}")
+def rendered_outputs() -> tuple[str, ...]:
+    """Return the names of the outputs that have a renderer."""
+    return (*_DRAFT, *_COMPARISON)
+
+
+def register_output(
+    output: Output,
+    *,
+    render: DraftRenderer | None = None,
+    compare: ComparisonRenderer | None = None,
+) -> None:
+    """Register an output with its renderer (`render` for a draft's, `compare` otherwise)."""
+    if output.kind == "draft":
+        if render is None or compare is not None:
+            raise ValueError(f"the draft output {output.name!r} takes `render` only")
+        outputs.register(output)  # first: it refuses a name that is taken
+        _DRAFT[output.name] = _given(render)
+    else:
+        if compare is None or render is not None:
+            raise ValueError(f"the comparison output {output.name!r} takes `compare` only")
+        outputs.register(output)
+        _COMPARISON[output.name] = _given(compare)
+
+
+def unregister_output(name: str) -> None:
+    """Remove an output and its renderer."""
+    outputs.unregister(name)
+    _DRAFT.pop(name, None)
+    _COMPARISON.pop(name, None)
