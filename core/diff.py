@@ -2,12 +2,15 @@
 
 Parts are matched by id first (milestones by content), so a moved vision is a move;
 inside changed text fields, paragraphs are aligned before words are diffed. The
-result is frozen dataclasses; `Comparison.to_json()` gives plain dicts and lists.
+result is frozen dataclasses; `Comparison.to_json()` gives plain dicts and lists, which is
+what the store keeps, and `comparison_view()` builds from that JSON what every reader
+walks (the web diff page and the comparison PDF).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +108,65 @@ class Comparison:
         data: dict[str, Any] = _plain(self)
         data["is_empty"] = self.is_empty
         return data
+
+
+@dataclass(frozen=True)
+class InputRef:
+    """An input of the høringsnotat as a changed part lists it."""
+
+    id: str
+    source: str
+    input: str
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    """A comparison as its readers walk it: the stored JSON and what is derived from it once.
+
+    `data` is `Comparison.to_json()` (parts, summary, consultation, metadata changes,
+    is_empty); the rest indexes it for the templates.
+    """
+
+    data: Mapping[str, Any]
+    language: str
+    inputs: dict[str, InputRef]  # by input id, in the høringsnotat's order
+    anchored: frozenset[tuple[str, str]]  # the (kind, id) a link can point at
+    moves: tuple[Mapping[str, Any], ...]  # moved parts, consultation inputs aside
+    headlines: tuple[tuple[Mapping[str, Any], Mapping[str, Any]], ...]  # (vision, field)
+    pending: tuple[InputRef, ...]
+
+    def title(self, old_name: str, new_name: str) -> str:
+        """Return the heading "Ændringer fra <old> til <new>" in the document's language."""
+        return labels(self.language)["cmp.title"].format(old=old_name, new=new_name)
+
+
+def comparison_view(data: Mapping[str, Any]) -> ComparisonView:
+    """Build the view of a comparison from its JSON (`Comparison.to_json()`, as stored)."""
+    parts: list[Mapping[str, Any]] = data["parts"]
+    inputs = {
+        entry["id"]: InputRef(
+            entry["id"], group["source"], entry["input"], entry["status"], entry["status_label"]
+        )
+        for group in data["consultation"]["groups"]
+        for entry in group["inputs"]
+    }
+    return ComparisonView(
+        data=data,
+        language=data["language"],
+        inputs=inputs,
+        anchored=frozenset((p["kind"], p["id"]) for p in parts if p["kind"] != "consultation"),
+        moves=tuple(p for p in parts if p["moved"] and p["kind"] != "consultation"),
+        headlines=tuple(
+            (p, f)
+            for p in parts
+            if p["kind"] == "vision"
+            for f in p["fields"]
+            if f["name"] == "headline"
+        ),
+        pending=tuple(i for i in inputs.values() if i.status == "pending"),
+    )
 
 
 def compare(old: Strategy, new: Strategy) -> Comparison:

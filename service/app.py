@@ -8,9 +8,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, g, jsonify, request
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from core.themes import THEMES_DIR
 from service import api, errors, limits, routing, web
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.extensions[EXTENSION] = Runtime(
         settings=settings, sessions=make_session_factory(engine), queue=BuildQueue(settings)
     )
+    app.jinja_loader = _page_loader(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     csrf.init_app(app)
     errors.register(app)
@@ -76,6 +79,16 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.after_request(_relative_redirects)
     logging.getLogger("udkast").setLevel(logging.INFO)
     return app
+
+
+def _page_loader(app: Flask) -> BaseLoader:
+    """Load the pages' own templates, and the themes' under `themes/<theme>/…`.
+
+    The diff page includes the theme's comparison macros instead of copying them.
+    """
+    own = app.jinja_loader
+    assert own is not None  # Flask's loader of service/templates  # noqa: S101
+    return ChoiceLoader([own, PrefixLoader({"themes": FileSystemLoader(THEMES_DIR)})])
 
 
 def _untrusted_host(exc: SecurityError) -> Any:

@@ -20,8 +20,9 @@ from flask import (
     session as cookie,
 )
 
+from core.diff import comparison_view
 from core.labels import labels
-from core.markup import redline_html
+from core.markup import redline_html, value_text
 from core.outputs import artifact_name, find_output, in_listing_order
 from core.problems import InvalidContent, UdkastError
 from service import compare
@@ -249,8 +250,7 @@ def diff_page(slug: str, version: int) -> Any:
     data = compare.comparison_data(old, new)
     if data is None:
         return compare.not_ready(old, new)
-    language = data["language"]
-    text = labels(language)
+    view = comparison_view(data)
     old_name = old.label or f"version {old.version}"
     new_name = new.label or f"version {new.version}"
     return render_template(
@@ -259,19 +259,21 @@ def diff_page(slug: str, version: int) -> Any:
         old=old,
         new=new,
         versions=[d.version for d in list_drafts(session(), slug)],
-        c=data,
-        L=text,
-        lang=language,
-        # As Comparison.title() and .anchored() say them, from the stored data.
-        title=text["cmp.title"].format(old=old_name, new=new_name),
-        anchored={(p["kind"], p["id"]) for p in data["parts"] if p["kind"] != "consultation"},
-        inputs={
-            e["id"]: (group["source"], e)
-            for group in data["consultation"]["groups"]
-            for e in group["inputs"]
-        },
+        c=view.data,
+        L=labels(view.language),
+        lang=view.language,
+        title=view.title(old_name, new_name),
+        anchored=view.anchored,
+        inputs=view.inputs,
+        moves=view.moves,
+        pending=view.pending,
+        # The theme's macros name the parts a value lists by title where the drafts are
+        # at hand (the PDF); the page shows the stored ids.
+        names={},
     )
 
 
-# The diff page's redline markup (core.markup escapes every text it is given).
+# The diff page's redline markup and plain values, as the theme's comparison macros use
+# them (core.markup escapes every text it is given).
 blueprint.add_app_template_filter(redline_html, "redline")
+blueprint.add_app_template_filter(value_text, "value")

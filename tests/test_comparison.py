@@ -6,6 +6,7 @@ Flask's test client; no worker is needed, the diff is computed from stored conte
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from referencing.jsonschema import DRAFT202012
 
 from core.consultation import NAME_MAX, part_names
 from core.content import Strategy, validate
+from core.diff import compare
 from service.app import create_app
 from service.runtime import runtime
 from settings import load_settings
@@ -136,6 +138,18 @@ def test_labels_follow_the_document_language(udkast1: Strategy, udkast2: Strateg
     assert "Changes from Udkast 1 to Udkast 2" in html
     assert "Moved from position 2 to 1" in html
     assert "Consultation report" in html
+
+
+def test_the_stored_comparison_prints_as_the_one_compared_in_place(
+    udkast1: Strategy, udkast2: Strategy
+) -> None:
+    # The job that stores the diff prints the PDF from it (after a trip through the
+    # database's JSON) instead of comparing the drafts again: the reader sees one document.
+    stored = json.loads(json.dumps(compare(udkast1, udkast2).to_json(), ensure_ascii=False))
+    theme = load_theme("default")
+    in_place = build_comparison_html(udkast1, udkast2, theme)
+    assert build_comparison_html(udkast1, udkast2, theme, stored) == in_place
+    assert "Ændringer fra Udkast 1 til Udkast 2" in in_place
 
 
 def test_hostile_text_is_escaped_in_the_pdf_html(udkast1: Strategy, udkast2: Strategy) -> None:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import Any
 
 from celery import Celery
 from sqlalchemy.exc import OperationalError
@@ -32,6 +33,7 @@ from store import (
     save_comparison,
     stale_outputs,
     storage_full,
+    stored_comparison,
 )
 from store.models import Build, Draft
 from worker.heartbeat import heartbeat, start_unless_alive
@@ -53,8 +55,10 @@ STORAGE_FULL = (
     "once space has been freed"
 )
 # The comparison output whose job also stores the build's diff for the web (the JSON
-# endpoint and the diff page read it back): one of the two, so it is computed once.
+# endpoint and the diff page read it back): one of the two, so it is computed once, and
+# its renderer (the comparison PDF) then renders that stored diff instead of another.
 DIFF_KEEPER = comparison_outputs()[0]
+STORED_DIFF_RENDERER = "changes-pdf"  # the comparison output that can take a stored diff
 
 
 class Unrenderable(Exception):
@@ -102,14 +106,15 @@ def render_output(
                     fail_for_memory(sessions, build_id, output, limit, used)
 
                 guards.enter_context(memory_guard(memory_mib, too_large))
+        comparison = None
         if output == DIFF_KEEPER and job not in ("skipped", "failed"):
             # After prepare counted the attempt: a diff that kills the child is not
             # retried for ever. With a RenderJob the contents are validated already.
             contents = (job.old, job.new) if isinstance(job, RenderJob) and job.old else None
-            keep_build_comparison(sessions, build_id, contents, passthrough)
+            _, comparison = build_comparison(sessions, build_id, contents, passthrough)
         if isinstance(job, str):
             return job
-        data = render(sessions, job, passthrough)
+        data = render(sessions, job, passthrough, comparison)
         if data is None:
             return "failed"
         try:
@@ -158,10 +163,18 @@ def render(
     sessions: sessionmaker[Session],
     job: RenderJob,
     passthrough: tuple[type[BaseException], ...] = (),
+    comparison: dict[str, Any] | None = None,
 ) -> bytes | None:
-    """Render the job's file; on a renderer error mark the output failed and return None."""
+    """Render the job's file; on a renderer error mark the output failed and return None.
+
+    `comparison` is the stored diff of the job's drafts, when its job has it at hand.
+    """
     try:
         if job.old is not None:
+            if comparison is not None and job.output == STORED_DIFF_RENDERER:
+                from worker.render.comparison_pdf import render_comparison_pdf
+
+                return render_comparison_pdf(job.old, job.new, job.theme, comparison)
             return comparison_renderer(job.output)(job.old, job.new, job.theme)
         return renderer(job.output)(job.new, job.theme)
     except passthrough:
@@ -245,18 +258,32 @@ def keep_build_comparison(
 
     A failure is logged, not raised: the output's own render still runs and reports.
     """
+    return build_comparison(sessions, build_id, contents, passthrough)[0]
+
+
+def build_comparison(
+    sessions: sessionmaker[Session],
+    build_id: str,
+    contents: tuple[Strategy, Strategy] | None = None,
+    passthrough: tuple[type[BaseException], ...] = (),
+) -> tuple[str, dict[str, Any] | None]:
+    """Store the diff of a build unless stored; return what happened and the diff, if any.
+
+    A failure is logged, not raised (the diff is then None): the output's own render
+    still runs and reports.
+    """
     with sessions() as session:
         build = session.get(Build, build_id)
         if build is None or build.predecessor_draft_id is None:
-            return "no comparison"
+            return "no comparison", None
         new_id = build.draft_id
     try:
-        return store_comparison(sessions, build.predecessor_draft_id, new_id, contents)
+        return _kept_comparison(sessions, build.predecessor_draft_id, new_id, contents)
     except passthrough:
         raise
     except Exception:  # the diff failing must not stop the render that reports it
         log.exception("storing the diff of build %s failed", build_id)
-        return "failed"
+        return "failed", None
 
 
 def store_comparison(
@@ -271,26 +298,41 @@ def store_comparison(
     stored draft no longer validates). `contents` saves validating the drafts again.
     No transaction is held while comparing.
     """
+    return _kept_comparison(sessions, old_draft_id, new_draft_id, contents, read=False)[0]
+
+
+def _kept_comparison(
+    sessions: sessionmaker[Session],
+    old_draft_id: int,
+    new_draft_id: int,
+    contents: tuple[Strategy, Strategy] | None = None,
+    *,
+    read: bool = True,
+) -> tuple[str, dict[str, Any] | None]:
+    """Do what store_comparison says, and return the diff too (with `read`, a stored one)."""
     with sessions() as session:
         old_draft = session.get(Draft, old_draft_id)
         new_draft = session.get(Draft, new_draft_id)
         if old_draft is None or new_draft is None:
-            return "missing"
+            return "missing", None
         pair = (old_draft.content_hash, new_draft.content_hash)
-        if has_comparison(session, *pair):
-            return "stored already"
+        if not read and has_comparison(session, *pair):
+            return "stored already", None
+        stored = stored_comparison(session, *pair) if read else None
+        if stored is not None:
+            return "stored already", stored
         if contents is None:
             try:
                 new, old = _contents(new_draft, old_draft)
             except Unrenderable:
                 log.warning("drafts %d and %d cannot be compared", old_draft_id, new_draft_id)
-                return "invalid"
+                return "invalid", None
             assert old is not None  # an old draft was given  # noqa: S101
             contents = (old, new)
     data = compare(*contents).to_json()
     with sessions() as session:
         save_comparison(session, *pair, data)
-    return "stored"
+    return "stored", data
 
 
 def fail_for_memory(

@@ -1,4 +1,4 @@
-"""What the comparison template needs: the Comparison as data, chapters in reading order.
+"""What the comparison template needs: the comparison view, chapters in reading order.
 
 The comparison only lists parts that changed or moved; the reader also needs to see
 where the unchanged ones stand, so runs of unchanged parts become one short line.
@@ -7,12 +7,13 @@ where the unchanged ones stand, so runs of unchanged parts become one short line
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.consultation import part_names
 from core.content import Strategy
-from core.diff import KINDS, Comparison
+from core.diff import KINDS, ComparisonView
 from core.labels import labels
 from core.markup import value_text
 from core.view import date_text
@@ -22,7 +23,7 @@ from core.view import date_text
 class Entry:
     """A changed part (its to_json data), or a run of unchanged parts by title."""
 
-    part: dict[str, Any] | None = None
+    part: Mapping[str, Any] | None = None
     unchanged: tuple[str, ...] = ()
 
 
@@ -36,37 +37,17 @@ class Chapter:
     new_inputs: int = 0  # added consultation inputs: the report shows them, not the redline
 
 
-@dataclass(frozen=True)
-class InputRef:
-    """An input of the høringsnotat as a changed part lists it."""
-
-    id: str
-    source: str
-    input: str
-    status: str
-    status_label: str
-
-
 def draft_name(strategy: Strategy, fallback: str) -> str:
     """Name a draft as readers do: its draft label, or "the previous draft"."""
     return strategy.document.draft_label or fallback
 
 
-def comparison_context(old: Strategy, new: Strategy, comparison: Comparison) -> dict[str, Any]:
-    """Return the template values of a comparison, computed once in Python."""
-    language = comparison.language
+def comparison_context(old: Strategy, new: Strategy, view: ComparisonView) -> dict[str, Any]:
+    """Return the template values of a comparison: its view, and what the PDF adds to it."""
+    language = view.language
     text = labels(language)
-    data = comparison.to_json()
     old_name = draft_name(old, text["cmp.previous"])
     new_name = draft_name(new, text["cmp.current"])
-    parts: list[dict[str, Any]] = data["parts"]
-    inputs = {
-        entry["id"]: InputRef(
-            entry["id"], group["source"], entry["input"], entry["status"], entry["status_label"]
-        )
-        for group in data["consultation"]["groups"]
-        for entry in group["inputs"]
-    }
 
     def date(value: dt.date | None) -> str:
         return date_text(value, language)
@@ -77,34 +58,30 @@ def comparison_context(old: Strategy, new: Strategy, comparison: Comparison) -> 
         return value_text(value)
 
     return {
-        "c": data,
+        "c": view.data,
         "doc": new.document,
         "L": text,
         "lang": language,
         "date": date,
         "date_iso": lambda value: date(dt.date.fromisoformat(value)),
         "meta_value": meta_value,
-        "title": comparison.title(old_name, new_name),
+        "title": view.title(old_name, new_name),
         "old": {"name": old_name, "date": date(old.document.date)},
         "new": {"name": new_name, "date": date(new.document.date)},
-        "chapters": chapters(new, parts, text),
-        "inputs": inputs,
-        "anchored": comparison.anchored(),
-        "headlines": [
-            (p, f)
-            for p in parts
-            if p["kind"] == "vision"
-            for f in p["fields"]
-            if f["name"] == "headline"
-        ],
-        "moves": [p for p in parts if p["moved"] and p["kind"] != "consultation"],
-        "pending": [i for i in inputs.values() if i.status == "pending"],
+        "chapters": chapters(new, view.data["parts"], text),
+        "inputs": view.inputs,
+        "anchored": view.anchored,
+        "headlines": view.headlines,
+        "moves": view.moves,
+        "pending": view.pending,
         # Both drafts' parts, so a removed part is named too; the new draft's names win.
         "names": part_names(old) | part_names(new),
     }
 
 
-def chapters(new: Strategy, parts: list[dict[str, Any]], text: dict[str, str]) -> list[Chapter]:
+def chapters(
+    new: Strategy, parts: Sequence[Mapping[str, Any]], text: dict[str, str]
+) -> list[Chapter]:
     """Group the parts by kind, with unchanged parts collapsed into runs, in reading order."""
     titles = _titles(new)
     out = []
@@ -122,7 +99,7 @@ def chapters(new: Strategy, parts: list[dict[str, Any]], text: dict[str, str]) -
     return out
 
 
-def _interleave(own: list[dict[str, Any]], titles: list[str]) -> list[Entry]:
+def _interleave(own: list[Mapping[str, Any]], titles: list[str]) -> list[Entry]:
     """Put runs of unchanged parts (by new position) between the changed ones."""
     entries: list[Entry] = []
     position = 0
