@@ -17,7 +17,7 @@ from sqlalchemy import URL, Connection, create_engine, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool
 
-from core.problems import UdkastError
+from core.errors import UdkastError
 from settings import Settings
 from store.db import alembic_config, migrate, sqlite_file
 

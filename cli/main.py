@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.content import Strategy, load
+from core.errors import InvalidContent, UdkastError
 from core.outputs import artifact_stem, draft_outputs, output_named
-from core.problems import InvalidContent, UdkastError
 
 EXIT_OK = 0
 EXIT_INVALID = 1

@@ -16,7 +16,7 @@ from typing import Any
 from broker import queue_of
 from cli.database import create_or_upgrade, shown_url
 from core.budget import BULK, STANDARD
-from core.problems import UdkastError
+from core.errors import UdkastError
 from settings import Settings, load_settings
 from store import create_token, list_tokens, make_engine, make_session_factory
 

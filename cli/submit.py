@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from core.errors import UdkastError
 from core.outputs import comparison_outputs
-from core.problems import UdkastError
 
 POLL_SECONDS = 0.5
 

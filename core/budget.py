@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from core import richtext
-from core.problems import Problem
+from core.errors import Problem
 
 MAX_WORDS = 100_000  # in every text field together: about 220 pages
 MAX_BLOCKS = 5_000  # paragraphs and list items in every rich-text field together

@@ -17,8 +17,8 @@ from pydantic import (
 )
 
 from core import budget, richtext
+from core.errors import InvalidContent, Problem
 from core.loading import MAX_INPUT_BYTES, media_type_of, parse
-from core.problems import InvalidContent, Problem
 from core.shortening import shortened
 from core.yamlsafe import MAX_DEPTH
 

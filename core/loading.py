@@ -6,7 +6,7 @@ import json
 import math
 from typing import Any
 
-from core.problems import InputTooLarge, MalformedInput, UnsupportedMediaType
+from core.errors import InputTooLarge, MalformedInput, UnsupportedMediaType
 from core.yamlsafe import MAX_DEPTH, MAX_NUMBER_DIGITS, parse_yaml, too_deep
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.content import Strategy
-from core.problems import UdkastError
+from core.errors import UdkastError
 
 # "draft": a file of the draft itself, rendered for every build. "comparison": what
 # changed since the previous version, rendered from version 2 on.

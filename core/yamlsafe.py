@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from core.problems import MalformedInput
+from core.errors import MalformedInput
 
 MAX_DEPTH = 32  # the format itself nests at most 5 levels deep
 # No field of the format is a number; a longer one is a mistake or an attack on int().

@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
+from core.errors import MalformedInput
 from core.outputs import Output, registered
-from core.problems import MalformedInput
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
 from service import compare
 from service.downloads import send_artifact

@@ -17,7 +17,7 @@ from flask import request
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.diff import compare
-from core.problems import MalformedInput
+from core.errors import MalformedInput
 from core.shortening import shortened
 from service.comparison_queue import comparison_queue
 from service.errors import error_response

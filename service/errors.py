@@ -19,7 +19,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
-from core.problems import (
+from core.errors import (
     InputTooLarge,
     InvalidContent,
     MalformedInput,

@@ -13,8 +13,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wsgi import LimitedStream
 
 from core.content import Strategy, load
+from core.errors import InputTooLarge, MalformedInput, UnsupportedMediaType
 from core.loading import JSON_TYPES, YAML_TYPES
-from core.problems import InputTooLarge, MalformedInput, UnsupportedMediaType
 from service.runtime import runtime
 
 ACCEPTED = "application/json, application/yaml or multipart/form-data with a file field"

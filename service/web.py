@@ -21,10 +21,10 @@ from flask import (
 )
 
 from core.diff import comparison_view
+from core.errors import InvalidContent, UdkastError
 from core.labels import labels
 from core.markup import redline_html, value_text
 from core.outputs import artifact_name, find_output, in_listing_order
-from core.problems import InvalidContent, UdkastError
 from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of

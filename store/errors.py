@@ -7,7 +7,7 @@ import sqlite3
 
 from sqlalchemy.exc import OperationalError
 
-from core.problems import UdkastError
+from core.errors import UdkastError
 
 _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
 _PG_DISK_FULL = "53100"  # PostgreSQL's SQLSTATE disk_full

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from core.content import LIMITS, MAX_RICH, Strategy, load, validate
+from core.errors import MAX_PROBLEMS, InvalidContent, Problem
 from core.loading import parse
-from core.problems import MAX_PROBLEMS, InvalidContent, Problem
 from tests.conftest import example_path
 
 

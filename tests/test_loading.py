@@ -8,8 +8,8 @@ import json
 import pytest
 
 from core.content import load, validate
+from core.errors import InputTooLarge, InvalidContent, MalformedInput, UnsupportedMediaType
 from core.loading import MAX_INPUT_BYTES, media_type_of, parse
-from core.problems import InputTooLarge, InvalidContent, MalformedInput, UnsupportedMediaType
 from core.yamlsafe import MAX_DEPTH
 from tests.conftest import example_path
 

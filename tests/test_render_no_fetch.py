@@ -44,7 +44,7 @@ from pypdf import PdfReader
 
 import core.themes
 from core.content import Strategy, validate
-from core.problems import InvalidContent
+from core.errors import InvalidContent
 from tests.conftest import load_example
 from tests.loopback import Listener
 from worker.render.comparison_pdf import render_comparison_pdf

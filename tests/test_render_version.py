@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from worker.render.version import ROOT, fingerprint, renderer_version, source_files
+from worker.render.fingerprint import ROOT, fingerprint, renderer_version, source_files
 
 
 def test_the_fingerprint_covers_the_renderers_core_and_the_theme():

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.content import validate
-from core.problems import InvalidContent
+from core.errors import InvalidContent
 from core.richtext import (
     MAX_FORMAT_CHANGES,
     MAX_FORMATTED_RUNS,

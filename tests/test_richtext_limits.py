@@ -9,7 +9,7 @@ import yaml
 
 from core import budget, content, richtext
 from core.content import load
-from core.problems import InvalidContent
+from core.errors import InvalidContent
 from tests.conftest import example_path
 
 BASE = yaml.safe_load(example_path("udkast-1").read_text(encoding="utf-8"))

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from core.content import validate
+from core.errors import InvalidContent
 from core.loading import parse
-from core.problems import InvalidContent
 from core.schema import SCHEMA_ID, SCHEMA_PATH, strategy_components, strategy_schema
 from service.api import openapi_document
 from tests.app_fixtures import make_test_app

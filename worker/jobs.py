@@ -20,8 +20,8 @@ from broker.peek import HeldRenders
 from broker.publish import send_render
 from core.content import Strategy
 from core.diff import compare
+from core.errors import InvalidContent
 from core.outputs import comparison_outputs, find_output, output_named
-from core.problems import InvalidContent
 from store import (
     StaleOutput,
     cached_artifact,
@@ -39,7 +39,7 @@ from store.models import Build, Draft
 from worker.heartbeat import heartbeat, start_unless_alive
 from worker.memory import memory_guard
 from worker.render import comparison_renderer, renderer
-from worker.render.version import renderer_version
+from worker.render.fingerprint import renderer_version
 
 log = logging.getLogger(__name__)
 
