@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from core.problems import UdkastError
+from core.errors import UdkastError
 from core.themes import THEMES_DIR, available_themes, theme_folder
 
 MIB = 1024 * 1024
