@@ -3,9 +3,11 @@
 Texts are split with the tokeniser of the tracked-changes notes, which keeps "12.000"
 and "2018-03-02" whole, so a change never splits a word. Words are aligned by
 core.alignment, whose cost the comparison's work budget bounds. Whitespace is attached to the
-word before it and ignored when matching: reflowed lines are not a change. Ops carry
-the new text, and an `equal` op whose whitespace differs also carries the old text, so
-the ops rebuild both drafts exactly.
+word before it and ignored when matching: reflowed lines are not a change. A space
+where there was none ("Et, Et" → "Et , Et") is one, as `normalise` sees it: it becomes
+an insert or delete of the whitespace alone. Ops carry the new text, and an `equal` op
+whose whitespace differs (in kind or length only) also carries the old text, so the ops
+rebuild both drafts exactly.
 """
 
 from __future__ import annotations
@@ -113,6 +115,28 @@ def _absorb_short_equalities(runs: list[_Run]) -> list[_Run]:
     return out
 
 
+def _split_at_spaces(runs: list[_Run]) -> list[_Run]:
+    """Cut a kept run where a space appears or goes between two of its units.
+
+    Only a change of whitespace's kind or length is a reflow; a space before a comma
+    that was not there changes the text (Reject All must take it away), so it becomes an
+    edit of that whitespace alone. The end of a run is left to `_shift_whitespace`.
+    """
+    out: list[_Run] = []
+    for run in runs:
+        start = 0
+        for k in range(len(run.old) - 1 if run.same else 0):
+            o_unit, n_unit = run.old[k], run.new[k]
+            o_word, n_word = o_unit.rstrip(), n_unit.rstrip()
+            if (o_word == o_unit) == (n_word == n_unit):
+                continue
+            out.append(_Run(True, [*run.old[start:k], o_word], [*run.new[start:k], n_word]))
+            out.append(_Run(False, [o_unit[len(o_word) :]], [n_unit[len(n_word) :]]))
+            start = k + 1
+        out.append(run if start == 0 else _Run(True, run.old[start:], run.new[start:]))
+    return out
+
+
 def _shift_whitespace(runs: list[_Run]) -> None:
     """Move whitespace that differs at the end of a kept run into the edit after it.
 
@@ -131,6 +155,7 @@ def _shift_whitespace(runs: list[_Run]) -> None:
 
 
 def _ops(runs: list[_Run]) -> list[Op]:
+    runs = _split_at_spaces(runs)
     _shift_whitespace(runs)
     out: list[Op] = []
     for run in runs:

@@ -99,6 +99,11 @@ def _inputs_and_commitments(d: dict[str, Any]) -> None:
     d["visions"].append({"id": "ny-vision", "title": "Ny vision", "headline": "Noget nyt"})
 
 
+def _space_before_comma(d: dict[str, Any]) -> None:
+    # A space where there was none is no reflow: Reject All must take it away again.
+    d["visions"][0]["body"] = d["visions"][0]["body"].replace("bo,", "bo ,", 1)
+
+
 def _language(d: dict[str, Any]) -> None:
     # Every label changes with the language, the "Indhold"/"Contents" heading included.
     d["document"]["language"] = "en"
@@ -114,6 +119,7 @@ EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "metadata_and_foreword": _metadata_and_foreword,
     "rich_text": _rich_text,
     "inputs_and_commitments": _inputs_and_commitments,
+    "space_before_comma": _space_before_comma,
     "language": _language,
 }
 
@@ -153,6 +159,33 @@ def test_generated_benchmark_pair_accepts_and_rejects_cleanly() -> None:
     root = xml_root(render_redline_docx(old, new))
     assert draft_texts(accept_all(root)) == plain_texts(new)
     assert draft_texts(reject_all(root)) == plain_texts(old)
+
+
+def _two_visions_one_input(title: str) -> Strategy:
+    """A draft of two visions titled `title` and an input that concerns both."""
+    visions = [{"id": i, "title": title, "headline": "Et"} for i in ("v1", "v2")]
+    document = {"slug": "strategi", "title": "Et", "language": "da", "status": "draft"}
+    consultation = [
+        {"id": "c1", "from": "HovedMED", "input": "Et", "status": "incorporated",
+         "affects": ["v1", "v2"]}
+    ]  # fmt: skip
+    return validate(
+        {"format": "strategy/v1", "document": document, "visions": visions,
+         "consultation": consultation}
+    )  # fmt: skip
+
+
+def test_a_trailing_space_in_a_title_rejects_to_the_old_appendix_line() -> None:
+    # Found by Hypothesis: "Et" → "Et " reads "Vedrører: Et , Et" in the appendix, where
+    # the space before the comma is new; rejected, the line must read "Et, Et" again.
+    old, new = _two_visions_one_input("Et"), _two_visions_one_input("Et ")
+    root = xml_root(render_redline_docx(old, new))
+    assert [" ".join(t.split()) for t in draft_texts(accept_all(root))] == [
+        " ".join(t.split()) for t in plain_texts(new)
+    ]
+    rejected = [" ".join(t.split()) for t in draft_texts(reject_all(root))]
+    assert rejected == [" ".join(t.split()) for t in plain_texts(old)]
+    assert "Vedrører: Et, Et" in rejected
 
 
 @pytest.mark.parametrize("name", [n for e in EDITS for n in (e, f"{e}-reversed")])
