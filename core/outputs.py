@@ -146,11 +146,50 @@ def artifact_name(slug: str, version: int, label: str | None, output: str) -> st
     return output_named(output).file_name(stem(slug, label, version))
 
 
+def file_stems(slug: str, drafts: Iterable[tuple[int, str | None]]) -> dict[int, str]:
+    """Return each version's file name stem, unique across the slug's versions.
+
+    `drafts` are (version, label) pairs. A version keeps `stem(slug, label, version)`
+    unless an earlier version has that stem already (the same label posted again, or
+    an older draft's content posted again): then the version is added, e.g.
+    "socialstrategi-udkast-1-v4", so no two versions' files share a name. Earlier
+    versions are never renamed by later ones, so published links keep working.
+    """
+    stems: dict[int, str] = {}
+    taken: set[str] = set()
+    for version, label in sorted(drafts, key=lambda pair: pair[0]):
+        plain = stem(slug, label, version)
+        candidate, extra = plain, 1
+        while candidate in taken:
+            candidate = f"{plain}-v{version}" + (f"-{extra}" if extra > 1 else "")
+            extra += 1
+        stems[version] = candidate
+        taken.add(candidate)
+    return stems
+
+
+def file_name(file_stem: str, output: str) -> str:
+    """Return the download name of an output of the draft whose files start with `file_stem`."""
+    return output_named(output).file_name(file_stem)
+
+
 def output_of(slug: str, version: int, label: str | None, filename: str) -> str | None:
     """Return which output a published file name names, or None if it names none."""
     for output in registered():
         if artifact_name(slug, version, label, output.name) == filename:
             return output.name
+    return None
+
+
+def output_of_stems(stems: Iterable[str], filename: str) -> str | None:
+    """Return which output `filename` names for a draft whose files may start with any of `stems`.
+
+    A version renamed by file_stems is also found by its older, label-only name.
+    """
+    for candidate in stems:
+        for output in registered():
+            if output.file_name(candidate) == filename:
+                return output.name
     return None
 
 

@@ -35,6 +35,7 @@ from store import (
     latest_build,
     list_drafts,
     list_strategies,
+    same_content_as,
     submit_draft,
 )
 
@@ -108,6 +109,8 @@ def submit() -> Any:
     rt = runtime()
     result = submit_draft(session(), strategy, rt.settings.theme, posted_by=current_actor())
     body = _draft_with_build(result.draft, result.build.id)
+    # A new version may repeat an older one's content (not the latest's: that adds none).
+    body["same_as_version"] = same_content_as(session(), result.draft)
     if not result.new_build:
         return jsonify(body), 200
     queued = rt.queue.enqueue_submitted(result)

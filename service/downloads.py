@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Request, Response
 from sqlalchemy.orm import Session
 
-from core.outputs import output_named, output_of
+from core.outputs import output_named
+from service.filenames import output_named_by
 from service.routing import shown
 from store import NotFound, get_artifact, get_draft, latest_build, output_artifact
 
@@ -17,7 +18,7 @@ def send_artifact(
     found = get_draft(db, slug, version)
     if found is None:
         raise NotFound(f"{slug!r} has no version {version}")
-    output = output_of(slug, version, found.label, filename)
+    output = output_named_by(slug, version, found.label, filename)
     if output is None:
         raise NotFound(f"{slug!r} version {version} has no file {shown(filename)}")
     build = latest_build(db, found.id)

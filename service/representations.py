@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import url_for
 
-from core.outputs import artifact_name, draft_outputs, in_listing_order
+from core.outputs import draft_outputs, in_listing_order
+from service.filenames import artifact_name
 from store import BuildStatus, DraftSummary, StrategySummary
 from store.models import Draft
 

@@ -53,7 +53,11 @@ def read_form_strategy(request: Request) -> Strategy:
     pasted = request.form.get(TEXT_FIELD, "")
     if upload is not None and pasted.strip():
         # Taking one and dropping the other would store a draft the person did not mean.
-        raise MalformedInput("choose a file or paste the document, not both")
+        # The page says so in Danish, and keeps the pasted text in the form.
+        raise MalformedInput(
+            "Du har både valgt en fil og indsat tekst. Vælg én af dem: teksten står "
+            "stadig i feltet herunder; send den igen, eller tøm feltet og vælg filen."
+        )
     if upload is not None:
         return _load_file(upload, limit)
     if not pasted.strip():

@@ -11,6 +11,7 @@ from flask import (
     Blueprint,
     Response,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -23,10 +24,11 @@ from flask import (
 from core.diff import comparison_view
 from core.errors import InvalidContent, UdkastError
 from core.labels import labels
-from core.outputs import artifact_name, find_output, in_listing_order
+from core.outputs import comparison_outputs, find_output, in_listing_order
 from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
+from service.filenames import artifact_name
 from service.limits import note_failed_sign_in, refuse_sign_in
 from service.routing import VERSION
 from service.runtime import runtime, session
@@ -38,11 +40,14 @@ from store import (
     current_session,
     end_session,
     get_draft,
+    latest_build,
     list_drafts,
     list_strategies,
     open_session,
+    same_content_as,
     submit_draft,
 )
+from store.models import Draft
 
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static")
 
@@ -67,13 +72,23 @@ def _status_label(status: str | None) -> str:
 
 
 @blueprint.app_template_filter("output_label")
-def _output_label(name: str) -> str:
-    """Name an output as the pages do: "PDF", "DOCX", "Ændringer PDF", ..."""
+def output_label(name: str) -> str:
+    """Name an output as people do, in the pages' language: "PDF", "Word", "Ændringer (PDF)"."""
+    known = labels("da").get(f"output.{name}")
+    if known is not None:
+        return known
+    # An output registered without a name in core.labels: say what kind of file it is.
     output = find_output(name)
     if output is None:
         return name.upper()
     changes = "Ændringer " if output.kind == "comparison" else ""
     return changes + output.extension.upper()
+
+
+@blueprint.app_template_global("draft_name")
+def draft_name(label: str | None, version: int) -> str:
+    """Name a draft for people: "Udkast 1 (version 1)", or "version 3" without a label."""
+    return f"{label} (version {version})" if label else f"version {version}"
 
 
 _LOCAL_PATH = re.compile(r"/[!-\[\]-~]*")  # printable ASCII, no space or backslash
@@ -206,22 +221,74 @@ def upload() -> Any:
     return redirect(url_for("web.build", build_id=result.build.id, same=int(not result.created)))
 
 
+def _same_as(draft: Draft | None) -> Draft | None:
+    """Return the earlier draft whose content `draft` repeats (not the one before), or None."""
+    if draft is None:
+        return None
+    version = same_content_as(session(), draft)
+    return get_draft(session(), draft.strategy.slug, version) if version is not None else None
+
+
 @blueprint.get("/builds/<build_id:build_id>")
 @signed_in
 def build(build_id: str) -> Any:
-    """Show a build's progress; the page refreshes itself until the build ends."""
+    """Show a build's progress; static/build.js follows it until it ends."""
     status = build_status(session(), build_id)
     if status is None:
         raise NotFound(f"no build {build_id!r}")
     draft = get_draft(session(), status.slug, status.version)
-    refresh = 2 if status.state in ("queued", "running") else None
     return render_template(
         "build.html",
         status=status,
         draft=draft,
-        refresh=refresh,
+        following=status.state in ("queued", "running"),
         unchanged=request.args.get("same") == "1",
+        same_as=_same_as(draft),
     )
+
+
+@blueprint.get("/builds/<build_id:build_id>/state")
+@signed_in
+def build_state(build_id: str) -> Any:
+    """Return a build's states as JSON for its page's script (signed in by the cookie)."""
+    status = build_status(session(), build_id)
+    if status is None:
+        raise NotFound(f"no build {build_id!r}")
+    draft = get_draft(session(), status.slug, status.version)
+    label = draft.label if draft else None
+    outputs = []
+    for name in in_listing_order(status.outputs):
+        out = status.outputs[name]
+        file_name = artifact_name(status.slug, status.version, label, name)
+        done = out.state == "done"
+        outputs.append(
+            {
+                "name": name,
+                "label": output_label(name),
+                "state": out.state,
+                "state_label": _state_label(out.state),
+                "attempts": out.attempts,
+                "seconds": out.seconds,
+                "error": out.error,
+                "file": file_name if done else None,
+                "url": url_for(
+                    "web.download", slug=status.slug, version=status.version, filename=file_name
+                )
+                if done
+                else None,
+                "kib": round((out.size or 0) / 1024) if done else None,
+            }
+        )
+    answer = jsonify(
+        state=status.state,
+        state_label=_state_label(status.state),
+        ended=status.state not in ("queued", "running"),
+        seconds=status.seconds,
+        error=status.error,
+        outputs=outputs,
+    )
+    answer.headers["Cache-Control"] = "no-store"  # each poll must see the database
+    return answer
 
 
 @blueprint.get("/strategies/<slug:slug>")
@@ -257,7 +324,12 @@ def diff_page(slug: str, version: int) -> Any:
         slug=slug,
         old=old,
         new=new,
-        versions=[d.version for d in list_drafts(session(), slug)],
+        choices=[
+            (d.version, draft_name(d.label, d.version))
+            for d in list_drafts(session(), slug)
+            if d.version != new.version
+        ],
+        files=_comparison_files(old, new),
         c=view.data,
         L=labels(view.language),
         lang=view.language,
@@ -270,3 +342,26 @@ def diff_page(slug: str, version: int) -> Any:
         # at hand (the PDF); the page shows the stored ids.
         names={},
     )
+
+
+def _comparison_files(old: Draft, new: Draft) -> list[tuple[str, str]]:
+    """Return (label, link) of the finished comparison files of this pair, if it has them.
+
+    A build of version N renders what changed since version N-1 only, so another pair
+    has none.
+    """
+    if old.version != new.version - 1:
+        return []
+    found = latest_build(session(), new.id)
+    status = build_status(session(), found.id) if found is not None else None
+    if status is None:
+        return []
+    slug = status.slug
+    files = []
+    for name in comparison_outputs():
+        out = status.outputs.get(name)
+        if out is not None and out.state == "done":
+            file_name = artifact_name(slug, new.version, new.label, name)
+            url = url_for("web.download", slug=slug, version=new.version, filename=file_name)
+            files.append((output_label(name), url))
+    return files

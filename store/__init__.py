@@ -27,6 +27,7 @@ from store.drafts import (
     previous_draft,
     submit_draft,
 )
+from store.duplicates import draft_file_stems, same_content_as
 from store.errors import NameTaken, NotFound, storage_full
 from store.history import DraftSummary, StrategySummary, list_drafts, list_strategies
 from store.sign_in_failures import note_sign_in_failure, sign_in_refused
@@ -69,6 +70,7 @@ __all__ = [
     "create_token",
     "current_session",
     "draft_content",
+    "draft_file_stems",
     "end_session",
     "fail_output",
     "finish_output",
@@ -90,6 +92,7 @@ __all__ = [
     "requeue_output",
     "revoke_token",
     "running_heartbeat",
+    "same_content_as",
     "save_comparison",
     "sign_in_refused",
     "stale_outputs",

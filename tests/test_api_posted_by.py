@@ -74,5 +74,6 @@ def test_the_history_page_shows_who_saved_each_version(tmp_path):
     sign_in(browser, made.token)
     page = browser.get("/strategies/side").get_data(as_text=True)
 
-    assert "<th>Gemt af</th>" in page
-    assert "<td>ci-&lt;b&gt;&amp;</td>" in page  # escaped like every other value
+    assert '<th scope="col">Gemt af</th>' in page
+    # Escaped like every other value.
+    assert '<td data-label="Gemt af">ci-&lt;b&gt;&amp;</td>' in page

@@ -7,11 +7,14 @@ is skipped elsewhere.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.app_fixtures import example_yaml
 from tests.chromium import launched_chromium
 from tests.conftest import example_path
 from tests.live_service import LiveService, live_service
@@ -49,9 +52,15 @@ def test_sign_in_upload_follow_the_build_and_download_the_pdf(browser, service, 
         page.wait_for_url("**/builds/**")
         assert page.locator(".state").first.inner_text() in ("i kø", "bygges", "færdig")
 
-        # The page refreshes itself every 2 s until the build ends.
-        page.wait_for_selector("text=færdig", timeout=90_000)
+        # The page's script follows the build in place (no reload) and says when it ends.
+        page.evaluate("window.stillTheSamePage = true")
+        following = page.locator("script[src$='/build.js']").count() == 1
+        page.wait_for_selector("[data-build-state]:has-text('færdig')", timeout=90_000)
+        assert page.evaluate("window.stillTheSamePage") is True
+        if following:  # not when the build ended before the page was first shown
+            assert "færdig" in page.locator("[data-announce]").text_content()
         assert "fejlede" not in page.content()
+        assert not page.locator("[data-refresh-link]").is_visible()
         page.screenshot(path=str(tmp_path / "build.png"), full_page=True)
 
         link = page.locator("a[href$='.pdf']")
@@ -77,3 +86,82 @@ def test_sign_in_upload_follow_the_build_and_download_the_pdf(browser, service, 
         assert "/sign-in" in page.url
     finally:
         context.close()
+
+
+# --- every page a person uses, on a desktop and on a phone -------------------------------
+
+WIDTHS = (1280, 390)
+# What blocks a person: axe-core's two highest impacts.
+BLOCKING = ("serious", "critical")
+SCREENS = Path(os.environ.get("UDKAST_SCREENS", "out/screens"))
+
+
+@pytest.fixture(scope="module")
+def two_drafts(service: LiveService) -> dict[str, str]:
+    """Post two drafts of one strategy through the API and wait for both builds; return paths."""
+    paths = {}
+    for version, example in ((1, "udkast-1"), (2, "udkast-2")):
+        status, body = service.json(
+            "POST",
+            "/api/v1/drafts",
+            example_yaml(example, slug="sider"),
+            media_type="application/yaml",
+        )
+        assert status == 202, body
+        build = service.wait_build(body["build"]["links"]["self"])
+        assert build["state"] == "done", build
+        paths[f"build-v{version}"] = f"/builds/{body['build']['id']}"
+    paths["history"] = "/strategies/sider"
+    paths["diff"] = "/strategies/sider/2/diff"
+    paths["error"] = "/strategies/sider/9/diff"
+    return paths
+
+
+def check_page(page: Any, name: str, width: int) -> list[str]:
+    """Return what is wrong with the open page at this width; save its screenshot."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+    wrong = []
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width > width:
+        wrong.append(f"{name} at {width} px is {scroll_width} px wide")
+    response = Axe().run(page).response
+    assert response["passes"], f"axe-core checked nothing on {name}"  # it did run
+    for violation in response["violations"]:
+        if violation["impact"] in BLOCKING:
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            wrong.append(
+                f"{name} at {width} px: {violation['id']} ({violation['impact']}) {targets}"
+            )
+    return wrong
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_fits_the_screen_and_passes_axe(browser, service, two_drafts, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    wrong: list[str] = []
+    try:
+        page.goto(service.url + "/sign-in")
+        wrong += check_page(page, "sign-in", width)
+        page.fill("#token", service.token)
+        page.click("main button[type=submit]")
+        page.wait_for_url(service.url + "/")
+        wrong += check_page(page, "index", width)
+        for name, path in two_drafts.items():
+            page.goto(service.url + path)
+            wrong += check_page(page, name, width)
+        # What a person sees of each: the files by their names, the way to what changed.
+        page.goto(service.url + two_drafts["build-v2"])
+        assert page.get_by_role("link", name="Se hvad der er ændret siden version 1").is_visible()
+        page.goto(service.url + two_drafts["diff"])
+        assert page.get_by_role("link", name="Sporede ændringer (Word)").is_visible()
+        assert page.locator("#against option:checked").inner_text() == "Udkast 1 (version 1)"
+    finally:
+        context.close()
+    assert not wrong, "\n".join(wrong)
+    assert [e for e in console_errors if "404" not in e] == []  # the error page's own 404

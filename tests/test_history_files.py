@@ -53,8 +53,8 @@ def test_history_and_build_pages_link_every_finished_file_of_a_failed_build(tmp_
     )
     assert links == {
         "PDF": "/strategies/delvis/2/delvis-udkast-2.pdf",
-        "DOCX": "/strategies/delvis/2/delvis-udkast-2.docx",
-        "Ændringer DOCX": "/strategies/delvis/2/delvis-udkast-2-changes.docx",
+        "Word": "/strategies/delvis/2/delvis-udkast-2.docx",
+        "Sporede ændringer (Word)": "/strategies/delvis/2/delvis-udkast-2-changes.docx",
     }
     for href in links.values():
         download = client.get(href)

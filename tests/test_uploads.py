@@ -466,5 +466,7 @@ def test_the_web_form_refuses_a_file_and_pasted_text_together(
     response = post(client, "/drafts", body, MULTIPART, {}, chunked=False)
 
     assert response.status_code == 400
-    assert "not both" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Vælg én af dem" in page
+    assert "slug: tekst-og-fil" in page  # the pasted text stays in the form
     assert drafts_of(made, "fil-og-tekst") == drafts_of(made, "tekst-og-fil") == []

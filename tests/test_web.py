@@ -233,7 +233,8 @@ def test_upload_a_file_shows_its_build_queued(signed_in, made):
     assert page.status_code == 200
     html = text_of(page)
     assert "i kø" in html
-    assert '<meta http-equiv="refresh"' in html  # follows the build until it ends
+    assert "/static/build.js" in html  # the script follows the build until it ends
+    assert ">Opdater</a>" in html  # and without it, a link reloads the page
     assert made.versions("fil-upload") == [1]
 
 

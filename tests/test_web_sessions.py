@@ -212,7 +212,8 @@ def test_a_draft_uploaded_in_the_browser_records_the_signed_in_token(browser, ma
     assert posted_version_by(made, "fra-browser") == "kontoret"
     assert "Gemt af kontoret" in browser.get(posted.headers["Location"]).get_data(as_text=True)
     page = browser.get("/strategies/fra-browser").get_data(as_text=True)
-    assert "<th>Gemt af</th>" in page and "<td>kontoret</td>" in page
+    assert '<th scope="col">Gemt af</th>' in page
+    assert '<td data-label="Gemt af">kontoret</td>' in page
 
 
 # --- the sign-in limit ---------------------------------------------------------------
