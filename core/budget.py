@@ -34,7 +34,12 @@ def layout_problems(data: dict[str, Any]) -> list[Problem]:
     words = sum(len(text.split()) for _, text in _texts(data, ""))
     if words > MAX_WORDS:
         problems.append(
-            Problem("", f"the document has {words:,} words; at most {MAX_WORDS:,}: split it")
+            Problem(
+                "",
+                f"the document has {words:,} words; at most {MAX_WORDS:,}: split it",
+                code="too_many_words",
+                args=(("count", str(words)), ("max", str(MAX_WORDS))),
+            )
         )
     blocks = {
         path: richtext.block_count(richtext.parse(text))
@@ -49,6 +54,12 @@ def layout_problems(data: dict[str, Any]) -> list[Problem]:
                 "",
                 f"the document has {total:,} paragraphs and list items; at most "
                 f"{MAX_BLOCKS:,} (most in {where})",
+                code="too_many_blocks",
+                args=(
+                    ("count", str(total)),
+                    ("max", str(MAX_BLOCKS)),
+                    ("largest", "|".join(f"{path}={count}" for path, count in largest)),
+                ),
             )
         )
     return problems

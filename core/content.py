@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from core import budget, richtext
-from core.errors import InvalidContent, Problem
+from core.errors import CodedValueError, InvalidContent, Problem
 from core.loading import MAX_INPUT_BYTES, media_type_of, parse
 from core.shortening import shortened
 from core.yamlsafe import MAX_DEPTH
@@ -54,34 +54,48 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 def _date(value: Any) -> Any:
     """Accept an ISO date string (YYYY-MM-DD) or a date; reject anything looser."""
     if isinstance(value, dt.datetime):
-        raise ValueError("must be a date without a time, written YYYY-MM-DD")
+        raise CodedValueError("must be a date without a time, written YYYY-MM-DD", code="date_time")
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"{_shown(value)} is not a real date") from None
+            raise CodedValueError(
+                f"{_shown(value)} is not a real date",
+                code="date_unreal",
+                values=(("value", value),),
+            ) from None
     if isinstance(value, str):
-        raise ValueError(f"{_shown(value)} is not a date written YYYY-MM-DD, e.g. 2018-03-02")
-    raise ValueError(f"must be a date written YYYY-MM-DD, not {_type_name(value)}")
+        raise CodedValueError(
+            f"{_shown(value)} is not a date written YYYY-MM-DD, e.g. 2018-03-02",
+            code="date_format",
+            values=(("value", value),),
+        )
+    raise CodedValueError(
+        f"must be a date written YYYY-MM-DD, not {_type_name(value)}",
+        code="date_type",
+        values=(("got", _type_key(value)),),
+    )
 
 
 def _rich(value: str) -> str:
-    try:
-        richtext.parse(value)
-    except richtext.RichTextError as exc:
-        raise ValueError(str(exc)) from None
+    # A RichTextError is a CodedValueError: the model reports it with its code.
+    richtext.parse(value)
     return value
 
 
 def _plain_text(value: str) -> str:
     """Refuse a blank plain-text value, or one with a word too long to lay out in a cell."""
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise CodedValueError("must not be empty", code="empty")
     longest = max(map(len, value.split()))
     if longest > MAX_WORD:
-        raise ValueError(f"has a word of {longest} characters without a space; at most {MAX_WORD}")
+        raise CodedValueError(
+            f"has a word of {longest} characters without a space; at most {MAX_WORD}",
+            code="long_word",
+            values=(("length", str(longest)), ("max", str(MAX_WORD))),
+        )
     return value
 
 
@@ -222,13 +236,16 @@ def validate(data: Any) -> Strategy:
                     "",
                     "the document must be a set of named fields (format, document, visions, …), "
                     f"not {_type_name(data)}",
+                    code="not_fields",
+                    args=(("got", _type_key(data)),),
                 )
-            ]
+            ],
+            data,
         )
     fmt = data.get("format")
     if fmt is not None and fmt != FORMAT:
         # Another format's rules are unknown here, so any further problem would be noise.
-        raise InvalidContent([Problem("format", _format_message(fmt))])
+        raise InvalidContent([_format_problem(fmt)], data)
     problems: list[Problem] = []
     clean = _walk(data, "", 0, problems)
     # A field with a control character gets that one message; what the model says
@@ -243,14 +260,24 @@ def validate(data: Any) -> Strategy:
         # Only a document whose every field is within its own limits is summed up.
         problems = budget.layout_problems(clean)
     if problems:
-        raise InvalidContent(problems)
+        raise InvalidContent(problems, data)
     return strategy
 
 
-def _format_message(fmt: object) -> str:
+def _format_problem(fmt: object) -> Problem:
     if isinstance(fmt, str):
-        return f"this service reads only {FORMAT!r}, not {_shown(fmt)}"
-    return f"must be the text {FORMAT!r}, not {_type_name(fmt)}"
+        return Problem(
+            "format",
+            f"this service reads only {FORMAT!r}, not {_shown(fmt)}",
+            code="format_unknown",
+            args=(("value", fmt), ("expected", FORMAT)),
+        )
+    return Problem(
+        "format",
+        f"must be the text {FORMAT!r}, not {_type_name(fmt)}",
+        code="format_type",
+        args=(("got", _type_key(fmt)), ("expected", FORMAT)),
+    )
 
 
 def _shown(value: str, limit: int = 60) -> str:
@@ -262,7 +289,7 @@ def _pydantic_problems(exc: ValidationError) -> list[Problem]:
     out = []
     for err in exc.errors(include_url=False):
         loc = [part for part in err["loc"] if not _is_validator_name(part)]
-        out.append(Problem(_path(loc), _message(err)))
+        out.append(_problem(_path(loc), err))
     return out
 
 
@@ -278,33 +305,84 @@ def _path(loc: list[Any]) -> str:
     return path
 
 
-def _message(err: Any) -> str:
+def _problem(path: str, err: Any) -> Problem:
+    """Word one pydantic error as our Problem, with its code and values."""
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind == "missing":
-        return "required"
+        return Problem(path, "required", code="missing")
     if kind == "extra_forbidden":
-        return "unknown field (see the content format for the fields this part may have)"
+        return Problem(
+            path,
+            "unknown field (see the content format for the fields this part may have)",
+            code="unknown_field",
+        )
     if kind == "string_too_long":
-        return f"too long: at most {ctx['max_length']} characters"
+        limit = str(ctx["max_length"])
+        return Problem(
+            path, f"too long: at most {limit} characters", code="too_long", args=(("max", limit),)
+        )
     if kind == "string_too_short":
-        return "must not be empty"
+        return Problem(path, "must not be empty", code="empty")
     if kind == "too_long":
-        return f"too many entries: at most {ctx['max_length']}"
+        limit = str(ctx["max_length"])
+        return Problem(
+            path, f"too many entries: at most {limit}", code="too_many", args=(("max", limit),)
+        )
     if kind == "too_short":
-        return f"needs at least {ctx['min_length']} entry"
+        least = str(ctx["min_length"])
+        return Problem(
+            path, f"needs at least {least} entry", code="too_few", args=(("min", least),)
+        )
     if kind == "string_pattern_mismatch":
-        return (
+        return Problem(
+            path,
             "must be lower-case letters, digits and hyphens (at most 64), "
-            "starting with a letter or digit"
+            "starting with a letter or digit",
+            code="not_slug",
         )
     if kind == "literal_error":
-        return f"must be one of {ctx['expected']}"
+        choices = "|".join(re.findall(r"'([^']*)'", str(ctx["expected"])))
+        return Problem(
+            path,
+            f"must be one of {ctx['expected']}",
+            code="not_choice",
+            args=(("choices", choices),),
+        )
     if kind in ("string_type", "model_type", "list_type", "dict_type"):
-        wanted = {"string_type": "text", "list_type": "a list"}.get(kind, "a group of fields")
-        return f"must be {wanted}, not {_type_name(err.get('input'))}"
+        key = {"string_type": "text", "list_type": "list"}.get(kind, "fields")
+        wanted = {"text": "text", "list": "a list"}.get(key, "a group of fields")
+        got = err.get("input")
+        return Problem(
+            path,
+            f"must be {wanted}, not {_type_name(got)}",
+            code="wrong_type",
+            args=(("wanted", key), ("got", _type_key(got))),
+        )
     if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    return str(err["msg"])
+        error = ctx.get("error")
+        if isinstance(error, CodedValueError):
+            return Problem(path, str(error), code=error.code, args=error.values)
+        return Problem(
+            path,
+            str(error or err["msg"]),
+            code="invalid",
+            args=(("detail", str(error or err["msg"])),),
+        )
+    return Problem(path, str(err["msg"]), code="invalid", args=(("detail", str(err["msg"])),))
+
+
+def _type_key(value: object) -> str:
+    """Name a value's kind for core.problem_text: null, boolean, number, text, list, fields."""
+    if value is None:
+        return "null"
+    return {
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        str: "text",
+        list: "list",
+        dict: "fields",
+    }.get(type(value), "other")
 
 
 def _type_name(value: object) -> str:
@@ -332,12 +410,24 @@ def _walk(value: Any, path: str, depth: int, problems: list[Problem]) -> Any:
         if match:
             code = f"U+{ord(match.group()):04X}"
             problems.append(
-                Problem(path, f"contains the control character {code} at offset {match.start()}")
+                Problem(
+                    path,
+                    f"contains the control character {code} at offset {match.start()}",
+                    code="control_character",
+                    args=(("character", code), ("offset", str(match.start()))),
+                )
             )
         return value
     if isinstance(value, dict | list) and depth >= MAX_DEPTH:
         # Parsed input never gets here (the loader caps depth); data built in code might.
-        problems.append(Problem(path, f"nested more than {MAX_DEPTH} levels deep"))
+        problems.append(
+            Problem(
+                path,
+                f"nested more than {MAX_DEPTH} levels deep",
+                code="too_deep",
+                args=(("max", str(MAX_DEPTH)),),
+            )
+        )
         return None
     if isinstance(value, list):
         return [_walk(item, f"{path}[{i}]", depth + 1, problems) for i, item in enumerate(value)]
@@ -350,6 +440,8 @@ def _walk(value: Any, path: str, depth: int, problems: list[Problem]) -> Any:
                         path,
                         f"the field name {_key_label(key)} is not text; "
                         "field names are words such as title or id",
+                        code="key_not_text",
+                        args=(("key", _key_label(key)),),
                     )
                 )
             elif _BAD_CHARS.search(key) or len(key) > MAX_KEY:
@@ -358,6 +450,8 @@ def _walk(value: Any, path: str, depth: int, problems: list[Problem]) -> Any:
                         path,
                         "a field name holds a control character "
                         f"or is longer than {MAX_KEY} characters",
+                        code="key_unusable",
+                        args=(("max", str(MAX_KEY)),),
                     )
                 )
             else:
@@ -419,10 +513,22 @@ def _reference_problems(data: dict[str, Any]) -> list[Problem]:
                 continue
             here = f"{key}[{i}].id"
             if ident in RESERVED_TARGETS:
-                problems.append(Problem(here, f"{ident!r} is a reserved word; choose another id"))
+                problems.append(
+                    Problem(
+                        here,
+                        f"{ident!r} is a reserved word; choose another id",
+                        code="reserved_id",
+                        args=(("value", ident),),
+                    )
+                )
             elif ident in seen:
                 problems.append(
-                    Problem(here, f"the id {_shown(ident)} is already used at {seen[ident]}")
+                    Problem(
+                        here,
+                        f"the id {_shown(ident)} is already used at {seen[ident]}",
+                        code="duplicate_id",
+                        args=(("value", ident), ("first", seen[ident])),
+                    )
                 )
             else:
                 seen[ident] = here
@@ -432,7 +538,12 @@ def _reference_problems(data: dict[str, Any]) -> list[Problem]:
             ref = _as_id(item.get("vision"))
             if ref is not None and ref not in vision_ids:
                 problems.append(
-                    Problem(f"signs_of_success[{i}].vision", f"no vision has the id {_shown(ref)}")
+                    Problem(
+                        f"signs_of_success[{i}].vision",
+                        f"no vision has the id {_shown(ref)}",
+                        code="unknown_vision",
+                        args=(("value", ref),),
+                    )
                 )
     if all(
         _complete(data, key, required=key == "visions")
@@ -450,6 +561,8 @@ def _reference_problems(data: dict[str, Any]) -> list[Problem]:
                             f"consultation[{i}].affects[{j}]",
                             f"{_shown(ref)} names no vision, indicator or section "
                             f"(nor one of {', '.join(RESERVED_TARGETS)})",
+                            code="unknown_target",
+                            args=(("value", ref), ("reserved", "|".join(RESERVED_TARGETS))),
                         )
                     )
     return problems

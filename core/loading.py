@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from core.errors import InputTooLarge, MalformedInput, UnsupportedMediaType
-from core.yamlsafe import MAX_DEPTH, MAX_NUMBER_DIGITS, parse_yaml, too_deep
+from core.yamlsafe import HINTS_EN, MAX_DEPTH, MAX_NUMBER_DIGITS, parse_yaml, too_deep
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 
@@ -42,10 +42,10 @@ def parse(data: bytes, kind: str, max_bytes: int = MAX_INPUT_BYTES) -> Any:
         raise InputTooLarge(f"the document is larger than {_size(max_bytes)}")
     text = _decode(data)
     if not text.strip():
-        raise MalformedInput("the document is empty")
+        raise MalformedInput("the document is empty", code="input_empty")
     result = _parse_json(text) if kind == "json" else parse_yaml(text)
     if result is None:
-        raise MalformedInput("the document is empty (it holds only null)")
+        raise MalformedInput("the document is empty (it holds only null)", code="input_empty")
     return result
 
 
@@ -66,29 +66,45 @@ _BOMS = (
 def _decode(data: bytes) -> str:
     for bom, name in _BOMS:
         if data.startswith(bom):
-            raise MalformedInput(f"the document is {name}; save it as UTF-8")
+            raise MalformedInput(
+                f"the document is {name}; save it as UTF-8",
+                code="input_encoding",
+                values=(("encoding", name),),
+            )
     head = data[:4]
     if len(head) == 4 and ((head[0] == head[2] == 0) or (head[1] == head[3] == 0)):
         # Without a mark, UTF-16 and UTF-32 still show zero bytes beside the first ASCII
         # characters (the patterns of RFC 4627, section 3); text in UTF-8 never does.
-        raise MalformedInput("the document is UTF-16 or UTF-32; save it as UTF-8")
+        raise MalformedInput(
+            "the document is UTF-16 or UTF-32; save it as UTF-8",
+            code="input_encoding",
+            values=(("encoding", "UTF-16/UTF-32"),),
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise MalformedInput(f"the document is not valid UTF-8 (byte {exc.start})") from None
+        raise MalformedInput(
+            f"the document is not valid UTF-8 (byte {exc.start})",
+            code="input_not_utf8",
+            values=(("byte", str(exc.start)),),
+        ) from None
 
 
 def _parse_json(text: str) -> Any:
     _check_json_depth(text)
 
     def no_constants(name: str) -> Any:
-        raise MalformedInput(f"{name} is not a number JSON allows")
+        raise MalformedInput(
+            f"{name} is not a number JSON allows", code="json_constant", values=(("value", name),)
+        )
 
     def short(literal: str) -> str:
         digits = sum(char.isdigit() for char in literal)
         if digits > MAX_NUMBER_DIGITS:
             raise MalformedInput(
-                f"a number with {digits} digits is too long (put it in quotes if it is text)"
+                f"a number with {digits} digits is too long (put it in quotes if it is text)",
+                code="number_too_long",
+                values=(("digits", str(digits)),),
             )
         return literal
 
@@ -97,7 +113,11 @@ def _parse_json(text: str) -> Any:
         # which float() would turn into 4.1.
         short(literal)
         if not math.isfinite(float(literal)):
-            raise MalformedInput(f"{literal} is too large a number")
+            raise MalformedInput(
+                f"{literal} is too large a number",
+                code="number_too_large",
+                values=(("value", literal),),
+            )
         return literal
 
     def short_int(literal: str) -> int:
@@ -107,7 +127,11 @@ def _parse_json(text: str) -> Any:
         result: dict[str, Any] = {}
         for key, value in pairs:
             if key in result:
-                raise MalformedInput(f"the key {key!r} appears twice in one object")
+                raise MalformedInput(
+                    f"the key {key!r} appears twice in one object",
+                    code="duplicate_key",
+                    values=(("key", key),),
+                )
             result[key] = value
         return result
 
@@ -120,9 +144,26 @@ def _parse_json(text: str) -> Any:
             object_pairs_hook=unique_keys,
         )
     except json.JSONDecodeError as exc:
-        raise MalformedInput(f"line {exc.lineno}: not valid JSON: {exc.msg}") from None
+        line, column = str(exc.lineno), str(exc.colno)
+        hint = _json_hint(text, exc)
+        raise MalformedInput(
+            f"line {line}: not valid JSON: {exc.msg} (column {column}){HINTS_EN.get(hint, '')}",
+            code="json_syntax",
+            values=(("line", line), ("column", column), ("hint", hint)),
+        ) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise MalformedInput(f"not valid JSON: {exc}") from None
+        raise MalformedInput(
+            f"not valid JSON: {exc}", code="json_syntax", values=(("detail", str(exc)),)
+        ) from None
+
+
+def _json_hint(text: str, exc: json.JSONDecodeError) -> str:
+    """Name the common mistake behind a JSON syntax error, if it is one we recognise."""
+    lines = text.splitlines()
+    line = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
+    if line.replace('\\"', "").count('"') % 2 == 1:
+        return "quote"  # a string opened and not closed on its line
+    return ""
 
 
 def _check_json_depth(text: str) -> None:

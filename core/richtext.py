@@ -14,6 +14,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from core.errors import CodedValueError
+
 MAX_LIST_DEPTH = 5
 # The PDF engine spends about half a millisecond on every formatted run, and on a word
 # made of many runs it spends time growing with the square of their number (20,000
@@ -76,7 +78,7 @@ class ListBlock:
 Block = Paragraph | ListBlock
 
 
-class RichTextError(ValueError):
+class RichTextError(CodedValueError):
     """The text cannot be represented (for example lists nested too deeply)."""
 
 
@@ -102,11 +104,15 @@ def parse(text: str) -> tuple[Block, ...]:
     blocks, _ = _blocks(tokens, 0, depth=0)
     if _formatted_runs(blocks) > MAX_FORMATTED_RUNS:
         raise RichTextError(
-            f"more than {MAX_FORMATTED_RUNS} emphasised, strong or linked passages in one field"
+            f"more than {MAX_FORMATTED_RUNS} emphasised, strong or linked passages in one field",
+            code="rich_runs",
+            values=(("max", str(MAX_FORMATTED_RUNS)),),
         )
     if (count := block_count(blocks)) > MAX_BLOCKS:
         raise RichTextError(
-            f"{count:,} paragraphs and list items in one field; at most {MAX_BLOCKS:,}"
+            f"{count:,} paragraphs and list items in one field; at most {MAX_BLOCKS:,}",
+            code="rich_blocks",
+            values=(("count", str(count)), ("max", str(MAX_BLOCKS))),
         )
     return tuple(blocks)
 
@@ -127,12 +133,17 @@ def _check_markup_density(text: str) -> None:
     brackets = text.count("[")
     if brackets > MAX_BRACKETS:
         raise RichTextError(
-            f"{brackets:,} square brackets ([) in one field; at most {MAX_BRACKETS:,}"
+            f"{brackets:,} square brackets ([) in one field; at most {MAX_BRACKETS:,}",
+            code="rich_brackets",
+            values=(("count", str(brackets)), ("max", str(MAX_BRACKETS))),
         )
     delimiters = text.count("*") + text.count("_")
     if delimiters > MAX_DELIMITERS:
         raise RichTextError(
-            f"{delimiters:,} emphasis characters (* and _) in one field; at most {MAX_DELIMITERS:,}"
+            f"{delimiters:,} emphasis characters (* and _) in one field; "
+            f"at most {MAX_DELIMITERS:,}",
+            code="rich_emphasis",
+            values=(("count", str(delimiters)), ("max", str(MAX_DELIMITERS))),
         )
 
 
@@ -183,7 +194,11 @@ def _blocks(tokens: list[Token], i: int, depth: int) -> tuple[list[Block], int]:
             i += 3  # paragraph_open, inline, paragraph_close
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             if depth >= MAX_LIST_DEPTH:
-                raise RichTextError(f"lists are nested more than {MAX_LIST_DEPTH} levels deep")
+                raise RichTextError(
+                    f"lists are nested more than {MAX_LIST_DEPTH} levels deep",
+                    code="rich_list_depth",
+                    values=(("max", str(MAX_LIST_DEPTH)),),
+                )
             ordered = tok.type == "ordered_list_open"
             start = int(tok.attrGet("start") or 1) if ordered else 1
             items: list[tuple[Block, ...]] = []
@@ -225,7 +240,9 @@ def _check_format_changes(inlines: list[Inline]) -> None:
         if changes > MAX_FORMAT_CHANGES:
             raise RichTextError(
                 f"emphasis, strong or links change more than {MAX_FORMAT_CHANGES} times "
-                "inside one word; put spaces between the emphasised words"
+                "inside one word; put spaces between the emphasised words",
+                code="rich_format_changes",
+                values=(("max", str(MAX_FORMAT_CHANGES)),),
             )
         previous = inline
 

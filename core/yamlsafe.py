@@ -32,6 +32,15 @@ MAX_DEPTH = 32  # the format itself nests at most 5 levels deep
 # No field of the format is a number; a longer one is a mistake or an attack on int().
 MAX_NUMBER_DIGITS = 100
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+# The common mistakes behind a syntax error, told in English after the parser's message
+# (core.problem_text words them in Danish from the hint's code).
+HINTS_EN = {
+    "colon": '; a value holding a colon and a space needs quotes, e.g. title: "Mål: 80 %"',
+    "tab": "; indent with spaces, not tabs",
+    "quote": "; a quoted text is not closed: end it with the same quote it starts with",
+}
+# A line `key: value: more`, whose value holds ": " without quotes around it.
+_COLON_IN_VALUE = re.compile(r"^\s*(?:-\s+)?[^\s'\"#][^:#]*:\s+[^\s'\"|>&*!\[{][^#]*?:(?:\s|$)")
 
 _C = bool(getattr(yaml, "__with_libyaml__", False))
 _Base: Any = yaml.CSafeLoader if _C else yaml.SafeLoader
@@ -48,14 +57,19 @@ class _Loader(_Base):  # type: ignore[misc]
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 # A list or mapping as a key cannot name a field (and is unhashable).
+                line = str(key_node.start_mark.line + 1)
                 raise MalformedInput(
-                    f"line {key_node.start_mark.line + 1}: a key must be a plain name, "
-                    "not a list or a mapping"
+                    f"line {line}: a key must be a plain name, not a list or a mapping",
+                    code="key_not_plain",
+                    values=(("line", line),),
                 )
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
+                line = str(key_node.start_mark.line + 1)
                 raise MalformedInput(
-                    f"line {key_node.start_mark.line + 1}: the key {key!r} appears twice"
+                    f"line {line}: the key {key!r} appears twice",
+                    code="duplicate_key",
+                    values=(("line", line), ("key", str(key))),
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -75,8 +89,11 @@ class _Loader(_Base):  # type: ignore[misc]
         value = str(node.value)
         _check_digits(value, node.start_mark.line + 1)
         if not math.isfinite(super().construct_yaml_float(node)):
+            line = str(node.start_mark.line + 1)
             raise MalformedInput(
-                f"line {node.start_mark.line + 1}: {value} is not a number this format allows"
+                f"line {line}: {value} is not a number this format allows",
+                code="number_not_allowed",
+                values=(("line", line), ("value", value)),
             )
         return value
 
@@ -87,14 +104,18 @@ def _check_digits(value: str, line: int) -> None:
     if digits > MAX_NUMBER_DIGITS:
         raise MalformedInput(
             f"line {line}: a number with {digits} digits is too long "
-            "(put it in quotes if it is text)"
+            "(put it in quotes if it is text)",
+            code="number_too_long",
+            values=(("line", str(line)), ("digits", str(digits))),
         )
 
 
 def too_deep(line: int, column: int) -> MalformedInput:
     """Return the refusal of a document nested deeper than MAX_DEPTH, at a 1-based position."""
     return MalformedInput(
-        f"line {line}, column {column}: nested too deeply (more than {MAX_DEPTH} levels)"
+        f"line {line}, column {column}: nested too deeply (more than {MAX_DEPTH} levels)",
+        code="input_too_deep",
+        values=(("line", str(line)), ("column", str(column)), ("max", str(MAX_DEPTH))),
     )
 
 
@@ -120,12 +141,47 @@ def parse_yaml(text: str) -> Any:
     except MalformedInput:
         raise
     except yaml.reader.ReaderError as exc:
-        raise MalformedInput(_reader_message(text, exc)) from None
+        raise _reader_error(text, exc) from None
     except yaml.MarkedYAMLError as exc:
-        where = f"line {exc.problem_mark.line + 1}: " if exc.problem_mark else ""
-        raise MalformedInput(f"{where}not valid YAML: {exc.problem}") from None
+        raise _syntax_error(text, exc) from None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        raise MalformedInput(f"not valid YAML: {exc}") from None
+        raise MalformedInput(
+            f"not valid YAML: {exc}", code="yaml_syntax", values=(("detail", str(exc)),)
+        ) from None
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> MalformedInput:
+    """Refuse a document the parser cannot read, at its line and column, with a hint."""
+    mark = exc.problem_mark
+    if mark is None:
+        return MalformedInput(f"not valid YAML: {exc.problem}", code="yaml_syntax")
+    line, column = str(mark.line + 1), str(mark.column + 1)
+    hint = _yaml_hint(text, exc)
+    return MalformedInput(
+        f"line {line}: not valid YAML: {exc.problem} (column {column}){HINTS_EN.get(hint, '')}",
+        code="yaml_syntax",
+        values=(("line", line), ("column", column), ("hint", hint)),
+    )
+
+
+def _yaml_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
+    """Name the common mistake behind a syntax error: a tab, an open quote, a colon."""
+    lines = text.splitlines()
+    marks = [m for m in (exc.context_mark, exc.problem_mark) if m is not None]
+    near = [lines[m.line] for m in marks if m.line < len(lines)]
+    if exc.problem_mark is not None:
+        # The mistake is often on the line before the one the parser stopped at.
+        near += lines[max(0, exc.problem_mark.line - 1) : exc.problem_mark.line]
+    if any("\t" in line[: len(line) - len(line.lstrip())] for line in near):
+        return "tab"
+    context = exc.context_mark
+    if context is not None and context.line < len(lines):
+        opener = lines[context.line][context.column : context.column + 1]
+        if opener in ("'", '"'):
+            return "quote"
+    if any(_COLON_IN_VALUE.match(line) for line in near):
+        return "colon"
+    return ""
 
 
 @dataclass
@@ -170,10 +226,18 @@ def _walk_events(
             mark = event.start_mark
             line = first_line + mark.line + 1
             if isinstance(event, yaml.AliasEvent):
-                raise MalformedInput(f"line {line}: YAML aliases (*name) are not allowed")
+                raise MalformedInput(
+                    f"line {line}: YAML aliases (*name) are not allowed",
+                    code="yaml_alias",
+                    values=(("line", str(line)),),
+                )
             tag = getattr(event, "tag", None)
             if tag is not None and tag != "!":  # the parser sets a tag only when one is written
-                raise MalformedInput(f"line {line}: YAML tags ({tag}) are not allowed")
+                raise MalformedInput(
+                    f"line {line}: YAML tags ({tag}) are not allowed",
+                    code="yaml_tag",
+                    values=(("line", str(line)), ("tag", tag)),
+                )
             if depth == 1 and root_keys is not None and isinstance(event, _NODE):
                 if resume is not None and root_keys % 2 == 0 and mark.column == 0:
                     resume.index, resume.line = mark.index, mark.line
@@ -191,10 +255,19 @@ def _walk_events(
         loader.dispose()
 
 
-def _reader_message(text: str, exc: yaml.reader.ReaderError) -> str:
+def _reader_error(text: str, exc: yaml.reader.ReaderError) -> MalformedInput:
     # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
     before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore") if _C else text
     line = before.count("\n", 0, None if _C else exc.position) + 1
     if isinstance(exc.character, int):
-        return f"line {line}: the character U+{exc.character:04X} is not allowed in a document"
-    return f"line {line}: not valid YAML: {exc.reason}"
+        character = f"U+{exc.character:04X}"
+        return MalformedInput(
+            f"line {line}: the character {character} is not allowed in a document",
+            code="input_character",
+            values=(("line", str(line)), ("character", character)),
+        )
+    return MalformedInput(
+        f"line {line}: not valid YAML: {exc.reason}",
+        code="yaml_syntax",
+        values=(("line", str(line)),),
+    )

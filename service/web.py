@@ -25,6 +25,7 @@ from core.diff import comparison_view
 from core.errors import InvalidContent, UdkastError
 from core.labels import labels
 from core.outputs import comparison_outputs, find_output, in_listing_order
+from core.problem_text import describe_all
 from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
@@ -199,7 +200,7 @@ def upload() -> Any:
         page = render_template(
             "index.html",
             strategies=list_strategies(session()),
-            problems=exc.problems,
+            problems=describe_all(exc.problems, exc.data, "da"),
             problem_count=exc.total,
             text=request.form.get("text", ""),
         )

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from core.content import LIMITS, MAX_RICH, Strategy, load, validate
 from core.errors import MAX_PROBLEMS, InvalidContent, Problem
 from core.loading import parse
+from core.problem_text import LANGUAGES, codes, describe
 from tests.conftest import example_path
 
 
@@ -465,6 +466,15 @@ def _check_only_invalid_content(data: Any) -> None:
             assert problem.message
             # Our own words: whatever pydantic says, the person reads our message.
             assert problem.message not in theirs, problem
+        _check_worded(exc.problems, data)
+
+
+def _check_worded(problems: list[Problem], data: Any) -> None:
+    """Every problem has a code of our own and reads in Danish and English, named from `data`."""
+    for problem in problems:
+        assert problem.code in codes() and problem.code != "invalid", problem
+        for language in LANGUAGES:
+            assert describe(problem, data, language).what, problem
 
 
 @settings(max_examples=300, deadline=None)
@@ -520,4 +530,5 @@ def test_a_wrong_value_in_any_field_is_named_in_our_words_with_a_path() -> None:
                 for problem in exc.problems:
                     assert problem.path, (path, value, problem)
                     assert problem.message not in theirs, (path, value, problem)
+                _check_worded(exc.problems, data)
     assert refused > 1000  # most wrong values are wrong; the sweep did reach the model

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
+from html import escape as html_escape
 from typing import Any
 
 import pytest
@@ -292,6 +294,27 @@ def test_uploading_again_after_a_failed_build_queues_a_new_build(signed_in, made
     assert made.versions("igen-i-browseren") == [1]
 
 
+def test_the_422_page_says_in_danish_where_and_what_counted_from_1(signed_in, made):
+    data = example_data(slug="paa-dansk")
+    second = data["visions"][1]
+    del second["headline"]
+    data["document"]["title"] = ""
+    text = yaml.safe_dump(data, allow_unicode=True)
+
+    page = upload(signed_in, text=text)
+
+    assert page.status_code == 422
+    html = text_of(page)
+    items = re.findall(r"<li>(.*?)</li>", html.split('<ol class="problems">')[1].split("</ol>")[0])
+    assert len(items) == 2
+    # What a person reads: the part by number (from 1) and title, then the field.
+    assert items[0].startswith("Dokumentet: titlen ")
+    title = html_escape(second["title"])
+    assert items[1].startswith(f"Vision 2 «{title}»: overskriften mangler")
+    # The API's path in small print, for the technically minded.
+    assert "<code>visions[1].headline</code></small>" in items[1]
+
+
 def test_the_422_page_counts_every_problem_not_only_those_listed(signed_in, made):
     data = example_data(slug="tre-hundrede")
     data["consultation"] = [
@@ -305,7 +328,7 @@ def test_the_422_page_counts_every_problem_not_only_those_listed(signed_in, made
     assert page.status_code == 422
     html = text_of(page)
     assert "Udkastet blev ikke gemt: 300 fejl." in html
-    assert "and 100 more problems" in html  # only the first 200 are listed
+    assert "og 100 fejl mere" in html  # only the first 200 are listed
 
 
 def test_unreadable_upload_is_a_400_page(signed_in, made):
