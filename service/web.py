@@ -22,10 +22,10 @@ from flask import (
 )
 
 from core.diff import comparison_view
-from core.errors import InvalidContent, UdkastError
+from core.errors import InvalidContent, MalformedInput, UdkastError
 from core.labels import labels
 from core.outputs import comparison_outputs, find_output, in_listing_order
-from core.problem_text import describe_all
+from core.problem_text import describe, describe_all
 from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
@@ -209,7 +209,7 @@ def upload() -> Any:
         page = render_template(
             "index.html",
             strategies=list_strategies(session()),
-            error=str(exc),
+            error=_in_danish(exc),
             text=request.form.get("text", ""),
         )
         return page, status_of(exc)
@@ -366,3 +366,12 @@ def _comparison_files(old: Draft, new: Draft) -> list[tuple[str, str]]:
             url = url_for("web.download", slug=slug, version=new.version, filename=file_name)
             files.append((output_label(name), url))
     return files
+
+
+def _in_danish(exc: UdkastError) -> str:
+    """Say why an upload could not be read, in Danish where the refusal has our own code."""
+    # A YAML or JSON syntax error carries its code, line and column (core.loading); the
+    # form's own refusals are worded for the page where they are raised.
+    if isinstance(exc, MalformedInput) and exc.code:
+        return describe(exc.problem, None, "da").sentence
+    return str(exc)

@@ -315,6 +315,17 @@ def test_the_422_page_says_in_danish_where_and_what_counted_from_1(signed_in, ma
     assert "<code>visions[1].headline</code></small>" in items[1]
 
 
+def test_a_syntax_error_is_explained_in_danish_with_its_line(signed_in, made):
+    text = "format: strategy/v1\ndocument:\n  title: Strategi: for alle\n"
+
+    page = upload(signed_in, text=text)
+
+    assert page.status_code == 400
+    html = text_of(page)
+    assert "linje 3" in html  # where, in the page's language
+    assert text.splitlines()[2] in html  # what the person typed is still there
+
+
 def test_the_422_page_counts_every_problem_not_only_those_listed(signed_in, made):
     data = example_data(slug="tre-hundrede")
     data["consultation"] = [
