@@ -24,7 +24,7 @@ from core.diff import comparison_view
 from core.errors import InvalidContent, UdkastError
 from core.labels import labels
 from core.markup import redline_html, value_text
-from core.outputs import artifact_name, find_output, in_listing_order
+from core.outputs import artifact_name, find_output
 from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
@@ -48,7 +48,6 @@ from store import (
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static")
 
 blueprint.add_app_template_global(artifact_name)
-blueprint.add_app_template_filter(in_listing_order)
 
 # Build and draft states as the pages show them (the API keeps the English codes).
 STATE_LABELS = {"queued": "i kø", "running": "bygges", "done": "færdig", "failed": "fejlede"}

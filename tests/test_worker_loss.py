@@ -73,24 +73,24 @@ def post(service: LiveService, data: bytes) -> dict[str, Any]:
 
 
 def wait_running(
-    service: LiveService, build_url: str, fmt: str, attempt: int = 1
+    service: LiveService, build_url: str, output: str, attempt: int = 1
 ) -> dict[str, Any]:
     """Wait until the output's `attempt`-th attempt has started rendering; return the build."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         _, build = service.json("GET", build_url)
-        output = build["outputs"][fmt]
-        if output["attempts"] >= attempt or output["state"] not in ("queued", "running"):
-            assert (output["state"], output["attempts"]) == ("running", attempt), build
+        out = build["outputs"][output]
+        if out["attempts"] >= attempt or out["state"] not in ("queued", "running"):
+            assert (out["state"], out["attempts"]) == ("running", attempt), build
             return dict(build)
         time.sleep(0.05)
-    raise AssertionError(f"attempt {attempt} of {fmt} never started: {build}")
+    raise AssertionError(f"attempt {attempt} of {output} never started: {build}")
 
 
-def kill_render(service: LiveService, build: dict[str, Any], fmt: str, attempt: int) -> int:
+def kill_render(service: LiveService, build: dict[str, Any], output: str, attempt: int) -> int:
     """SIGKILL the pool child running this attempt of the render; return its process id."""
-    wait_running(service, build["links"]["self"], fmt, attempt)
-    child = service.render_process(build["id"], fmt)
+    wait_running(service, build["links"]["self"], output, attempt)
+    child = service.render_process(build["id"], output)
     assert child in service.worker_children()
     os.kill(child, signal.SIGKILL)  # as the kernel's OOM killer or a crashing library would
     return child
