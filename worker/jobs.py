@@ -153,7 +153,7 @@ def prepare(
             version = _theme_version(build.theme)
             key = _cache_key(draft, old_draft)
             cached = cached_artifact(session, key, build.theme, output, version)
-            if cached is not None and cached.data is not None:
+            if cached is not None and cached.data is not None:  # cached_artifact reads the bytes
                 finish_output(session, build_id, output, cached.data, cached.media_type)
                 return "cached"
             new, old = _contents(draft, old_draft)
