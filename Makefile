@@ -46,7 +46,7 @@ lint: $(STAMP)  ## ruff, formatting and the import contracts
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)  ## mypy, strict
-	$(BIN)/mypy core store broker settings worker service cli bench scripts
+	$(BIN)/mypy core store broker settings templates worker service cli bench scripts
 
 test: $(STAMP) check-lock system lint typecheck  ## lint, types, and every test but the robustness ones
 	$(BIN)/pytest -n 2 -m "not robust" $(PYTEST_ARGS)

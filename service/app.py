@@ -19,6 +19,7 @@ from service.runtime import EXTENSION, Runtime
 from settings import Settings, load_settings
 from store import make_engine, make_session_factory, migrate
 from store.web_sessions import ABSOLUTE_LIFETIME
+from templates.filters import FILTERS
 
 csrf = CSRFProtect()
 
@@ -65,6 +66,9 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
         settings=settings, sessions=make_session_factory(engine), queue=BuildQueue(settings)
     )
     app.jinja_loader = _page_loader(app)
+    # The themes' filters, for the comparison macros the diff page includes (each escapes
+    # every text it is given).
+    app.jinja_env.filters.update(FILTERS)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     csrf.init_app(app)
     errors.register(app)

@@ -23,7 +23,6 @@ from flask import (
 from core.diff import comparison_view
 from core.errors import InvalidContent, UdkastError
 from core.labels import labels
-from core.markup import redline_html, value_text
 from core.outputs import artifact_name, find_output
 from service import compare
 from service.downloads import send_artifact
@@ -270,9 +269,3 @@ def diff_page(slug: str, version: int) -> Any:
         # at hand (the PDF); the page shows the stored ids.
         names={},
     )
-
-
-# The diff page's redline markup and plain values, as the theme's comparison macros use
-# them (core.markup escapes every text it is given).
-blueprint.add_app_template_filter(redline_html, "redline")
-blueprint.add_app_template_filter(value_text, "value")

@@ -15,8 +15,8 @@ from core.consultation import part_names
 from core.content import Strategy
 from core.diff import KINDS, ComparisonView
 from core.labels import labels
-from core.markup import value_text
 from core.view import date_text
+from templates.filters import value_text
 
 
 @dataclass(frozen=True)

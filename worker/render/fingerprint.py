@@ -10,10 +10,11 @@ from pathlib import Path
 from worker.render.theme import load_theme
 
 ROOT = Path(__file__).resolve().parents[2]
-# The renderers (with their subpackages), and the domain they build documents from
-# (content, parts, diff, labels, rich text, ...): a fix in either must re-render. The
-# store, the queue and the settings live outside core/: editing them keeps every render.
-CODE_DIRS = (ROOT / "worker" / "render", ROOT / "core")
+# The renderers (with their subpackages), the domain they build documents from
+# (content, parts, diff, labels, rich text, ...) and the templates' filters: a fix in
+# any must re-render. The store, the queue and the settings live outside these:
+# editing them keeps every render.
+CODE_DIRS = (ROOT / "worker" / "render", ROOT / "core", ROOT / "templates")
 
 
 def source_files(theme: str) -> list[Path]:

@@ -3,7 +3,7 @@
 The view (core.view) decides the parts, their order, groups, marks, dates and labels;
 the template only lays them out. User text only ever reaches the template as a value:
 autoescaping is on, undefined names fail loudly, and rich text arrives as markup built
-by `richhtml`.
+by the filters of templates.filters.
 """
 
 from __future__ import annotations
@@ -14,18 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
 
 from core.content import Strategy
-from core.markup import redline_html, value_text
 from core.view import document_view
-from worker.render.richhtml import rich_html
+from templates.filters import FILTERS
 from worker.render.theme import Theme
 
 TEMPLATE = "document.html.j2"
 _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _COLOUR_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
-_CSS_PLAIN = re.compile(r"[A-Za-z0-9 ]")
 
 
 @lru_cache(maxsize=8)
@@ -42,10 +39,7 @@ def environment(theme_path: Path) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters["rich"] = rich_html
-    env.filters["css_string"] = css_string
-    env.filters["redline"] = redline_html
-    env.filters["value"] = value_text
+    env.filters.update(FILTERS)
     return env
 
 
@@ -75,11 +69,3 @@ def theme_colours(theme: Theme) -> dict[str, str]:
     if bad:
         raise ValueError(f"theme {theme.name!r}: colours must be name = '#rrggbb': {bad}")
     return dict(theme.colours)
-
-
-def css_string(value: str) -> Markup:
-    """Quote text as a CSS string, escaping everything but letters, digits and spaces."""
-    # Hex escapes of six digits need no terminating space and cannot close the string,
-    # the rule or the <style> element, whatever the text holds.
-    body = "".join(c if _CSS_PLAIN.match(c) else f"\\{ord(c):06x}" for c in value)
-    return Markup(f'"{body}"')  # noqa: S704  # every character but [A-Za-z0-9 ] is escaped
