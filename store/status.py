@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.outputs import in_listing_order
 from store.models import Build, BuildOutput
@@ -47,7 +47,11 @@ class BuildStatus:
 
 def build_status(session: Session, build_id: str) -> BuildStatus | None:
     """Return the status of a build, or None if there is no such build."""
-    build = session.scalars(select(Build).where(Build.id == build_id)).one_or_none()
+    # One statement for the build and its outputs: under READ COMMITTED a second query
+    # (the relationship's own selectin load) could see an output a worker failed after
+    # the build row was read, and report a build "running" whose outputs have all ended.
+    query = select(Build).where(Build.id == build_id).options(joinedload(Build.outputs))
+    build = session.scalars(query).unique().one_or_none()
     if build is None:
         return None
     rows = {o.output: o for o in build.outputs}

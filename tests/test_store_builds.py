@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from store import (
     NotFound,
@@ -151,6 +151,29 @@ def test_the_status_lists_outputs_in_the_registry_order_not_by_name(session, udk
     status = status_of(session, second.id)
     assert tuple(status.outputs) == listing
     assert [o.output for o in status.outputs.values()] == list(listing)
+
+
+def test_the_status_reads_the_build_and_its_outputs_in_one_statement(
+    engine, session_factory, udkast1
+):
+    # Two statements would see two moments under READ COMMITTED: a poll between them
+    # found a failed output under a build still "running" (a loaded test run did).
+    with session_factory() as session:
+        build_id = submit_draft(session, udkast1, "default").build.id
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        with session_factory() as fresh:
+            status = status_of(fresh, build_id)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(statements) == 1, statements
+    assert tuple(status.outputs) == ("pdf", "docx")
 
 
 def test_render_cache_reuses_an_artifact(session, udkast1, udkast2, build_id):
