@@ -86,7 +86,14 @@ def _plain_text(value: str) -> str:
 
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Line = Annotated[str, StringConstraints(max_length=MAX_LINE), AfterValidator(_plain_text)]
+# One-line values (titles, headlines, names) lose the spaces around them: they are set
+# between other words ("Vedrører: Et godt liv, Alle skal have en ven"), where a stray
+# space shows. Longer texts keep theirs (they are compared whitespace-tolerantly).
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=MAX_LINE),
+    AfterValidator(_plain_text),
+]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_plain_text)]
 RichText = Annotated[str, StringConstraints(max_length=MAX_RICH), AfterValidator(_rich)]
 IsoDate = Annotated[dt.date, BeforeValidator(_date)]
@@ -113,7 +120,9 @@ class DocumentInfo(_Model):
 
     slug: Slug
     title: Annotated[
-        str, StringConstraints(min_length=1, max_length=200), AfterValidator(_plain_text)
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        AfterValidator(_plain_text),
     ]
     subtitle: Line | None = None
     organisation: Line | None = None

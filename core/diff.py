@@ -4,7 +4,9 @@ Parts are matched by id first (milestones by content), so a moved vision is a mo
 inside changed text fields, paragraphs are aligned before words are diffed. The
 result is frozen dataclasses; `Comparison.to_json()` gives plain dicts and lists, which is
 what the store keeps, and `comparison_view()` builds from that JSON what every reader
-walks (the web diff page and the comparison PDF).
+walks (the web diff page and the comparison PDF). The tracked-changes DOCX walks the
+dataclasses themselves, rebuilt from the same stored JSON (`comparison_from_json`), so
+a pair of drafts is compared once however many outputs show it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from core.alignment import work_budget
 from core.consultation import ConsultationReport, link_inputs, report
@@ -167,6 +172,17 @@ def comparison_view(data: Mapping[str, Any]) -> ComparisonView:
         ),
         pending=tuple(i for i in inputs.values() if i.status == "pending"),
     )
+
+
+def comparison_from_json(data: Mapping[str, Any]) -> Comparison:
+    """Rebuild a Comparison from its JSON (`Comparison.to_json()`, as stored)."""
+    return _adapter().validate_python(data)
+
+
+@cache
+def _adapter() -> TypeAdapter[Comparison]:
+    # Built on first use: a few milliseconds that `udkast validate` need not spend.
+    return TypeAdapter(Comparison)
 
 
 def compare(old: Strategy, new: Strategy) -> Comparison:

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from core.content import Strategy, load
+from core.diff import compare
 from worker.render import comparison_renderer, renderer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,9 +37,10 @@ def render_all(examples: Path, out: Path) -> list[Path]:
             target.write_bytes(renderer(output)(strategy, "default"))
             written.append(target)
     old, new = (drafts[name] for name in DRAFTS)
+    comparison = compare(old, new)  # once for both, as the worker does
     for output, suffix in (("changes-pdf", "pdf"), ("changes-docx", "docx")):
         target = out / f"changes-1-2.{suffix}"
-        target.write_bytes(comparison_renderer(output)(old, new, "default"))
+        target.write_bytes(comparison_renderer(output)(old, new, "default", comparison))
         written.append(target)
     return written
 

@@ -25,7 +25,7 @@ from referencing.jsonschema import DRAFT202012
 
 from core.consultation import NAME_MAX, part_names
 from core.content import Strategy, validate
-from core.diff import compare
+from core.diff import compare, comparison_from_json
 from service.app import create_app
 from service.runtime import runtime
 from settings import load_settings
@@ -148,7 +148,8 @@ def test_the_stored_comparison_prints_as_the_one_compared_in_place(
     stored = json.loads(json.dumps(compare(udkast1, udkast2).to_json(), ensure_ascii=False))
     theme = load_theme("default")
     in_place = build_comparison_html(udkast1, udkast2, theme)
-    assert build_comparison_html(udkast1, udkast2, theme, stored) == in_place
+    rebuilt = comparison_from_json(stored)
+    assert build_comparison_html(udkast1, udkast2, theme, rebuilt) == in_place
     assert "Ændringer fra Udkast 1 til Udkast 2" in in_place
 
 

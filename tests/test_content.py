@@ -285,6 +285,23 @@ def test_fixtures_hold_the_examples(udkast1: Strategy, udkast2: Strategy) -> Non
     assert udkast1.consultation[0].from_ == "BorgercenterMED Voksne"
 
 
+def test_one_line_values_lose_the_spaces_around_them(udkast2: Strategy) -> None:
+    # Set between other words ("Vedrører: Et godt liv, ..."), a stray space would show.
+    data = udkast2.to_data()
+    data["document"]["title"] = "  Socialstrategi \t"
+    data["visions"][0]["title"] = " Det hele liv  "
+    data["visions"][0]["headline"] = "Et godt liv "
+    strategy = validate(data)
+    assert strategy.document.title == "Socialstrategi"
+    assert (strategy.visions[0].title, strategy.visions[0].headline) == (
+        "Det hele liv",
+        "Et godt liv",
+    )
+    data["visions"][0]["title"] = "   "
+    [problem] = problems_of(data)
+    assert problem.path == "visions[0].title"
+
+
 def test_format_v2_is_one_clear_error() -> None:
     data = broken(both(put("format", "strategy/v2"), put("visions", "x")))
     [problem] = problems_of(data)

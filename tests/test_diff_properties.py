@@ -8,6 +8,7 @@ compare() that drops a change, or reports one that is not there, fails here.
 from __future__ import annotations
 
 import bisect
+import json
 from collections import Counter
 from typing import Any
 
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from core import richtext
 from core.content import Strategy
-from core.diff import Comparison, compare
+from core.diff import Comparison, compare, comparison_from_json
 from core.parts import PartChange
 from core.textdiff import apply_ops
 from tests.diff_oracles import apply_paragraph_ops
@@ -180,6 +181,15 @@ def test_the_ops_of_every_reported_field_rebuild_the_new_draft(
     pair: tuple[Strategy, Strategy],
 ) -> None:
     check_ops_rebuild(compare(*pair))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=SLOW_OK)
+@given(draft_pairs())
+def test_the_stored_json_rebuilds_the_same_comparison(pair: tuple[Strategy, Strategy]) -> None:
+    # The tracked-changes DOCX renders from the diff the worker stored, not a fresh one.
+    result = compare(*pair)
+    stored = json.loads(json.dumps(result.to_json()))  # as the store keeps it
+    assert comparison_from_json(stored) == result
 
 
 def points_at(affects: list[str], part: PartChange) -> bool:

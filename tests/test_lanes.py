@@ -39,9 +39,18 @@ from tests.live_service import LiveService, live_service
 
 
 def heavy_yaml(slug: str, seed: int = 1) -> bytes:
-    """Return a generated L document (about 69,000 words, 160 pages) under `slug`."""
-    data = generate("L", seed=seed)
+    """Return a document just over the bulk lane's threshold (about 24,000 words) under `slug`.
+
+    Twice the sections of a generated M: heavy enough for the bulk lane, and seconds of
+    layout rather than the L document's minutes on a loaded machine.
+    """
+    data = generate("M", seed=seed)
     data["document"]["slug"] = slug
+    data["sections"] += [
+        {**section, "id": f"{section['id']}-igen", "title": f"{section['title']} igen"}
+        for section in data["sections"]
+    ]
+    assert budget.lane(data) == budget.BULK
     return yaml.safe_dump(data, allow_unicode=True).encode()
 
 

@@ -53,16 +53,15 @@ def hasty_service(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[
     yield from live_service(request.param, tmp, {**NO_RECOVERY, **limits})
 
 
-def slow_document(slug: str, size: str = "M") -> bytes:
+def slow_document(slug: str) -> bytes:
     """Return udkast-2 with many sections of text: seconds of PDF layout on any machine.
 
-    The tests that kill a render take size L (about 15 s of layout idle): an M render
-    (about 4 s) finished before the kill on a loaded CI machine, and the test then saw a
-    render that was never killed.
+    Size M takes about 4 s of layout idle: far longer than the few milliseconds between
+    seeing the render start and freezing it (freeze_render), so it is always caught.
     """
     data = yaml.safe_load(example_path("udkast-2").read_text(encoding="utf-8"))
     data["document"]["slug"] = slug
-    data["sections"] = generate(size)["sections"]
+    data["sections"] = generate("M")["sections"]
     return yaml.safe_dump(data, allow_unicode=True).encode()
 
 
@@ -87,10 +86,32 @@ def wait_running(
     raise AssertionError(f"attempt {attempt} of {output} never started: {build}")
 
 
+def freeze_render(service: LiveService, build: dict[str, Any], output: str, attempt: int) -> int:
+    """SIGSTOP the pool child running this attempt of the render; return its process id.
+
+    Every child is stopped the moment the render is seen running, then the worker is
+    asked which one holds it (a round trip of a second or more) and the others go on:
+    the render cannot finish in between, whatever the machine's load.
+    """
+    wait_running(service, build["links"]["self"], output, attempt)
+    children = service.worker_children()
+    for pid in children:
+        os.kill(pid, signal.SIGSTOP)
+    child = None
+    try:
+        child = service.render_process(build["id"], output)
+    finally:
+        for pid in children:
+            if pid != child:
+                os.kill(pid, signal.SIGCONT)
+    _, now = service.json("GET", build["links"]["self"])
+    assert now["outputs"][output]["state"] == "running", now  # caught while it rendered
+    return child
+
+
 def kill_render(service: LiveService, build: dict[str, Any], output: str, attempt: int) -> int:
     """SIGKILL the pool child running this attempt of the render; return its process id."""
-    wait_running(service, build["links"]["self"], output, attempt)
-    child = service.render_process(build["id"], output)
+    child = freeze_render(service, build, output, attempt)
     assert child in service.worker_children()
     os.kill(child, signal.SIGKILL)  # as the kernel's OOM killer or a crashing library would
     return child
@@ -103,7 +124,7 @@ def pdf_text(data: bytes) -> str:
 def test_a_pool_child_killed_mid_render_is_delivered_again_and_the_worker_stays_up(
     service: LiveService,
 ):
-    build = post(service, slow_document("mistet-barn", "L"))
+    build = post(service, slow_document("mistet-barn"))
 
     child = kill_render(service, build, "pdf", attempt=1)
 
@@ -124,7 +145,7 @@ def test_a_render_that_kills_its_child_every_time_fails_after_three_attempts(
 ):
     # A poison document (one that brings down whatever renders it) must not loop for ever:
     # the attempt cap kept in the database ends it, with a reason people can read.
-    build = post(service, slow_document("giftig", "L"))
+    build = post(service, slow_document("giftig"))
 
     for attempt in (1, 2, 3):
         kill_render(service, build, "pdf", attempt)
@@ -160,10 +181,8 @@ def test_a_render_stuck_past_the_hard_time_limit_fails_at_once(hasty_service: Li
     # a long call into C) is killed by Celery at the hard limit. The output must fail then,
     # with the reason, not stay "running" until the recovery step (kept away here) runs.
     service = hasty_service
-    build = post(service, slow_document("fast", "L"))
-    wait_running(service, build["links"]["self"], "pdf")
-    child = service.render_process(build["id"], "pdf")
-    os.kill(child, signal.SIGSTOP)
+    build = post(service, slow_document("fast"))
+    freeze_render(service, build, "pdf", attempt=1)
 
     done = service.wait_build(build["links"]["self"], timeout=120)
     pdf = done["outputs"]["pdf"]

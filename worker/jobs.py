@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from broker.peek import HeldRenders
 from broker.publish import send_render
 from core.content import Strategy
-from core.diff import compare
+from core.diff import compare, comparison_from_json
 from core.errors import InvalidContent
 from core.outputs import comparison_outputs, find_output, output_named
 from store import (
@@ -57,11 +57,10 @@ STORAGE_FULL = (
     "the server's disk is full, so the file could not be stored; post the draft again "
     "once space has been freed"
 )
-# The comparison output whose job also stores the build's diff for the web (the JSON
-# endpoint and the diff page read it back): one of the two, so it is computed once, and
-# its renderer (the comparison PDF) then renders that stored diff instead of another.
+# The comparison output whose job stores the build's diff for the web (the JSON endpoint
+# and the diff page read it back) even when its own file comes from the render cache.
+# Every comparison output that renders reads that stored diff, or computes and stores it.
 DIFF_KEEPER = comparison_outputs()[0]
-STORED_DIFF_RENDERER = "changes-pdf"  # the comparison output that can take a stored diff
 
 
 class Unrenderable(Exception):
@@ -110,7 +109,10 @@ def render_output(
 
                 guards.enter_context(memory_guard(memory_mib, too_large))
         comparison = None
-        if output == DIFF_KEEPER and job not in ("skipped", "failed"):
+        # One output keeps the build's diff for the web page even when its file came from
+        # the cache; every comparison that renders reads it (or computes and keeps it).
+        keeps_diff = output == DIFF_KEEPER and job not in ("skipped", "failed")
+        if keeps_diff or (isinstance(job, RenderJob) and job.old is not None):
             # After prepare counted the attempt: a diff that kills the child is not
             # retried for ever. With a RenderJob the contents are validated already.
             contents = (job.old, job.new) if isinstance(job, RenderJob) and job.old else None
@@ -175,11 +177,8 @@ def render(
     """
     try:
         if job.old is not None:
-            if comparison is not None and job.output == STORED_DIFF_RENDERER:
-                from worker.render.comparison_pdf import render_comparison_pdf
-
-                return render_comparison_pdf(job.old, job.new, job.theme, comparison)
-            return comparison_renderer(job.output)(job.old, job.new, job.theme)
+            found = None if comparison is None else comparison_from_json(comparison)
+            return comparison_renderer(job.output)(job.old, job.new, job.theme, found)
         return renderer(job.output)(job.new, job.theme)
     except passthrough:
         raise

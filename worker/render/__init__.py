@@ -1,8 +1,9 @@
 """Renderers, attached to the outputs of core.outputs: each output name has one render function.
 
 A draft's output renders a validated Strategy in a theme; a comparison output renders
-what changed between two (old, new, theme). The renderer modules are imported when an
-output is first rendered, so that `udkast validate` starts without WeasyPrint.
+what changed between two (old, new, theme, and the comparison when the caller has it).
+The renderer modules are imported when an output is first rendered, so that
+`udkast validate` starts without WeasyPrint.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TypeVar
 
 from core import outputs
 from core.content import Strategy
+from core.diff import Comparison
 from core.outputs import Output, UnknownOutput
 
 __all__ = [
@@ -25,7 +27,9 @@ __all__ = [
 
 T = TypeVar("T")
 DraftRenderer = Callable[[Strategy, str], bytes]
-ComparisonRenderer = Callable[[Strategy, Strategy, str], bytes]
+# (old, new, theme, comparison): the comparison is compare(old, new), stored once per pair
+# by the worker; None makes the renderer compare the drafts itself.
+ComparisonRenderer = Callable[[Strategy, Strategy, str, Comparison | None], bytes]
 
 
 def _pdf() -> DraftRenderer:
@@ -75,7 +79,7 @@ def renderer(output: str) -> DraftRenderer:
 
 
 def comparison_renderer(output: str) -> ComparisonRenderer:
-    """Return the function that renders what changed between two drafts (old, new, theme)."""
+    """Return the function that renders what changed between two drafts."""
     load = _COMPARISON.get(output)
     if load is None:
         raise UnknownOutput(

@@ -6,13 +6,10 @@ rules: user text reaches the template only as values (autoescaped), never as sou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from weasyprint import HTML
 
 from core.content import Strategy
-from core.diff import compare, comparison_view
+from core.diff import Comparison, compare, comparison_view
 from worker.render.comparison_context import comparison_context
 from worker.render.fetcher import ThemeFetcher
 from worker.render.html import environment, theme_colours
@@ -23,15 +20,15 @@ TEMPLATE = "comparison.html.j2"
 
 
 def build_comparison_html(
-    old: Strategy, new: Strategy, theme: Theme, comparison: Mapping[str, Any] | None = None
+    old: Strategy, new: Strategy, theme: Theme, comparison: Comparison | None = None
 ) -> str:
     """Render the comparison of two drafts as the HTML the PDF is printed from.
 
-    `comparison` is the stored `compare(old, new).to_json()` when the caller has it;
-    without it the drafts are compared here.
+    `comparison` is `compare(old, new)` when the caller has it (the worker's stored
+    diff); without it the drafts are compared here.
     """
-    data = compare(old, new).to_json() if comparison is None else comparison
-    values = comparison_context(old, new, comparison_view(data))
+    found = compare(old, new) if comparison is None else comparison
+    values = comparison_context(old, new, comparison_view(found.to_json()))
     values |= {"colours": theme_colours(theme), "mark": None}
     return environment(theme.path).get_template(TEMPLATE).render(values)
 
@@ -40,11 +37,11 @@ def render_comparison_pdf(
     old: Strategy,
     new: Strategy,
     theme: str = "default",
-    comparison: Mapping[str, Any] | None = None,
+    comparison: Comparison | None = None,
 ) -> bytes:
     """Render the changes from `old` to `new` as an A4 PDF/UA-1 document.
 
-    `comparison` is the stored comparison of the two drafts, if the caller has it.
+    `comparison` is `compare(old, new)`, if the caller has it.
     """
     chosen = load_theme(theme)
     html = HTML(

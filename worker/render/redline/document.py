@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 
 from core.alignment import work_budget
 from core.content import Strategy
-from core.diff import compare
+from core.diff import Comparison, compare
 from core.view import (
     PART_ORDER,
     Consultation,
@@ -77,19 +77,29 @@ def render_redline_docx(
     old: Strategy,
     new: Strategy,
     theme: str = "default",
+    comparison: Comparison | None = None,
     *,
     author: str = "udkast",
     when: dt.datetime | None = None,
 ) -> bytes:
-    """Render the new draft as DOCX with the changes since the old draft as tracked changes."""
+    """Render the new draft as DOCX with the changes since the old draft as tracked changes.
+
+    `comparison` is `compare(old, new)` when the caller has it (the worker's stored diff).
+    """
     # One work budget for compare() and for every text the merge below diffs again, so
     # the whole document's matching is bounded together (core.alignment).
     with work_budget():
-        return _redline_docx(old, new, theme, author, when)
+        found = compare(old, new) if comparison is None else comparison
+        return _redline_docx(old, new, theme, found, author, when)
 
 
 def _redline_docx(
-    old: Strategy, new: Strategy, theme: str, author: str, when: dt.datetime | None
+    old: Strategy,
+    new: Strategy,
+    theme: str,
+    comparison: Comparison,
+    author: str,
+    when: dt.datetime | None,
 ) -> bytes:
     chosen = load_theme(theme)
     language = new.document.language
@@ -102,7 +112,7 @@ def _redline_docx(
         new,
         document_view(old),
         document_view(new),
-        compare(old, new),
+        comparison,
         chosen,
         text_width(document),
         rev,
