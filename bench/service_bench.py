@@ -52,20 +52,20 @@ def _wait(service: LiveService, build_url: str) -> float:
 
 
 def in_process_seconds(data: dict[str, Any]) -> dict[str, float]:
-    """Return the median in-process render time per format."""
+    """Return the median in-process render time per output."""
     from worker.render.docx import render_docx
     from worker.render.pdf import render_pdf
 
     strategy = validate(data)
     render_pdf(strategy), render_docx(strategy)  # warm, like a worker child
     out = {}
-    for fmt, fn in (("pdf", render_pdf), ("docx", render_docx)):
+    for output, fn in (("pdf", render_pdf), ("docx", render_docx)):
         times = []
         for _ in range(RUNS):
             start = time.perf_counter()
             fn(strategy)
             times.append(time.perf_counter() - start)
-        out[fmt] = statistics.median(times)
+        out[output] = statistics.median(times)
     return out
 
 

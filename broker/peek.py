@@ -49,9 +49,9 @@ class HeldRenders:
     waiting: frozenset[tuple[str, str]]  # in the queue, to be delivered
     claimed: frozenset[tuple[str, str]]  # delivered to a consumer that may be rendering it
 
-    def holds(self, build_id: str, fmt: str) -> bool:
+    def holds(self, build_id: str, output: str) -> bool:
         """Return True if a message for this output is waiting or taken by a live consumer."""
-        return (build_id, fmt) in self.waiting or (build_id, fmt) in self.claimed
+        return (build_id, output) in self.waiting or (build_id, output) in self.claimed
 
 
 def held_renders(broker: BrokerConfig, *, claims_last: float) -> HeldRenders:
@@ -145,10 +145,10 @@ def _render_args(payload: dict[str, Any]) -> tuple[str, str] | None:
             body = base64.b64decode(body)
         # Celery's message protocol 2: the body is [args, kwargs, embed].
         args = json.loads(body)[0]
-        build_id, fmt = args
+        build_id, output = args
     except (TypeError, ValueError, IndexError, KeyError):
         return None  # not a message this service sent; a worker reports it when it meets it
-    return (build_id, fmt) if isinstance(build_id, str) and isinstance(fmt, str) else None
+    return (build_id, output) if isinstance(build_id, str) and isinstance(output, str) else None
 
 
 def _json(raw: Any) -> Any:

@@ -16,12 +16,12 @@ RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
 
 
 def send_render(
-    app: Celery, build_id: str, fmt: str, *, lane: str, priority: int = TOP_PRIORITY
+    app: Celery, build_id: str, output: str, *, lane: str, priority: int = TOP_PRIORITY
 ) -> None:
     """Send the task that renders one output, to its lane's queue; raise if the broker is down."""
     app.send_task(
         RENDER_TASK,
-        args=(build_id, fmt),
+        args=(build_id, output),
         queue=queue_of(lane),
         priority=priority,
         retry=True,

@@ -32,9 +32,9 @@ def render_all(examples: Path, out: Path) -> list[Path]:
         drafts[name] = load(path.read_bytes(), filename=path.name)
     written = []
     for name, strategy in drafts.items():
-        for fmt in ("pdf", "docx"):
-            target = out / f"{name}.{fmt}"
-            target.write_bytes(renderer(fmt)(strategy, "default"))
+        for output in ("pdf", "docx"):
+            target = out / f"{name}.{output}"
+            target.write_bytes(renderer(output)(strategy, "default"))
             written.append(target)
     old, new = (drafts[name] for name in DRAFTS)
     comparison = compare(old, new)  # once for both, as the worker does

@@ -28,6 +28,7 @@ from service.runtime import runtime, session
 from service.uploads import read_strategy
 from store import (
     Actor,
+    DraftRecord,
     NotFound,
     authenticate_token,
     build_status,
@@ -204,7 +205,7 @@ def _document_for(outputs: tuple[Output, ...]) -> dict[str, Any]:
 
 
 def _draft_with_build(
-    found: Any, build_id: str | None, *, with_content: bool = False
+    found: DraftRecord, build_id: str | None, *, with_content: bool = False
 ) -> dict[str, Any]:
     body: dict[str, Any] = {"draft": draft_json(found, with_content=with_content)}
     status = build_status(session(), build_id) if build_id else None

@@ -24,13 +24,13 @@ from service.errors import error_response
 from service.routing import MAX_VERSION, shown
 from service.runtime import session
 from store import (
+    DraftRecord,
     NotFound,
     draft_content,
     get_draft,
     save_comparison,
     stored_comparison,
 )
-from store.models import Draft
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ REQUEST_CHARACTERS = 200_000
 RETRY_AFTER_SECONDS = 5
 
 
-def drafts_to_compare(slug: str, version: int) -> tuple[Draft, Draft]:
+def drafts_to_compare(slug: str, version: int) -> tuple[DraftRecord, DraftRecord]:
     """Return the (old, new) drafts named by the URL and `?against=` (default: previous)."""
     raw = request.args.get("against")
     if raw is None:
@@ -70,7 +70,7 @@ def drafts_to_compare(slug: str, version: int) -> tuple[Draft, Draft]:
     return old, new
 
 
-def within_request_budget(old: Draft, new: Draft) -> bool:
+def within_request_budget(old: DraftRecord, new: DraftRecord) -> bool:
     """Tell whether two drafts are small enough to validate and compare inside a request."""
     characters = len(old.content) + len(new.content)
     # Counted on the stored JSON text, in linear time; the character bound covers what
@@ -80,7 +80,7 @@ def within_request_budget(old: Draft, new: Draft) -> bool:
     )
 
 
-def comparison_data(old: Draft, new: Draft) -> dict[str, Any] | None:
+def comparison_data(old: DraftRecord, new: DraftRecord) -> dict[str, Any] | None:
     """Return compare()'s JSON for two drafts: stored, or made here when small; else None.
 
     None means the workers were asked for it: the caller answers "not ready yet".
@@ -99,7 +99,7 @@ def comparison_data(old: Draft, new: Draft) -> dict[str, Any] | None:
     return data
 
 
-def not_ready(old: Draft, new: Draft) -> Any:
+def not_ready(old: DraftRecord, new: DraftRecord) -> Any:
     """Answer 503 with Retry-After: the diff is being prepared by the workers."""
     message = (
         f"what changed from version {old.version} to {new.version} is being prepared; "

@@ -29,7 +29,7 @@ def send_artifact(
     if request.if_none_match.contains(etag):
         return Response(status=304, headers={"ETag": f'"{etag}"'})
     full = get_artifact(db, etag, with_data=True)
-    if full is None:  # deleted between the two reads
+    if full is None or full.data is None:  # deleted between the two reads
         raise NotFound(f"the {output} of {slug!r} version {version} is gone")
     response = Response(full.data, mimetype=output_named(output).media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -34,7 +34,7 @@ class BuildQueue:
         build = result.build
         return self.enqueue(
             build.id,
-            [o.format for o in build.outputs],
+            build.outputs,
             lane=build.lane,
             priority=priority_of(result.backlog),
         )
@@ -42,12 +42,12 @@ class BuildQueue:
     def enqueue(
         self,
         build_id: str,
-        formats: Iterable[str],
+        outputs: Iterable[str],
         *,
         lane: str = "standard",
         priority: int = TOP_PRIORITY,
     ) -> bool:
-        """Publish one render task per format; False if the broker could not be reached.
+        """Publish one render task per output; False if the broker could not be reached.
 
         The tasks go to the build's lane's queue with `priority` (broker.priority_of).
         The build is committed before this is called, so a broker outage loses nothing:
@@ -55,8 +55,8 @@ class BuildQueue:
         again once the broker is back.
         """
         try:
-            for fmt in formats:
-                send_render(self._celery, build_id, fmt, lane=lane, priority=priority)
+            for output in outputs:
+                send_render(self._celery, build_id, output, lane=lane, priority=priority)
         except Exception:  # kombu raises several transport-specific errors
             log.warning("could not queue build %s; the recovery step will", build_id, exc_info=True)
             return False

@@ -8,10 +8,9 @@ from typing import Any
 
 from flask import url_for
 
-from core.outputs import draft_outputs, in_listing_order
+from core.outputs import draft_outputs
 from service.filenames import artifact_name
-from store import BuildStatus, DraftSummary, StrategySummary
-from store.models import Draft
+from store import BuildStatus, DraftRecord, DraftSummary, StrategySummary
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -42,9 +41,9 @@ def posted_by_json(token_name: str | None) -> dict[str, Any] | None:
     return {"token": token_name, "user": None} if token_name is not None else None
 
 
-def draft_json(draft: Draft, *, with_content: bool = False) -> dict[str, Any]:
+def draft_json(draft: DraftRecord, *, with_content: bool = False) -> dict[str, Any]:
     """Return a stored draft as JSON data."""
-    slug = draft.strategy.slug
+    slug = draft.slug
     out: dict[str, Any] = {
         "slug": slug,
         "version": draft.version,
@@ -113,8 +112,7 @@ def strategy_json(summary: StrategySummary) -> dict[str, Any]:
 def build_json(status: BuildStatus, label: str | None = None) -> dict[str, Any]:
     """Return a build's state, per-output states, timings and links as JSON data."""
     outputs = {}
-    for output in in_listing_order(status.outputs):
-        out = status.outputs[output]
+    for output, out in status.outputs.items():  # in the registry's listing order
         name = artifact_name(status.slug, status.version, label, output)
         outputs[output] = {
             "state": out.state,

@@ -36,6 +36,7 @@ from service.runtime import runtime, session
 from service.uploads import read_form_strategy
 from store import (
     ActiveSession,
+    DraftRecord,
     NotFound,
     build_status,
     current_session,
@@ -48,12 +49,10 @@ from store import (
     same_content_as,
     submit_draft,
 )
-from store.models import Draft
 
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static")
 
 blueprint.add_app_template_global(artifact_name)
-blueprint.add_app_template_filter(in_listing_order)
 
 # Build and draft states as the pages show them (the API keeps the English codes).
 STATE_LABELS = {"queued": "i kø", "running": "bygges", "done": "færdig", "failed": "fejlede"}
@@ -222,12 +221,12 @@ def upload() -> Any:
     return redirect(url_for("web.build", build_id=result.build.id, same=int(not result.created)))
 
 
-def _same_as(draft: Draft | None) -> Draft | None:
+def _same_as(draft: DraftRecord | None) -> DraftRecord | None:
     """Return the earlier draft whose content `draft` repeats (not the one before), or None."""
     if draft is None:
         return None
     version = same_content_as(session(), draft)
-    return get_draft(session(), draft.strategy.slug, version) if version is not None else None
+    return get_draft(session(), draft.slug, version) if version is not None else None
 
 
 @blueprint.get("/builds/<build_id:build_id>")
@@ -345,7 +344,7 @@ def diff_page(slug: str, version: int) -> Any:
     )
 
 
-def _comparison_files(old: Draft, new: Draft) -> list[tuple[str, str]]:
+def _comparison_files(old: DraftRecord, new: DraftRecord) -> list[tuple[str, str]]:
     """Return (label, link) of the finished comparison files of this pair, if it has them.
 
     A build of version N renders what changed since version N-1 only, so another pair

@@ -1,6 +1,8 @@
 """The store: drafts, builds, artifacts, comparisons, tokens and sessions (SQLite, PostgreSQL).
 
-Use cases are plain functions taking a Session. Those that write begin, commit
+Use cases are plain functions taking a Session; they answer with plain frozen
+dataclasses (store.records and the like), never ORM rows, so no caller reads a lazy
+relationship or needs the session that loaded a row. Those that write begin, commit
 (or roll back) their own transaction, so the web layer and the workers call them
 the same way and never hold a transaction across a render or a queue call.
 """
@@ -20,7 +22,9 @@ from store.comparisons import has_comparison, save_comparison, stored_comparison
 from store.db import make_engine, make_session_factory, migrate
 from store.drafts import (
     SubmitResult,
+    draft_by_id,
     draft_content,
+    get_build,
     get_draft,
     latest_build,
     latest_draft,
@@ -30,6 +34,7 @@ from store.drafts import (
 from store.duplicates import draft_file_stems, same_content_as
 from store.errors import NameTaken, NotFound, storage_full
 from store.history import DraftSummary, StrategySummary, list_drafts, list_strategies
+from store.records import ArtifactRecord, BuildRecord, DraftRecord
 from store.sign_in_failures import note_sign_in_failure, sign_in_refused
 from store.status import BuildStatus, OutputStatus, build_status
 from store.tokens import (
@@ -52,7 +57,10 @@ from store.web_sessions import (
 __all__ = [
     "ActiveSession",
     "Actor",
+    "ArtifactRecord",
+    "BuildRecord",
     "BuildStatus",
+    "DraftRecord",
     "DraftSummary",
     "NameTaken",
     "NotFound",
@@ -69,12 +77,14 @@ __all__ = [
     "check_token",
     "create_token",
     "current_session",
+    "draft_by_id",
     "draft_content",
     "draft_file_stems",
     "end_session",
     "fail_output",
     "finish_output",
     "get_artifact",
+    "get_build",
     "get_draft",
     "has_comparison",
     "latest_build",

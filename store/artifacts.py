@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, undefer
 
 from store.db import insert_ignore
 from store.models import Artifact, BuildOutput, RenderCache
+from store.records import ArtifactRecord, artifact_record
 
 
 def artifact_hash(data: bytes) -> str:
@@ -29,7 +30,7 @@ def remember_render(
     session: Session,
     content_hash: str,
     theme: str,
-    fmt: str,
+    output: str,
     renderer_version: str,
     artifact_sha256: str,
 ) -> None:
@@ -37,7 +38,7 @@ def remember_render(
     values = {
         "content_hash": content_hash,
         "theme": theme,
-        "format": fmt,
+        "output": output,
         "renderer_version": renderer_version,
         "artifact_hash": artifact_sha256,
     }
@@ -45,8 +46,8 @@ def remember_render(
 
 
 def cached_artifact(
-    session: Session, content_hash: str, theme: str, fmt: str, renderer_version: str
-) -> Artifact | None:
+    session: Session, content_hash: str, theme: str, output: str, renderer_version: str
+) -> ArtifactRecord | None:
     """Return the artifact (with its bytes) rendered before from the same inputs and renderer."""
     query = (
         select(Artifact)
@@ -55,26 +56,38 @@ def cached_artifact(
         .where(
             RenderCache.content_hash == content_hash,
             RenderCache.theme == theme,
-            RenderCache.format == fmt,
+            RenderCache.output == output,
             RenderCache.renderer_version == renderer_version,
         )
     )
-    return session.scalars(query).one_or_none()
+    found = session.scalars(query).one_or_none()
+    return artifact_record(found, with_data=True) if found is not None else None
 
 
-def get_artifact(session: Session, sha256: str, *, with_data: bool = False) -> Artifact | None:
+def get_artifact(
+    session: Session, sha256: str, *, with_data: bool = False
+) -> ArtifactRecord | None:
     """Return the artifact with this hash; `with_data` loads its bytes in the same query."""
     query = select(Artifact).where(Artifact.sha256 == sha256)
     if with_data:
         query = query.options(undefer(Artifact.data))
-    return session.scalars(query).one_or_none()
+    found = session.scalars(query).one_or_none()
+    return artifact_record(found, with_data=with_data) if found is not None else None
 
 
-def output_artifact(session: Session, build_id: str, fmt: str) -> Artifact | None:
-    """Return the artifact of one output of a build, once that output is done."""
+def output_artifact(
+    session: Session, build_id: str, output: str, *, with_data: bool = False
+) -> ArtifactRecord | None:
+    """Return the artifact of one output of a build, once that output is done.
+
+    `with_data` loads its bytes in the same query.
+    """
     query = (
         select(Artifact)
         .join(BuildOutput, BuildOutput.artifact_hash == Artifact.sha256)
-        .where(BuildOutput.build_id == build_id, BuildOutput.format == fmt)
+        .where(BuildOutput.build_id == build_id, BuildOutput.output == output)
     )
-    return session.scalars(query).one_or_none()
+    if with_data:
+        query = query.options(undefer(Artifact.data))
+    found = session.scalars(query).one_or_none()
+    return artifact_record(found, with_data=with_data) if found is not None else None

@@ -27,7 +27,7 @@ class StaleOutput:
     """An output that is queued or running but has not changed for too long."""
 
     build_id: str
-    format: str
+    output: str
     state: str
     attempts: int
     updated_at: dt.datetime
@@ -37,7 +37,7 @@ class StaleOutput:
 def start_output(
     session: Session,
     build_id: str,
-    fmt: str,
+    output: str,
     *,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     if_silent_since: dt.datetime | None = None,
@@ -51,35 +51,35 @@ def start_output(
     for it or took it over, and False comes without counting an attempt.
     """
     with writing(session):
-        build, outputs, output = _lock(session, build_id, fmt)
-        if output.state not in ACTIVE_STATES:
+        build, outputs, row = _lock(session, build_id, output)
+        if row.state not in ACTIVE_STATES:
             return False
         if (
             if_silent_since is not None
-            and output.state == "running"
-            and output.updated_at != if_silent_since
+            and row.state == "running"
+            and row.updated_at != if_silent_since
         ):
             return False
         now = utcnow()
-        if output.attempts >= max_attempts:
+        if row.attempts >= max_attempts:
             _fail(
-                output,
-                f"gave up after {output.attempts} attempts: the renderer crashed or was "
+                row,
+                f"gave up after {row.attempts} attempts: the renderer crashed or was "
                 "stopped every time (the document may be too large or too complex)",
                 now,
             )
         else:
-            output.attempts += 1
-            output.state, output.started_at, output.updated_at = "running", now, now
-            output.error = None
+            row.attempts += 1
+            row.state, row.started_at, row.updated_at = "running", now, now
+            row.error = None
         _settle(build, outputs, now)
-        return output.state == "running"
+        return row.state == "running"
 
 
 def finish_output(
     session: Session,
     build_id: str,
-    fmt: str,
+    output: str,
     data: bytes,
     media_type: str,
     *,
@@ -95,32 +95,32 @@ def finish_output(
     input is two drafts).
     """
     with writing(session):
-        build, outputs, output = _lock(session, build_id, fmt)
-        if output.state == "done":
+        build, outputs, row = _lock(session, build_id, output)
+        if row.state == "done":
             return
         now = utcnow()
         digest = store_artifact(session, data, media_type)
         if renderer_version is not None:
             key = cache_key or build.draft.content_hash
-            remember_render(session, key, build.theme, fmt, renderer_version, digest)
+            remember_render(session, key, build.theme, output, renderer_version, digest)
         # Done even if it had been marked failed meanwhile: a finished file beats an error.
-        output.state, output.artifact_hash, output.error = "done", digest, None
-        output.finished_at = output.updated_at = now
+        row.state, row.artifact_hash, row.error = "done", digest, None
+        row.finished_at = row.updated_at = now
         _settle(build, outputs, now)
 
 
-def fail_output(session: Session, build_id: str, fmt: str, message: str) -> None:
+def fail_output(session: Session, build_id: str, output: str, message: str) -> None:
     """Mark the output failed with a message for people; a done output stays done."""
     with writing(session):
-        build, outputs, output = _lock(session, build_id, fmt)
-        if output.state == "done":
+        build, outputs, row = _lock(session, build_id, output)
+        if row.state == "done":
             return
         now = utcnow()
-        _fail(output, message, now)
+        _fail(row, message, now)
         _settle(build, outputs, now)
 
 
-def beat_output(session: Session, build_id: str, fmt: str) -> bool:
+def beat_output(session: Session, build_id: str, output: str) -> bool:
     """Record that a running output's renderer is alive; False once it no longer runs."""
     # Only updated_at changes, never a state: no build row lock is needed, so the beat
     # never waits for (or holds up) the transitions of the build's other outputs.
@@ -129,7 +129,7 @@ def beat_output(session: Session, build_id: str, fmt: str) -> bool:
             update(BuildOutput)
             .where(
                 BuildOutput.build_id == build_id,
-                BuildOutput.format == fmt,
+                BuildOutput.output == output,
                 BuildOutput.state == "running",
             )
             .values(updated_at=utcnow())
@@ -137,11 +137,11 @@ def beat_output(session: Session, build_id: str, fmt: str) -> bool:
         return bool(getattr(result, "rowcount", 0))
 
 
-def running_heartbeat(session: Session, build_id: str, fmt: str) -> dt.datetime | None:
+def running_heartbeat(session: Session, build_id: str, output: str) -> dt.datetime | None:
     """Return when a running output's renderer last showed life; None unless it is running."""
     query = select(BuildOutput.updated_at).where(
         BuildOutput.build_id == build_id,
-        BuildOutput.format == fmt,
+        BuildOutput.output == output,
         BuildOutput.state == "running",
     )
     return session.scalars(query).one_or_none()
@@ -161,13 +161,13 @@ def stale_outputs(session: Session, older_than: dt.timedelta) -> list[StaleOutpu
         .order_by(BuildOutput.updated_at)
     )
     return [
-        StaleOutput(o.build_id, o.format, o.state, o.attempts, o.updated_at, lane)
+        StaleOutput(o.build_id, o.output, o.state, o.attempts, o.updated_at, lane)
         for o, lane in session.execute(query)
     ]
 
 
 def requeue_output(
-    session: Session, build_id: str, fmt: str, *, unchanged_since: dt.datetime | None = None
+    session: Session, build_id: str, output: str, *, unchanged_since: dt.datetime | None = None
 ) -> bool:
     """Put a lost output back to queued (the caller then enqueues it); False if it ended.
 
@@ -175,20 +175,20 @@ def requeue_output(
     output changed since: it started, or its renderer beat, and is not lost after all.
     """
     with writing(session):
-        build, outputs, output = _lock(session, build_id, fmt, lock_outputs=True)
-        if output.state not in ACTIVE_STATES:
+        build, outputs, row = _lock(session, build_id, output, lock_outputs=True)
+        if row.state not in ACTIVE_STATES:
             return False
-        if unchanged_since is not None and output.updated_at != unchanged_since:
+        if unchanged_since is not None and row.updated_at != unchanged_since:
             return False
         now = utcnow()
         # Touching updated_at keeps the next recovery pass from queueing it twice.
-        output.state, output.updated_at = "queued", now
+        row.state, row.updated_at = "queued", now
         _settle(build, outputs, now)
         return True
 
 
 def _lock(
-    session: Session, build_id: str, fmt: str, *, lock_outputs: bool = False
+    session: Session, build_id: str, output: str, *, lock_outputs: bool = False
 ) -> tuple[Build, list[BuildOutput], BuildOutput]:
     """Lock the build row and read its outputs as committed now.
 
@@ -210,15 +210,15 @@ def _lock(
     )
     locked = query.with_for_update(of=BuildOutput)  # not the joined artifact
     outputs = list(session.scalars(locked if lock_outputs else query))
-    output = next((o for o in outputs if o.format == fmt), None)
-    if output is None:
-        raise NotFound(f"build {build_id} has no {fmt} output")
-    return build, outputs, output
+    row = next((o for o in outputs if o.output == output), None)
+    if row is None:
+        raise NotFound(f"build {build_id} has no {output} output")
+    return build, outputs, row
 
 
-def _fail(output: BuildOutput, message: str, now: dt.datetime) -> None:
-    output.state, output.error = "failed", message
-    output.finished_at = output.updated_at = now
+def _fail(row: BuildOutput, message: str, now: dt.datetime) -> None:
+    row.state, row.error = "failed", message
+    row.finished_at = row.updated_at = now
 
 
 def _settle(build: Build, outputs: list[BuildOutput], now: dt.datetime) -> None:
@@ -236,5 +236,5 @@ def _settle(build: Build, outputs: list[BuildOutput], now: dt.datetime) -> None:
         build.started_at = now
     ended = all(o.state not in ACTIVE_STATES for o in outputs)
     build.finished_at = max(o.finished_at or now for o in outputs) if ended else None
-    errors = [f"{o.format}: {o.error}" for o in outputs if o.state == "failed" and o.error]
+    errors = [f"{o.output}: {o.error}" for o in outputs if o.state == "failed" and o.error]
     build.error = "; ".join(errors) or None

@@ -16,6 +16,7 @@ from core import budget, content
 from core.outputs import comparison_outputs, draft_outputs
 from store.db import insert_ignore, writing
 from store.models import ACTIVE_STATES, Build, BuildOutput, Draft, Strategy
+from store.records import BuildRecord, DraftRecord, build_record, draft_record
 from store.tokens import Actor
 
 # A unique-key race (two first drafts of a new slug on SQLite, say) rolls back and
@@ -27,8 +28,8 @@ _ATTEMPTS = 5
 class SubmitResult:
     """What `submit_draft` did: the draft and build, and whether they are new."""
 
-    draft: Draft
-    build: Build
+    draft: DraftRecord
+    build: BuildRecord
     created: bool  # a new version of the strategy was stored
     new_build: bool  # the build is new and must be queued (a new version, or a retry)
     # The poster's builds still queued or running before this one (broker.priority_of).
@@ -108,13 +109,15 @@ def _submit(
     ).one()
     latest = _draft_at(session, row.id, row.latest_version)
     if latest is not None and latest.content_hash == digest:
-        build = latest_build(session, latest.id)
-        if build is not None and build.state != "failed" and build.theme == theme:
-            return SubmitResult(latest, build, created=False, new_build=False)
+        last = latest_build(session, latest.id)
+        if last is not None and last.state != "failed" and last.theme == theme:
+            return SubmitResult(draft_record(latest), last, created=False, new_build=False)
         # Same content, but nothing good to show for it: build the same draft again.
         predecessor = _draft_at(session, row.id, latest.version - 1)
         build = _add_build(session, latest, predecessor, theme, outputs, lane)
-        return SubmitResult(latest, build, created=False, new_build=True)
+        return SubmitResult(
+            draft_record(latest), build_record(build), created=False, new_build=True
+        )
     draft = Draft(
         strategy_id=row.id,
         version=row.latest_version + 1,
@@ -132,7 +135,7 @@ def _submit(
     session.add(draft)
     session.flush()
     build = _add_build(session, draft, latest, theme, outputs, lane)
-    return SubmitResult(draft, build, created=True, new_build=True)
+    return SubmitResult(draft_record(draft), build_record(build), created=True, new_build=True)
 
 
 def _backlog(session: Session, token_id: int) -> int:
@@ -161,7 +164,7 @@ def _add_build(
         predecessor_draft_id=predecessor.id if predecessor else None,
         theme=theme,
         lane=lane,
-        outputs=[BuildOutput(format=output) for output in outputs],
+        outputs=[BuildOutput(output=output) for output in outputs],
     )
     session.add(build)
     session.flush()
@@ -173,29 +176,44 @@ def _draft_at(session: Session, strategy_id: int, version: int) -> Draft | None:
     return session.scalars(query).one_or_none()
 
 
-def latest_build(session: Session, draft_id: int) -> Build | None:
+def latest_build(session: Session, draft_id: int) -> BuildRecord | None:
     """Return the draft's most recent build, if any."""
     query = select(Build).where(Build.draft_id == draft_id).order_by(Build.created_at.desc())
-    return session.scalars(query.limit(1)).first()
+    build = session.scalars(query.limit(1)).first()
+    return build_record(build) if build is not None else None
 
 
-def get_draft(session: Session, slug: str, version: int) -> Draft | None:
+def get_build(session: Session, build_id: str) -> BuildRecord | None:
+    """Return the build with this id, if it exists."""
+    build = session.get(Build, build_id)
+    return build_record(build) if build is not None else None
+
+
+def get_draft(session: Session, slug: str, version: int) -> DraftRecord | None:
     """Return version `version` of the strategy `slug`, if it exists."""
     query = select(Draft).join(Draft.strategy).where(Strategy.slug == slug)
-    return session.scalars(query.where(Draft.version == version)).one_or_none()
+    draft = session.scalars(query.where(Draft.version == version)).one_or_none()
+    return draft_record(draft) if draft is not None else None
 
 
-def latest_draft(session: Session, slug: str) -> Draft | None:
+def draft_by_id(session: Session, draft_id: int) -> DraftRecord | None:
+    """Return the draft with this id (a build's draft or predecessor), if it exists."""
+    draft = session.get(Draft, draft_id)
+    return draft_record(draft) if draft is not None else None
+
+
+def latest_draft(session: Session, slug: str) -> DraftRecord | None:
     """Return the newest draft of the strategy `slug`, if it exists."""
     query = select(Draft).join(Draft.strategy).where(Strategy.slug == slug)
-    return session.scalars(query.where(Draft.version == Strategy.latest_version)).one_or_none()
+    draft = session.scalars(query.where(Draft.version == Strategy.latest_version)).one_or_none()
+    return draft_record(draft) if draft is not None else None
 
 
-def previous_draft(session: Session, draft: Draft) -> Draft | None:
+def previous_draft(session: Session, draft: DraftRecord) -> DraftRecord | None:
     """Return the version before `draft` (versions have no gaps), or None for version 1."""
-    return _draft_at(session, draft.strategy_id, draft.version - 1)
+    return get_draft(session, draft.slug, draft.version - 1) if draft.version > 1 else None
 
 
-def draft_content(draft: Draft) -> content.Strategy:
+def draft_content(draft: DraftRecord) -> content.Strategy:
     """Return the stored content of a draft as a validated Strategy."""
     return content.validate(json.loads(draft.content))

@@ -7,14 +7,16 @@ from sqlalchemy.orm import Session
 
 from core.outputs import file_stems
 from store.models import Draft, Strategy
+from store.records import DraftRecord
 
 
-def same_content_as(session: Session, draft: Draft) -> int | None:
+def same_content_as(session: Session, draft: DraftRecord) -> int | None:
     """Return the earliest earlier version of `draft`'s strategy with the same content, or None."""
     query = (
         select(Draft.version)
+        .join(Draft.strategy)
         .where(
-            Draft.strategy_id == draft.strategy_id,
+            Strategy.slug == draft.slug,
             Draft.content_hash == draft.content_hash,
             Draft.version < draft.version,
         )

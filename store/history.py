@@ -99,4 +99,4 @@ def _summary(draft: Draft, build: Build | None) -> DraftSummary:
 
 
 def _done_outputs(build: Build | None) -> tuple[str, ...]:
-    return in_listing_order(o.format for o in build.outputs if o.state == "done") if build else ()
+    return in_listing_order(o.output for o in build.outputs if o.state == "done") if build else ()

@@ -94,7 +94,7 @@ class Build(Base):
 
     draft: Mapped[Draft] = relationship(foreign_keys=[draft_id], lazy="joined")
     outputs: Mapped[list[BuildOutput]] = relationship(
-        back_populates="build", order_by="BuildOutput.format", lazy="selectin"
+        back_populates="build", order_by="BuildOutput.id", lazy="selectin"
     )
 
 
@@ -103,16 +103,14 @@ class BuildOutput(Base):
 
     __tablename__ = "build_outputs"
     __table_args__ = (
-        UniqueConstraint("build_id", "format"),
+        UniqueConstraint("build_id", "output"),
         Index(None, "state", "updated_at"),  # the recovery step's scan
         CheckConstraint(_STATE_CHECK, name="state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     build_id: Mapped[str] = mapped_column(ForeignKey("builds.id"))
-    # The output's name (core.outputs). The column is called "format" from before
-    # comparison outputs existed; renaming it would take a migration for no reader's gain.
-    format: Mapped[str] = mapped_column(String(32))
+    output: Mapped[str] = mapped_column(String(32))  # the output's name (core.outputs)
     state: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)  # the cap that stops poison-message loops
     started_at: Mapped[dt.datetime | None]
@@ -149,7 +147,7 @@ class RenderCache(Base):
 
     content_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
     theme: Mapped[str] = mapped_column(String(64), primary_key=True)
-    format: Mapped[str] = mapped_column(String(32), primary_key=True)  # the output's name
+    output: Mapped[str] = mapped_column(String(32), primary_key=True)  # the output's name
     renderer_version: Mapped[str] = mapped_column(String(64), primary_key=True)
     artifact_hash: Mapped[str] = mapped_column(ForeignKey("artifacts.sha256"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

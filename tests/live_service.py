@@ -146,7 +146,7 @@ class LiveService:
             children += [int(pid) for pid in out.stdout.split()]
         return children
 
-    def render_process(self, build_id: str, fmt: str, timeout: float = WAIT_SECONDS) -> int:
+    def render_process(self, build_id: str, output: str, timeout: float = WAIT_SECONDS) -> int:
         """Return the id of the pool child running this render, as the worker reports it.
 
         Asks the worker itself (Celery's remote control, on either broker), so the answer
@@ -161,9 +161,9 @@ class LiveService:
                 replies = inspect.active() or {}
                 for tasks in replies.values():
                     for task in tasks:
-                        if list(task["args"]) == [build_id, fmt] and task.get("worker_pid"):
+                        if list(task["args"]) == [build_id, output] and task.get("worker_pid"):
                             return int(task["worker_pid"])
-        raise AssertionError(f"no worker reported running {fmt} of {build_id}; see {self.logs}")
+        raise AssertionError(f"no worker reported running {output} of {build_id}; see {self.logs}")
 
     @contextmanager
     def celery_client(self) -> Iterator[Celery]:

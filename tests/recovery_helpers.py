@@ -24,20 +24,20 @@ def message_args(raw: bytes | str) -> tuple[str, str] | None:
     return str(args[0]), str(args[1])
 
 
-def lose_message(broker: BrokerConfig, var_dir: Path, build_id: str, fmt: str) -> None:
+def lose_message(broker: BrokerConfig, var_dir: Path, build_id: str, output: str) -> None:
     """Delete the waiting render message of one output from the broker, as if lost."""
     if broker.is_redis:
         client = redis.Redis.from_url(broker.url, decode_responses=True)
         for raw in client.lrange(QUEUE, 0, -1):
-            if message_args(raw) == (build_id, fmt):
+            if message_args(raw) == (build_id, output):
                 assert client.lrem(QUEUE, 1, str(raw)) == 1
                 return
     else:
         for path in (var_dir / "queue" / "messages").iterdir():
-            if message_args(path.read_bytes()) == (build_id, fmt):
+            if message_args(path.read_bytes()) == (build_id, output):
                 path.unlink()
                 return
-    raise AssertionError(f"no message for {fmt} of {build_id}")
+    raise AssertionError(f"no message for {output} of {build_id}")
 
 
 def waiting_messages(broker: BrokerConfig, var_dir: Path) -> int:

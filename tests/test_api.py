@@ -413,6 +413,9 @@ def test_a_changed_draft_becomes_the_next_version(client, auth, made):
 
     _check_created(response, "naeste", version=2)
     assert made.versions("naeste") == [2, 1]
+    # The build lists its outputs in the registry's order: the draft's, then the comparisons.
+    build = client.get(response.get_json()["build"]["links"]["self"], headers=auth).get_json()
+    assert list(build["outputs"]) == ["pdf", "docx", "changes-pdf", "changes-docx"]
 
 
 # --- refusing ---------------------------------------------------------------------------

@@ -135,10 +135,10 @@ def stored(service: LiveService) -> dict[tuple[str, int], dict[str, Any]]:
         for line in history["drafts"]:
             _, one = service.json("GET", line["links"]["self"])
             files = {}
-            for fmt, url in line["files"].items():
+            for output, url in line["files"].items():
                 status, _, data = service.call("GET", url)
                 assert status == 200, url
-                files[fmt] = hashlib.sha256(data).hexdigest()
+                files[output] = hashlib.sha256(data).hexdigest()
             found[(slug, line["version"])] = {"draft": one["draft"], "files": files}
     return found
 

@@ -39,12 +39,12 @@ def build_id(session, udkast1):
     return submit_draft(session, udkast1, "default").build.id
 
 
-def attempts(session_factory, build_id: str, fmt: str = "pdf") -> tuple[str, int]:
+def attempts(session_factory, build_id: str, output: str = "pdf") -> tuple[str, int]:
     with session_factory() as session:
         status = build_status(session, build_id)
     assert status is not None
-    output = status.outputs[fmt]
-    return output.state, output.attempts
+    out = status.outputs[output]
+    return out.state, out.attempts
 
 
 def heartbeat_of(session_factory, build_id: str) -> dt.datetime | None:
@@ -74,7 +74,7 @@ def make_stale(session, build_id: str) -> dt.datetime:
 def test_a_rendering_output_beats_and_never_looks_lost(session_factory, session, build_id):
     assert start_output(session, build_id, "pdf")
     started = make_stale(session, build_id)  # as if the render had run for an hour
-    assert [s.format for s in stale_outputs(session, dt.timedelta(minutes=10))] == [
+    assert [s.output for s in stale_outputs(session, dt.timedelta(minutes=10))] == [
         "docx",
         "pdf",
     ]
@@ -84,7 +84,7 @@ def test_a_rendering_output_beats_and_never_looks_lost(session_factory, session,
 
     # The queued docx still waits (and is stale); the running pdf is alive.
     with session_factory() as fresh:
-        assert [s.format for s in stale_outputs(fresh, dt.timedelta(minutes=10))] == ["docx"]
+        assert [s.output for s in stale_outputs(fresh, dt.timedelta(minutes=10))] == ["docx"]
     assert attempts(session_factory, build_id) == ("running", 1)
 
 

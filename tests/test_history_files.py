@@ -31,8 +31,10 @@ def test_history_and_build_pages_link_every_finished_file_of_a_failed_build(tmp_
     # What the workers record when the changes PDF crashes and the rest renders (no
     # worker runs here; these are the calls the worker's jobs make).
     with made.app.app_context(), runtime().sessions() as db:
-        for fmt in ("pdf", "docx", "changes-docx"):
-            finish_output(db, build_id, fmt, f"{fmt} bytes".encode(), output_named(fmt).media_type)
+        for output in ("pdf", "docx", "changes-docx"):
+            finish_output(
+                db, build_id, output, f"{output} bytes".encode(), output_named(output).media_type
+            )
         fail_output(db, build_id, "changes-pdf", "the changes-pdf renderer failed: boom")
         [v2, v1] = list_drafts(db, "delvis")
     assert (v2.build_state, v2.done_outputs) == ("failed", ("pdf", "docx", "changes-docx"))

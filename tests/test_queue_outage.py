@@ -72,9 +72,9 @@ def test_redis_down_at_submit_keeps_the_draft_and_the_recovery_step_sends_it_lat
         with worker_celery(made, REDIS_URL=redis_down) as app:
             publish = jobs.celery_publisher(app)
 
-            def counting(build: str, fmt: str, lane: str) -> bool:
-                tried.append((build, fmt))
-                return publish(build, fmt, lane)
+            def counting(build: str, output: str, lane: str) -> bool:
+                tried.append((build, output))
+                return publish(build, output, lane)
 
             assert jobs.recover(sessions, EVERYTHING, counting) == 0
         assert sorted(tried) == [(build_id, "docx"), (build_id, "pdf")]

@@ -68,9 +68,9 @@ def recover(made: TestApp, sent: list[tuple[str, str]], claims_last: float = LON
     app.conf.update(broker_transport_options=broker.transport_options, task_serializer="json")
     publish = jobs.celery_publisher(app)
 
-    def noting(build_id: str, fmt: str, lane: str) -> bool:
-        sent.append((build_id, fmt))
-        return publish(build_id, fmt, lane)
+    def noting(build_id: str, output: str, lane: str) -> bool:
+        sent.append((build_id, output))
+        return publish(build_id, output, lane)
 
     try:
         with made.app.app_context():
@@ -85,7 +85,7 @@ def recover(made: TestApp, sent: list[tuple[str, str]], claims_last: float = LON
 
 
 def outputs(*build_ids: str) -> set[tuple[str, str]]:
-    return {(b, fmt) for b in build_ids for fmt in ("docx", "pdf")}
+    return {(b, output) for b in build_ids for output in ("docx", "pdf")}
 
 
 def take_one(url: str, options: dict[str, Any]) -> None:
@@ -107,8 +107,8 @@ def take_one_and_die(made: TestApp) -> None:
     assert process.exitcode == 0
 
 
-def lose_message(made: TestApp, build_id: str, fmt: str) -> None:
-    recovery_helpers.lose_message(broker_of(made), made.var_dir, build_id, fmt)
+def lose_message(made: TestApp, build_id: str, output: str) -> None:
+    recovery_helpers.lose_message(broker_of(made), made.var_dir, build_id, output)
 
 
 def messages_in_broker(made: TestApp) -> int:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from store import (
+    build_status,
     draft_content,
     fail_output,
     get_draft,
@@ -51,13 +52,16 @@ def test_identical_content_after_a_failed_build_builds_the_same_draft_again(
     assert retry.build.id != second.build.id
     # Still compared with version 1, and every output starts afresh.
     assert retry.build.predecessor_draft_id == second.build.predecessor_draft_id
-    assert sorted((o.format, o.state, o.attempts) for o in retry.build.outputs) == [
-        ("changes-docx", "queued", 0),
-        ("changes-pdf", "queued", 0),
-        ("docx", "queued", 0),
+    status = build_status(session, retry.build.id)
+    assert status is not None
+    assert [(o.output, o.state, o.attempts) for o in status.outputs.values()] == [
         ("pdf", "queued", 0),
+        ("docx", "queued", 0),
+        ("changes-pdf", "queued", 0),
+        ("changes-docx", "queued", 0),
     ]
-    assert latest_build(session, second.draft.id).id == retry.build.id
+    assert retry.build.outputs == tuple(status.outputs)
+    assert latest_build(session, second.draft.id) == retry.build
     assert count(session, Draft) == 2
     # The retry is not failed: posting again returns it and adds nothing.
     again = submit_draft(session, udkast2, "default")
@@ -88,7 +92,7 @@ def test_changed_content_is_the_next_version(session, udkast1, udkast2):
 def test_a_new_build_has_queued_docx_and_pdf_outputs(session, udkast1):
     build = submit_draft(session, udkast1, "default").build
     outputs = session.scalars(select(BuildOutput).where(BuildOutput.build_id == build.id)).all()
-    assert sorted((o.format, o.state, o.attempts) for o in outputs) == [
+    assert sorted((o.output, o.state, o.attempts) for o in outputs) == [
         ("docx", "queued", 0),
         ("pdf", "queued", 0),
     ]

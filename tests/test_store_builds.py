@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from store import (
     NotFound,
@@ -65,8 +66,10 @@ def test_outputs_run_then_the_build_is_done(session, build_id):
     assert (pdf.state, pdf.attempts, pdf.media_type, pdf.size) == ("done", 1, PDF, 12)
     assert pdf.seconds is not None and pdf.seconds >= 0
     assert (status.slug, status.version, status.theme) == ("socialstrategi", 1, "default")
-    artifact = output_artifact(session, build_id, "pdf")
+    artifact = output_artifact(session, build_id, "pdf", with_data=True)
     assert artifact is not None and artifact.data == b"%PDF-1.7 one"
+    without = output_artifact(session, build_id, "pdf")
+    assert without == dataclasses.replace(artifact, data=None)  # the bytes only when asked
 
 
 def test_finishing_twice_keeps_one_artifact(session, build_id):
@@ -76,7 +79,7 @@ def test_finishing_twice_keeps_one_artifact(session, build_id):
     assert count(session, Artifact) == 1
     status = status_of(session, build_id)
     assert status.outputs["pdf"].state == "done"
-    artifact = output_artifact(session, build_id, "pdf")
+    artifact = output_artifact(session, build_id, "pdf", with_data=True)
     assert artifact is not None and artifact.data == b"first render"
     # A redelivered message after the output is done renders nothing.
     assert not start_output(session, build_id, "pdf")
@@ -138,6 +141,41 @@ def test_unknown_builds_and_formats(session, build_id):
         finish_output(session, build_id, "odt", b"x", "application/x")
 
 
+def test_the_status_lists_outputs_in_the_registry_order_not_by_name(session, udkast1, udkast2):
+    submit_draft(session, udkast1, "default")
+    second = submit_draft(session, udkast2, "default").build
+
+    # PDF, Word, then the comparisons (core.outputs), as the API and the build page list them.
+    listing = ("pdf", "docx", "changes-pdf", "changes-docx")
+    assert second.outputs == listing
+    status = status_of(session, second.id)
+    assert tuple(status.outputs) == listing
+    assert [o.output for o in status.outputs.values()] == list(listing)
+
+
+def test_the_status_reads_the_build_and_its_outputs_in_one_statement(
+    engine, session_factory, udkast1
+):
+    # Two statements would see two moments under READ COMMITTED: a poll between them
+    # found a failed output under a build still "running" (a loaded test run did).
+    with session_factory() as session:
+        build_id = submit_draft(session, udkast1, "default").build.id
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        with session_factory() as fresh:
+            status = status_of(fresh, build_id)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(statements) == 1, statements
+    assert tuple(status.outputs) == ("pdf", "docx")
+
+
 def test_render_cache_reuses_an_artifact(session, udkast1, udkast2, build_id):
     draft_hash = submit_draft(session, udkast1, "default").draft.content_hash
     finish_output(session, build_id, "pdf", b"rendered", PDF, renderer_version="pdf-1")
@@ -152,7 +190,7 @@ def test_render_cache_reuses_an_artifact(session, udkast1, udkast2, build_id):
     third = submit_draft(session, udkast1, "default")
     assert third.created and third.draft.version == 3
     reused = cached_artifact(session, third.draft.content_hash, "default", "pdf", "pdf-1")
-    assert reused is not None
+    assert reused is not None and reused.data is not None
     finish_output(session, third.build.id, "pdf", reused.data, reused.media_type)
     assert count(session, Artifact) == 1
     assert count(session, RenderCache) == 1
@@ -169,7 +207,7 @@ def test_stale_outputs_are_found_and_requeued(session, udkast1, build_id):
     session.commit()
 
     stale = stale_outputs(session, dt.timedelta(minutes=10))
-    assert [(s.build_id, s.format, s.state, s.attempts) for s in stale] == [
+    assert [(s.build_id, s.output, s.state, s.attempts) for s in stale] == [
         (build_id, "pdf", "running", 1)
     ]
     assert stale[0].updated_at == long_ago
@@ -189,15 +227,15 @@ def test_outputs_finishing_at_once_leave_the_build_done(session_factory, udkast1
             submit_draft(session, variant(udkast1, slug=f"s{i}"), "default").build.id
             for i in range(10)
         ]
-    jobs = [(build, fmt) for build in builds for fmt in ("docx", "pdf")]
+    jobs = [(build, output) for build in builds for output in ("docx", "pdf")]
     start = threading.Barrier(len(jobs))
 
     def render(job):
-        build, fmt = job
+        build, output = job
         with session_factory() as session:
-            start_output(session, build, fmt)
+            start_output(session, build, output)
             start.wait()
-            finish_output(session, build, fmt, f"{build} {fmt}".encode(), PDF)
+            finish_output(session, build, output, f"{build} {output}".encode(), PDF)
 
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         list(pool.map(render, jobs))

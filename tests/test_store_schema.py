@@ -101,3 +101,25 @@ def test_the_migrations_downgrade_and_upgrade(empty_url: URL) -> None:
         assert set(inspect(engine).get_table_names()) == tables
     finally:
         engine.dispose()
+
+
+def test_migration_0005_renames_the_output_columns_both_ways(empty_url: URL) -> None:
+    db.migrate(empty_url)
+    engine = db.make_engine(empty_url)
+
+    def named(column: str) -> None:
+        schema = inspect(engine)
+        assert column in [c["name"] for c in schema.get_columns("build_outputs")]
+        unique = [u["column_names"] for u in schema.get_unique_constraints("build_outputs")]
+        assert unique == [["build_id", column]]
+        key = schema.get_pk_constraint("render_cache")["constrained_columns"]
+        assert key == ["content_hash", "theme", column, "renderer_version"]
+
+    try:
+        named("output")
+        command.downgrade(db.alembic_config(empty_url), "0004")
+        named("format")
+        db.migrate(empty_url)
+        named("output")
+    finally:
+        engine.dispose()

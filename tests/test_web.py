@@ -240,6 +240,17 @@ def test_upload_a_file_shows_its_build_queued(signed_in, made):
     assert made.versions("fil-upload") == [1]
 
 
+def test_the_build_page_lists_the_outputs_in_the_registry_order(signed_in, made):
+    upload(signed_in, text=example_yaml(slug="raekkefoelge").decode("utf-8"))
+    second = example_yaml("udkast-2", slug="raekkefoelge").decode("utf-8")
+
+    html = text_of(signed_in.get(upload(signed_in, text=second).headers["Location"]))
+
+    # PDF, Word, then the comparisons: the registry's order, not the names' (docx < pdf).
+    labels = re.findall(r"<tr>\s*<td>([^<]+)</td>", html)
+    assert labels == ["PDF", "DOCX", "Ændringer PDF", "Ændringer DOCX"]
+
+
 def test_upload_pasted_text(signed_in, made):
     text = example_yaml(slug="indsat").decode("utf-8")
 

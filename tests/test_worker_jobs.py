@@ -52,7 +52,8 @@ def test_a_retried_build_reuses_the_finished_file_and_renders_the_failed_one(
     assert jobs.render_output(session_factory, retry.build.id, "pdf", max_attempts=3) == "cached"
     assert jobs.render_output(session_factory, retry.build.id, "docx", max_attempts=3) == "done"
     assert status_of(session_factory, retry.build.id).state == "done"
-    pdf = output_artifact(session, retry.build.id, "pdf")
-    assert pdf is not None and pdf.data.startswith(b"%PDF")
-    assert pdf.data == output_artifact(session, first, "pdf").data
+    pdf = output_artifact(session, retry.build.id, "pdf", with_data=True)
+    earlier = output_artifact(session, first, "pdf", with_data=True)
+    assert pdf is not None and pdf.data is not None and pdf.data.startswith(b"%PDF")
+    assert earlier is not None and pdf.data == earlier.data
     assert count(session, Artifact) == 2  # the PDF once, the DOCX once

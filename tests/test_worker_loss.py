@@ -72,46 +72,46 @@ def post(service: LiveService, data: bytes) -> dict[str, Any]:
 
 
 def wait_running(
-    service: LiveService, build_url: str, fmt: str, attempt: int = 1
+    service: LiveService, build_url: str, output: str, attempt: int = 1
 ) -> dict[str, Any]:
     """Wait until the output's `attempt`-th attempt has started rendering; return the build."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         _, build = service.json("GET", build_url)
-        output = build["outputs"][fmt]
-        if output["attempts"] >= attempt or output["state"] not in ("queued", "running"):
-            assert (output["state"], output["attempts"]) == ("running", attempt), build
+        out = build["outputs"][output]
+        if out["attempts"] >= attempt or out["state"] not in ("queued", "running"):
+            assert (out["state"], out["attempts"]) == ("running", attempt), build
             return dict(build)
         time.sleep(0.05)
-    raise AssertionError(f"attempt {attempt} of {fmt} never started: {build}")
+    raise AssertionError(f"attempt {attempt} of {output} never started: {build}")
 
 
-def freeze_render(service: LiveService, build: dict[str, Any], fmt: str, attempt: int) -> int:
+def freeze_render(service: LiveService, build: dict[str, Any], output: str, attempt: int) -> int:
     """SIGSTOP the pool child running this attempt of the render; return its process id.
 
     Every child is stopped the moment the render is seen running, then the worker is
     asked which one holds it (a round trip of a second or more) and the others go on:
     the render cannot finish in between, whatever the machine's load.
     """
-    wait_running(service, build["links"]["self"], fmt, attempt)
+    wait_running(service, build["links"]["self"], output, attempt)
     children = service.worker_children()
     for pid in children:
         os.kill(pid, signal.SIGSTOP)
     child = None
     try:
-        child = service.render_process(build["id"], fmt)
+        child = service.render_process(build["id"], output)
     finally:
         for pid in children:
             if pid != child:
                 os.kill(pid, signal.SIGCONT)
     _, now = service.json("GET", build["links"]["self"])
-    assert now["outputs"][fmt]["state"] == "running", now  # caught while it rendered
+    assert now["outputs"][output]["state"] == "running", now  # caught while it rendered
     return child
 
 
-def kill_render(service: LiveService, build: dict[str, Any], fmt: str, attempt: int) -> int:
+def kill_render(service: LiveService, build: dict[str, Any], output: str, attempt: int) -> int:
     """SIGKILL the pool child running this attempt of the render; return its process id."""
-    child = freeze_render(service, build, fmt, attempt)
+    child = freeze_render(service, build, output, attempt)
     assert child in service.worker_children()
     os.kill(child, signal.SIGKILL)  # as the kernel's OOM killer or a crashing library would
     return child

@@ -37,7 +37,7 @@ WATCH_SECONDS = 0.5  # how often a duplicate message looks at the heartbeat it w
 
 @contextmanager
 def heartbeat(
-    sessions: sessionmaker[Session], build_id: str, fmt: str, every: float = HEARTBEAT_SECONDS
+    sessions: sessionmaker[Session], build_id: str, output: str, every: float = HEARTBEAT_SECONDS
 ) -> Iterator[None]:
     """Beat for a running output from a thread while the block runs."""
     stop = threading.Event()
@@ -46,16 +46,16 @@ def heartbeat(
         while not stop.wait(every):
             try:
                 with sessions() as session:
-                    if not beat_output(session, build_id, fmt):
+                    if not beat_output(session, build_id, output):
                         return  # finished, failed or re-queued: nothing to keep alive
             except Exception:  # a missed beat is harmless; the next one may get through
-                log.warning("heartbeat of %s of build %s failed", fmt, build_id, exc_info=True)
+                log.warning("heartbeat of %s of build %s failed", output, build_id, exc_info=True)
 
-    thread = threading.Thread(target=beat, name=f"heartbeat-{fmt}-{build_id}", daemon=True)
+    thread = threading.Thread(target=beat, name=f"heartbeat-{output}-{build_id}", daemon=True)
     try:
         thread.start()
     except RuntimeError:  # no room for a thread (the child's memory cap): render anyway
-        log.warning("no heartbeat for %s of build %s: cannot start a thread", fmt, build_id)
+        log.warning("no heartbeat for %s of build %s: cannot start a thread", output, build_id)
         yield
         return
     try:
@@ -70,7 +70,7 @@ def heartbeat(
 def start_unless_alive(
     sessions: sessionmaker[Session],
     build_id: str,
-    fmt: str,
+    output: str,
     *,
     max_attempts: int,
     silent_after: float = SILENT_AFTER,
@@ -80,13 +80,13 @@ def start_unless_alive(
     A running output is watched for up to `silent_after` seconds first (see the module).
     """
     with sessions() as session:
-        watched = running_heartbeat(session, build_id, fmt)
+        watched = running_heartbeat(session, build_id, output)
     if watched is not None:
         deadline = time.monotonic() + silent_after
         while time.monotonic() < deadline:
             time.sleep(WATCH_SECONDS)
             with sessions() as session:
-                now = running_heartbeat(session, build_id, fmt)
+                now = running_heartbeat(session, build_id, output)
             if now is None:
                 watched = None  # it ended or was re-queued: start_output decides below
                 break
@@ -94,5 +94,5 @@ def start_unless_alive(
                 return False  # it beat (or another worker took it over): it is alive
     with sessions() as session:
         return start_output(
-            session, build_id, fmt, max_attempts=max_attempts, if_silent_since=watched
+            session, build_id, output, max_attempts=max_attempts, if_silent_since=watched
         )

@@ -23,11 +23,15 @@ from core.diff import compare, comparison_from_json
 from core.errors import InvalidContent
 from core.outputs import comparison_outputs, find_output, output_named
 from store import (
+    BuildRecord,
+    DraftRecord,
     StaleOutput,
     cached_artifact,
+    draft_by_id,
     draft_content,
     fail_output,
     finish_output,
+    get_build,
     has_comparison,
     requeue_output,
     save_comparison,
@@ -35,7 +39,6 @@ from store import (
     storage_full,
     stored_comparison,
 )
-from store.models import Build, Draft
 from worker.heartbeat import heartbeat, start_unless_alive
 from worker.memory import memory_guard
 from worker.render import comparison_renderer, renderer
@@ -86,7 +89,7 @@ def render_output(
     passthrough: tuple[type[BaseException], ...] = (),
     memory_mib: int | None = None,
 ) -> str:
-    """Render one format of a build and store it; return what happened, for the logs.
+    """Render one output of a build and store it; return what happened, for the logs.
 
     No transaction is held while rendering: the render takes seconds and must not
     block other writers (SQLite has one writer at a time). Exceptions of the types in
@@ -145,16 +148,17 @@ def prepare(
         return "skipped"
     with sessions() as session:
         try:
-            build = session.get(Build, build_id)
-            assert build is not None  # start_output found it  # noqa: S101
+            build = get_build(session, build_id)
+            draft = draft_by_id(session, build.draft_id) if build is not None else None
+            assert build is not None and draft is not None  # start_output found it  # noqa: S101
             old_draft = _predecessor(session, build, output)
             version = _theme_version(build.theme)
-            key = _cache_key(build.draft, old_draft)
+            key = _cache_key(draft, old_draft)
             cached = cached_artifact(session, key, build.theme, output, version)
-            if cached is not None:
+            if cached is not None and cached.data is not None:  # cached_artifact reads the bytes
                 finish_output(session, build_id, output, cached.data, cached.media_type)
                 return "cached"
-            new, old = _contents(build.draft, old_draft)
+            new, old = _contents(draft, old_draft)
         except Unrenderable as exc:
             fail_output(session, build_id, output, str(exc))
             return "failed"
@@ -208,14 +212,18 @@ def store(sessions: sessionmaker[Session], job: RenderJob, data: bytes) -> None:
         )
 
 
-def _predecessor(session: Session, build: Build, output: str) -> Draft | None:
+def _predecessor(session: Session, build: BuildRecord, output: str) -> DraftRecord | None:
     """Return the draft a comparison output compares against; None for the draft's own files."""
     found = find_output(output)
     if found is None:  # a message from before the output was removed, say
         raise Unrenderable(f"this worker renders no output named {output!r}")
     if found.kind != "comparison":
         return None
-    old_draft = session.get(Draft, build.predecessor_draft_id or -1)
+    old_draft = (
+        draft_by_id(session, build.predecessor_draft_id)
+        if build.predecessor_draft_id is not None
+        else None
+    )
     if old_draft is None:
         raise Unrenderable("there is no previous version to compare")
     return old_draft
@@ -231,7 +239,9 @@ def _theme_version(theme: str) -> str:
         raise Unrenderable(f"the theme {theme!r} cannot be loaded: {exc}") from exc
 
 
-def _contents(draft: Draft, old_draft: Draft | None) -> tuple[Strategy, Strategy | None]:
+def _contents(
+    draft: DraftRecord, old_draft: DraftRecord | None
+) -> tuple[Strategy, Strategy | None]:
     """Return the stored drafts' content, validated as it is today."""
     try:
         return draft_content(draft), draft_content(old_draft) if old_draft is not None else None
@@ -239,7 +249,7 @@ def _contents(draft: Draft, old_draft: Draft | None) -> tuple[Strategy, Strategy
         raise Unrenderable(f"the stored draft is no longer valid: {exc}") from exc
 
 
-def _cache_key(draft: Draft, old_draft: Draft | None) -> str:
+def _cache_key(draft: DraftRecord, old_draft: DraftRecord | None) -> str:
     """Name the input of a render: the draft's content, or both drafts' for a comparison."""
     if old_draft is None:
         return draft.content_hash
@@ -272,7 +282,7 @@ def build_comparison(
     still runs and reports.
     """
     with sessions() as session:
-        build = session.get(Build, build_id)
+        build = get_build(session, build_id)
         if build is None or build.predecessor_draft_id is None:
             return "no comparison", None
         new_id = build.draft_id
@@ -310,8 +320,8 @@ def _kept_comparison(
 ) -> tuple[str, dict[str, Any] | None]:
     """Do what store_comparison says, and return the diff too (with `read`, a stored one)."""
     with sessions() as session:
-        old_draft = session.get(Draft, old_draft_id)
-        new_draft = session.get(Draft, new_draft_id)
+        old_draft = draft_by_id(session, old_draft_id)
+        new_draft = draft_by_id(session, new_draft_id)
         if old_draft is None or new_draft is None:
             return "missing", None
         pair = (old_draft.content_hash, new_draft.content_hash)
@@ -335,31 +345,33 @@ def _kept_comparison(
 
 
 def fail_for_memory(
-    sessions: sessionmaker[Session], build_id: str, fmt: str, limit_mib: int, used_mib: int
+    sessions: sessionmaker[Session], build_id: str, output: str, limit_mib: int, used_mib: int
 ) -> None:
     """Mark an output failed because its render grew past the memory one render may use."""
-    log.warning("rendering %s of build %s passed %d MiB: stopped", fmt, build_id, limit_mib)
+    log.warning("rendering %s of build %s passed %d MiB: stopped", output, build_id, limit_mib)
     reason = f"rendering needed more than the {limit_mib} MiB one render may use "
-    _fail(sessions, build_id, fmt, reason + f"({used_mib} MiB when it was stopped)" + TOO_LARGE)
+    _fail(sessions, build_id, output, reason + f"({used_mib} MiB when it was stopped)" + TOO_LARGE)
 
 
-def fail_for_time(sessions: sessionmaker[Session], build_id: str, fmt: str, seconds: int) -> None:
+def fail_for_time(
+    sessions: sessionmaker[Session], build_id: str, output: str, seconds: int
+) -> None:
     """Mark an output failed because it ran past the soft time limit."""
-    _fail(sessions, build_id, fmt, f"rendering took longer than {seconds} s" + TOO_LARGE)
+    _fail(sessions, build_id, output, f"rendering took longer than {seconds} s" + TOO_LARGE)
 
 
-def _fail(sessions: sessionmaker[Session], build_id: str, fmt: str, reason: str) -> None:
+def _fail(sessions: sessionmaker[Session], build_id: str, output: str, reason: str) -> None:
     """Mark an output failed with the reason people read, in a transaction of its own."""
     with sessions() as session:
-        fail_output(session, build_id, fmt, reason)
+        fail_output(session, build_id, output, reason)
 
 
 def celery_publisher(app: Celery) -> Publish:
     """Return a Publish that sends render tasks through `app`, raising if the broker is down."""
 
-    def publish(build_id: str, fmt: str, lane: str) -> bool:
+    def publish(build_id: str, output: str, lane: str) -> bool:
         # At the top priority: a lost output has waited long enough already.
-        send_render(app, build_id, fmt, lane=lane)
+        send_render(app, build_id, output, lane=lane)
         return True
 
     return publish
@@ -394,17 +406,23 @@ def recover(
         time.sleep(confirm_after)
         lost = _not_held(lost, peek)
     sent = 0
-    for output in lost:
+    for stale_output in lost:
         with sessions() as session:
             if not requeue_output(
-                session, output.build_id, output.format, unchanged_since=output.updated_at
+                session,
+                stale_output.build_id,
+                stale_output.output,
+                unchanged_since=stale_output.updated_at,
             ):
                 continue  # it ended, started or beat since the query, or another pass took it
         try:
-            published = publish(output.build_id, output.format, output.lane)
+            published = publish(stale_output.build_id, stale_output.output, stale_output.lane)
         except Exception:  # kombu raises several transport-specific errors
             log.warning(
-                "could not re-queue %s of build %s", output.format, output.build_id, exc_info=True
+                "could not re-queue %s of build %s",
+                stale_output.output,
+                stale_output.build_id,
+                exc_info=True,
             )
             published = False
         sent += 1 if published else 0
@@ -420,7 +438,7 @@ def _not_held(stale: list[StaleOutput], peek: Peek | None) -> list[StaleOutput]:
     held = _held(peek)
     if held is None:
         return stale
-    return [o for o in stale if not held.holds(o.build_id, o.format)]
+    return [o for o in stale if not held.holds(o.build_id, o.output)]
 
 
 def _held(peek: Peek | None) -> HeldRenders | None:

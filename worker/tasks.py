@@ -45,16 +45,16 @@ class RenderTask(Task):  # type: ignore[misc]  # Celery ships no type informatio
         # "running" until the recovery step noticed its heartbeat had stopped.
         if not isinstance(exc, TimeLimitExceeded) or len(args) != 2:
             return
-        build_id, fmt = args
+        build_id, output = args
         # An engine of its own, disposed at once: a pool made in the main process would
         # be inherited by the children it forks later (_sessions is per child).
         engine = make_engine(_settings().database_url)
         try:
             jobs.fail_for_time(
-                make_session_factory(engine), build_id, fmt, _settings().hard_time_limit
+                make_session_factory(engine), build_id, output, _settings().hard_time_limit
             )
         except Exception:  # the database is away: the recovery step sees the silent output
-            log.warning("could not mark %s of build %s failed", fmt, build_id, exc_info=True)
+            log.warning("could not mark %s of build %s failed", output, build_id, exc_info=True)
         finally:
             engine.dispose()
 
@@ -70,20 +70,20 @@ class RenderTask(Task):  # type: ignore[misc]  # Celery ships no type informatio
     retry_backoff_max=60,
     max_retries=8,
 )
-def render_output(self: Task, build_id: str, fmt: str) -> str:
-    """Render one format of a build."""
+def render_output(self: Task, build_id: str, output: str) -> str:
+    """Render one output of a build."""
     settings = _settings()
     try:
         return jobs.render_output(
             _sessions(),
             build_id,
-            fmt,
+            output,
             max_attempts=settings.build_attempts,
             passthrough=(SoftTimeLimitExceeded,),
             memory_mib=settings.render_memory_mib,
         )
     except SoftTimeLimitExceeded:
-        jobs.fail_for_time(_sessions(), build_id, fmt, settings.soft_time_limit)
+        jobs.fail_for_time(_sessions(), build_id, output, settings.soft_time_limit)
         return "failed"
 
 
