@@ -247,8 +247,8 @@ def test_the_build_page_lists_the_outputs_in_the_registry_order(signed_in, made)
     html = text_of(signed_in.get(upload(signed_in, text=second).headers["Location"]))
 
     # PDF, Word, then the comparisons: the registry's order, not the names' (docx < pdf).
-    labels = re.findall(r"<tr>\s*<td>([^<]+)</td>", html)
-    assert labels == ["PDF", "DOCX", "Ændringer PDF", "Ændringer DOCX"]
+    rows = re.findall(r'<tr data-output="([^"]+)"', html)
+    assert rows == ["pdf", "docx", "changes-pdf", "changes-docx"]
 
 
 def test_upload_pasted_text(signed_in, made):
