@@ -64,11 +64,6 @@ class BrokerConfig:
     url: str
     transport_options: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def is_redis(self) -> bool:
-        """Return True when the broker is a Redis server."""
-        return self.url.startswith(("redis://", "rediss://", "redis+socket://"))
-
 
 def broker_config(redis_url: str | None, var_dir: Path, hard_time_limit: int) -> BrokerConfig:
     """Return the broker for these settings, creating the queue folder when it is local."""

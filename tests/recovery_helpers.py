@@ -24,9 +24,14 @@ def message_args(raw: bytes | str) -> tuple[str, str] | None:
     return str(args[0]), str(args[1])
 
 
+def on_redis(broker: BrokerConfig) -> bool:
+    """Tell whether the broker is a Redis server (the alternative is the folder queue)."""
+    return broker.url.startswith(("redis://", "rediss://"))
+
+
 def lose_message(broker: BrokerConfig, var_dir: Path, build_id: str, output: str) -> None:
     """Delete the waiting render message of one output from the broker, as if lost."""
-    if broker.is_redis:
+    if on_redis(broker):
         client = redis.Redis.from_url(broker.url, decode_responses=True)
         for raw in client.lrange(QUEUE, 0, -1):
             if message_args(raw) == (build_id, output):
@@ -42,7 +47,7 @@ def lose_message(broker: BrokerConfig, var_dir: Path, build_id: str, output: str
 
 def waiting_messages(broker: BrokerConfig, var_dir: Path) -> int:
     """Count the messages waiting in the broker's queue."""
-    if broker.is_redis:
+    if on_redis(broker):
         return int(redis.Redis.from_url(broker.url).llen(QUEUE))
     return sum(1 for _ in (var_dir / "queue" / "messages").iterdir())
 

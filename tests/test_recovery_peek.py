@@ -178,7 +178,7 @@ def test_a_message_a_dead_consumer_took_is_sent_again(made: TestApp):
     builds = [post(made, f"doed-{n}") for n in range(2)]
     take_one_and_die(made)
     sent: list[tuple[str, str]] = []
-    is_redis = broker_of(made).is_redis
+    is_redis = recovery_helpers.on_redis(broker_of(made))
     taken = peek(made).claimed  # Redis: the dead consumer's claim, still young
 
     # Redis cannot say whether a consumer lives: a claim counts while it is younger than
