@@ -26,6 +26,7 @@ from core.errors import InvalidContent, MalformedInput, UdkastError
 from core.labels import labels
 from core.outputs import comparison_outputs, find_output, in_listing_order
 from core.problem_text import describe, describe_all
+from core.themes import theme_folder
 from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
@@ -330,6 +331,7 @@ def diff_page(slug: str, version: int) -> Any:
             if d.version != new.version
         ],
         files=_comparison_files(old, new),
+        theme=_theme_of(new),
         c=view.data,
         L=labels(view.language),
         lang=view.language,
@@ -342,6 +344,14 @@ def diff_page(slug: str, version: int) -> Any:
         # at hand (the PDF); the page shows the stored ids.
         names={},
     )
+
+
+def _theme_of(draft: DraftRecord) -> str:
+    """Return the theme the draft was last built in, if it is still installed."""
+    build = latest_build(session(), draft.id)
+    if build is not None and theme_folder(build.theme) is not None:
+        return build.theme
+    return runtime().settings.theme  # never built, or its theme was removed since
 
 
 def _comparison_files(old: DraftRecord, new: DraftRecord) -> list[tuple[str, str]]:
