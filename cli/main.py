@@ -48,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("file", metavar="FILE", help="YAML or JSON file, or - for stdin")
     render.add_argument("-o", "--out", default=".", metavar="DIR", help="output folder")
     render.add_argument(
-        "--format",
+        "--outputs",
+        "--format",  # its name before comparison outputs made "format" the wrong word
+        dest="outputs",
         metavar="LIST",
         help=f"comma-separated outputs: {', '.join(draft_outputs())} (default: all)",
     )
@@ -86,11 +88,11 @@ def _render(args: argparse.Namespace) -> int:
     from worker.render.theme import UnknownTheme, load_theme
 
     known = draft_outputs()
-    wanted = known if args.format is None else args.format.split(",")
+    wanted = known if args.outputs is None else args.outputs.split(",")
     chosen = [name.strip() for name in wanted if name.strip()]
     unknown = [name for name in chosen if name not in known]
     if unknown or not chosen:
-        raise UdkastError(f"unknown format {', '.join(unknown)!r}; choose from {', '.join(known)}")
+        raise UdkastError(f"unknown output {', '.join(unknown)!r}; choose from {', '.join(known)}")
     try:
         load_theme(args.theme)
     except UnknownTheme as exc:

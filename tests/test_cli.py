@@ -103,8 +103,8 @@ def test_render_one_format_and_unknown_options(tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["socialstrategi-udkast-1.docx"]
 
-    bad_format = run("render", str(example_path("udkast-1")), "--format", "odt")
-    assert bad_format.returncode == 1 and "unknown format" in bad_format.stderr
+    bad_output = run("render", str(example_path("udkast-1")), "--outputs", "odt")
+    assert bad_output.returncode == 1 and "odt" in bad_output.stderr
 
     bad_theme = run("render", str(example_path("udkast-1")), "--theme", "../etc")
     assert bad_theme.returncode == 1 and "no theme named" in bad_theme.stderr
@@ -130,7 +130,7 @@ def test_render_into_a_file_not_a_folder_is_one_clear_line(tmp_path):
     existing = tmp_path / "ikke-en-mappe"
     existing.write_text("noget", encoding="utf-8")
 
-    result = run("render", str(example_path("udkast-1")), "-o", str(existing), "--format", "docx")
+    result = run("render", str(example_path("udkast-1")), "-o", str(existing), "--outputs", "docx")
 
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: cannot create the folder {existing}:")
