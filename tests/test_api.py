@@ -707,7 +707,8 @@ def test_security_headers_on_the_api(client, auth, path):
 
 @pytest.mark.parametrize("path", ["/sign-in", "/", "/findes-ikke", "/static/app.css"])
 def test_security_headers_on_pages(client, path):
-    _check_security_headers(client.get(path))
+    with client.get(path) as response:  # a static file's response holds the file open
+        _check_security_headers(response)
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client):
