@@ -48,8 +48,8 @@ lint: $(STAMP)  ## ruff, formatting and the import contracts
 typecheck: $(STAMP)  ## mypy, strict
 	$(BIN)/mypy core store broker settings templates worker service cli bench scripts
 
-test: $(STAMP) check-lock system lint typecheck  ## lint, types, and every test but the robustness ones
-	$(BIN)/pytest -n 2 -m "not robust" $(PYTEST_ARGS)
+test: $(STAMP) check-lock system lint typecheck  ## lint, types, every test but the robustness ones, and branch coverage
+	$(BIN)/pytest -n 2 -m "not robust" --cov --cov-report=term $(PYTEST_ARGS)
 
 test-robust: $(STAMP) system  ## the robustness tests: the API fuzzed against its document, and every test marked robust
 	$(BIN)/pytest -n 2 -m robust $(PYTEST_ARGS)
@@ -63,4 +63,4 @@ preview: $(STAMP)  ## render both examples to PDF, DOCX and PNG pages under prev
 	$(BIN)/python -m scripts.preview ../shared/examples/socialstrategi/*.yaml --out preview
 
 clean:  ## remove generated files (keeps the venv)
-	rm -rf out preview build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf out preview build .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

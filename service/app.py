@@ -16,6 +16,7 @@ from core.themes import THEMES_DIR
 from service import api, errors, limits, routing, web
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
+from service.uploads import UploadRequest
 from settings import Settings, load_settings
 from store import make_engine, make_session_factory, migrate
 from store.web_sessions import ABSOLUTE_LIFETIME
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     """Create the Flask app for these settings (read from the environment by default)."""
     settings = settings or load_settings()
     app = Flask(__name__)
+    app.request_class = UploadRequest
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_content_length,

@@ -8,6 +8,8 @@ document can still be valid.
 
 from __future__ import annotations
 
+from typing import IO
+
 from flask import Request
 from werkzeug.datastructures import FileStorage
 from werkzeug.wsgi import LimitedStream
@@ -20,6 +22,34 @@ from service.runtime import runtime
 ACCEPTED = "application/json, application/yaml or multipart/form-data with a file field"
 FILE_FIELD = "file"
 TEXT_FIELD = "text"
+
+
+class UploadRequest(Request):
+    """Flask's request, which also closes the temporary files of file parts cut short.
+
+    Werkzeug's form parser opens a file for each file part, but hands over (and so
+    closes, in Request.close) only the parts that end: a body cut at MAX_CONTENT_LENGTH
+    inside a part would leave that part's file open until the garbage collector.
+    """
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        stream = super()._get_file_stream(
+            total_content_length, content_type, filename, content_length
+        )
+        self.__dict__.setdefault("_part_files", []).append(stream)
+        return stream
+
+    def close(self) -> None:
+        """Close the parsed files and every file a part was written to."""
+        super().close()
+        for stream in self.__dict__.get("_part_files", ()):
+            stream.close()
 
 
 def read_strategy(request: Request) -> Strategy:

@@ -252,10 +252,11 @@ class LiveService:
         return out.stdout.strip()
 
     def _spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
-        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115  (lives as long as the process)
-        return subprocess.Popen(
-            argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        # The child writes to its own copy of the descriptor; ours is closed at once.
+        with open(self.logs / f"{name}.log", "ab") as log:
+            return subprocess.Popen(
+                argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
 
 def backend_env(

@@ -110,6 +110,9 @@ class ContractClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
         response = super().open(*args, **kwargs)
+        # Closed after the test: closing a response closes its request body, which
+        # Werkzeug spools to a temporary file past 500 KB.
+        self.__dict__.setdefault("responses", []).append(response)
         request = response.request
         assert response.status_code < 500, (request.path, response.get_data(as_text=True))
         check_contract(response, request.method, request.path)
@@ -130,6 +133,8 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
 def client(made: TestApp) -> Iterator[FlaskClient]:
     with made.app.test_client() as client:
         yield client
+    for response in client.__dict__.get("responses", ()):
+        response.close()
 
 
 @pytest.fixture
@@ -710,7 +715,8 @@ def test_security_headers_on_the_api(client, auth, path):
 
 @pytest.mark.parametrize("path", ["/sign-in", "/", "/findes-ikke", "/static/app.css"])
 def test_security_headers_on_pages(client, path):
-    _check_security_headers(client.get(path))
+    with client.get(path) as response:  # a static file's response holds the file open
+        _check_security_headers(response)
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client):
@@ -883,6 +889,7 @@ def test_max_content_length_governs_the_largest_document(tmp_path):
 
     _check_created(response, "stor")
     _check_created(upload, "stor-fil")
+    upload.close()  # and with it the request body, spooled to a temporary file past 500 KB
 
 
 def test_a_document_over_max_content_length_is_still_413(client, auth, made):

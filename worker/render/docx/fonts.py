@@ -120,9 +120,9 @@ def theme_faces(paths: tuple[Path, ...]) -> tuple[Face, ...]:
     """Return the family name (name ID 1, as Word matches it) and style of each font file."""
     faces = []
     for path in paths:
-        font = TTFont(path, lazy=True)
-        selection = font["OS/2"].fsSelection
-        family = font["name"].getDebugName(1)
+        with TTFont(path, lazy=True) as font:
+            selection = font["OS/2"].fsSelection
+            family = font["name"].getDebugName(1)
         faces.append(Face(path, family, bool(selection & 0x20), bool(selection & 0x01)))
     return tuple(faces)
 
@@ -143,12 +143,12 @@ def subset_face(path: Path, text: str) -> bytes:
     options.legacy_kern = True
     # The same text gives the same bytes: TTFont.save() would stamp head.modified with
     # the clock, so two renders a second apart embedded different fonts.
-    font = TTFont(path, lazy=True, recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
-    subsetter.subset(font)
     out = io.BytesIO()
-    font.save(out)
+    with TTFont(path, lazy=True, recalcTimestamp=False) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=text)
+        subsetter.subset(font)
+        font.save(out)
     return out.getvalue()
 
 
@@ -201,7 +201,12 @@ def _font_entry(table: Any, family: str, face: Face) -> Any:
 @lru_cache(maxsize=16)
 def _font_properties(path: Path) -> tuple[tuple[str, dict[str, str]], ...]:
     """Return w:panose1, w:charset, w:family, w:pitch and w:sig as read from the font."""
-    font = TTFont(path, lazy=True)
+    with TTFont(path, lazy=True) as font:
+        return _read_properties(font)
+
+
+def _read_properties(font: TTFont) -> tuple[tuple[str, dict[str, str]], ...]:
+    """Return the w:font children that describe an open font (see _font_properties)."""
     os2 = font["OS/2"]
     panose = os2.panose
     digits = [
