@@ -34,3 +34,17 @@ def udkast1() -> Strategy:
 @pytest.fixture(scope="session")
 def udkast2() -> Strategy:
     return load_example("udkast-2")
+
+
+# Modules whose tests run our diff under a line tracer of their own (sys.settrace), or run
+# the same code thousands of times: coverage's tracer would multiply their time (Python
+# 3.11 has no cheap tracing) and teach nothing the rest of the suite does not.
+_UNMEASURED_MODULES = {"test_diff_cost.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Leave generated-example tests and the cost tests out of coverage (pytest-cov's no_cover)."""
+    for item in items:
+        generated = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        if generated or item.path.name in _UNMEASURED_MODULES:
+            item.add_marker(pytest.mark.no_cover)
