@@ -27,4 +27,13 @@ case "$("$work/venv/bin/python" -c 'import worker; print(worker.__file__)')" in
   "$work"/venv/*) ;;
   *) echo "wheel check: udkast was imported from the checkout, not the wheel" >&2; exit 1 ;;
 esac
+# Files read at run time ship inside: the example and template, every page template.
+"$work/venv/bin/python" - <<'PY'
+from importlib.resources import files
+from core.samples import example_data, skeleton_data
+assert example_data()["visions"] and skeleton_data()["visions"]
+pages = files("service") / "templates"
+missing = [p for p in ("base.html", "index.html") if not (pages / p).is_file()]
+assert not missing, f"page templates missing from the wheel: {missing}"
+PY
 echo "wheel check: installed outside the checkout; migrate and render work ($(ls out | tr '\n' ' '))"
