@@ -29,11 +29,6 @@ from tests.live_service import (
     free_port,
 )
 
-# Far below the default (600 s) so that a test sees the recovery step act, and far above
-# a missed heartbeat (worker.heartbeat.SILENT_AFTER): a render that runs is never lost.
-STALE_AFTER = 20
-RECOVERY = {"UDKAST_STALE_AFTER": str(STALE_AFTER), "UDKAST_RECOVER_EVERY": "2"}
-
 
 class PrivateRedis:
     """A redis-server of the test's own on a free loopback port; stopped and started again."""

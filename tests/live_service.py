@@ -46,10 +46,11 @@ WAIT_SECONDS = 600
 # re-queued while it runs, and a test of the broker's own redelivery must not be rescued
 # by it. A test that needs the recovery step sets RECOVERY (below) for its own service.
 NO_RECOVERY = {"UDKAST_STALE_AFTER": "86400", "UDKAST_RECOVER_EVERY": "2"}
-# Above the default hard time limit: no render is still alive then, so what the recovery
-# step re-queues is truly lost, however slow the machine.
-HARD_TIME_LIMIT = load_settings({"UDKAST_SECRET_KEY": "unused"}).hard_time_limit
-RECOVERY = {"UDKAST_STALE_AFTER": str(HARD_TIME_LIMIT + 10), "UDKAST_RECOVER_EVERY": "2"}
+# Far below the default (600 s) so that a test sees the recovery step act, and far above
+# a missed heartbeat (worker.heartbeat.SILENT_AFTER): a running render touches its output
+# every few seconds however long it takes, so the step never sends a live render again.
+STALE_AFTER = 20
+RECOVERY = {"UDKAST_STALE_AFTER": str(STALE_AFTER), "UDKAST_RECOVER_EVERY": "2"}
 
 
 def free_port() -> int:
@@ -183,16 +184,19 @@ class LiveService:
 
     def stop(self) -> None:
         """Stop web and worker as an operator does, then remove whatever is left of them."""
-        for proc in (self.web, self.worker, self.bulk_worker):
-            if proc is None:
-                continue
+        procs = [p for p in (self.web, self.worker, self.bulk_worker) if p is not None]
+        # All at once: each shutdown is mostly waiting (a poll interval, a pool's farewell),
+        # so stopping them one after another only adds the waits up.
+        for proc in procs:
             if proc.poll() is None:
                 # To the main process only: it stops its own children (gunicorn's workers,
                 # Celery's pool and beat). Signalled directly, Celery's children die under
                 # it mid-shutdown and it can wait for them for ever.
                 proc.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(timeout=60)  # a warm shutdown lets a running render finish
+        deadline = time.monotonic() + 60  # a warm shutdown lets a running render finish
+        for proc in procs:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)  # the group's leftovers, if any
             proc.wait(timeout=60)

@@ -20,7 +20,8 @@ from flask.testing import FlaskClient
 from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import TestResponse, encode_multipart
 
 from core.budget import MAX_WORDS
 from service.api import openapi_document
@@ -880,16 +881,15 @@ def test_max_content_length_governs_the_largest_document(tmp_path):
 
     with bigger.app.test_client() as client:
         response = post(client, auth, large_document("stor"), "application/yaml")
-        upload = post(
-            client,
-            auth,
-            {"file": (io.BytesIO(large_document("stor-fil")), "stor.yaml")},
-            "multipart/form-data",
+        # Encoded here, in memory: the test client would spool a body past 500 KB to an
+        # anonymous temporary file of its own and leave it to the garbage collector.
+        boundary, body = encode_multipart(
+            {"file": FileStorage(io.BytesIO(large_document("stor-fil")), "stor.yaml")}
         )
+        upload = post(client, auth, body, f"multipart/form-data; boundary={boundary}")
 
     _check_created(response, "stor")
     _check_created(upload, "stor-fil")
-    upload.close()  # and with it the request body, spooled to a temporary file past 500 KB
 
 
 def test_a_document_over_max_content_length_is_still_413(client, auth, made):

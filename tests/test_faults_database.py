@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.fault_helpers import (
-    RECOVERY,
     draft,
     post,
     running,
@@ -24,7 +23,7 @@ from tests.fault_helpers import (
     versions,
     wait_output_state,
 )
-from tests.live_service import LiveService, free_port, private_redis_url
+from tests.live_service import RECOVERY, LiveService, free_port, private_redis_url
 from tests.store_fixtures import postgres_database
 from tests.test_database_outage import Relay
 from worker.heartbeat import HEARTBEAT_SECONDS

@@ -37,8 +37,8 @@ from sqlalchemy.exc import OperationalError
 
 from service.errors import storage_full
 from tests.app_fixtures import example_yaml
-from tests.fault_helpers import RECOVERY, STALE_AFTER, draft, post, versions, wait_output_state
-from tests.live_service import LiveService, live_service
+from tests.fault_helpers import draft, post, versions, wait_output_state
+from tests.live_service import RECOVERY, STALE_AFTER, LiveService, live_service
 from tests.test_worker_loss import HEADLINE
 from worker.heartbeat import HEARTBEAT_SECONDS
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from tests.fault_helpers import (
-    RECOVERY,
     HeldService,
     PrivateRedis,
     draft,
@@ -26,7 +25,7 @@ from tests.fault_helpers import (
     versions,
     wait_output_state,
 )
-from tests.live_service import free_port
+from tests.live_service import RECOVERY, free_port
 from tests.recovery_helpers import recovery_results, renders_received
 from tests.store_fixtures import postgres_database
 

@@ -27,8 +27,10 @@ import pytest
 from broker import QUEUE, RECOVER_TASK, broker_config
 from cli.serve import worker_command
 from settings import load_settings
-from tests.fault_helpers import RECOVERY, STALE_AFTER, draft, post
+from tests.fault_helpers import draft, post
 from tests.live_service import (
+    RECOVERY,
+    STALE_AFTER,
     STARTUP_SECONDS,
     WAIT_SECONDS,
     LiveService,

@@ -8,7 +8,7 @@ nothing else could bring the render back. Setting either option to False makes t
 The attempt cap kept in the database ends a render that kills its child every time. The
 last test kills the whole worker, as a crash of the machine would; the message then comes
 back from the folder queue's claims of dead processes, or on Redis from the recovery step,
-which that test's service runs (stale after the hard time limit, so never a live render).
+which that test's service runs (a running render beats, so it is never taken for lost).
 """
 
 from __future__ import annotations
