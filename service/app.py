@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.themes import THEMES_DIR
 from service import api, errors, limits, routing, web
+from service.filenames import artifact_name
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
 from service.uploads import UploadRequest
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     # The themes' filters, for the comparison macros the diff page includes (each escapes
     # every text it is given).
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["artifact_name"] = artifact_name  # the pages name files as downloads do
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     csrf.init_app(app)
     errors.register(app)

@@ -24,7 +24,7 @@ from flask import (
 from core.diff import comparison_view
 from core.errors import InvalidContent, MalformedInput, UdkastError
 from core.labels import labels
-from core.outputs import comparison_outputs, find_output, in_listing_order
+from core.outputs import comparison_outputs, find_output
 from core.problem_text import describe, describe_all
 from core.themes import theme_folder
 from service import compare
@@ -37,6 +37,7 @@ from service.runtime import runtime, session
 from service.uploads import read_form_strategy
 from store import (
     ActiveSession,
+    BuildStatus,
     DraftRecord,
     NotFound,
     build_status,
@@ -52,8 +53,6 @@ from store import (
 )
 
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static")
-
-blueprint.add_app_template_global(artifact_name)
 
 # Build and draft states as the pages show them (the API keeps the English codes).
 STATE_LABELS = {"queued": "i kø", "running": "bygges", "done": "færdig", "failed": "fejlede"}
@@ -234,10 +233,7 @@ def _same_as(draft: DraftRecord | None) -> DraftRecord | None:
 @signed_in
 def build(build_id: str) -> Any:
     """Show a build's progress; static/build.js follows it until it ends."""
-    status = build_status(session(), build_id)
-    if status is None:
-        raise NotFound(f"no build {build_id!r}")
-    draft = get_draft(session(), status.slug, status.version)
+    status, draft = _build_and_draft(build_id)
     return render_template(
         "build.html",
         status=status,
@@ -248,18 +244,22 @@ def build(build_id: str) -> Any:
     )
 
 
+def _build_and_draft(build_id: str) -> tuple[BuildStatus, DraftRecord | None]:
+    """Return a build's status and its draft, or raise NotFound (a 404 page)."""
+    status = build_status(session(), build_id)
+    if status is None:
+        raise NotFound(f"no build {build_id!r}")
+    return status, get_draft(session(), status.slug, status.version)
+
+
 @blueprint.get("/builds/<build_id:build_id>/state")
 @signed_in
 def build_state(build_id: str) -> Any:
     """Return a build's states as JSON for its page's script (signed in by the cookie)."""
-    status = build_status(session(), build_id)
-    if status is None:
-        raise NotFound(f"no build {build_id!r}")
-    draft = get_draft(session(), status.slug, status.version)
+    status, draft = _build_and_draft(build_id)
     label = draft.label if draft else None
     outputs = []
-    for name in in_listing_order(status.outputs):
-        out = status.outputs[name]
+    for name, out in status.outputs.items():  # already in the registry's listing order
         file_name = artifact_name(status.slug, status.version, label, name)
         done = out.state == "done"
         outputs.append(

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from core.outputs import in_listing_order
 from store.models import Build, Draft, Strategy
@@ -63,22 +63,24 @@ def list_strategies(session: Session) -> list[StrategySummary]:
 
 def list_drafts(session: Session, slug: str) -> list[DraftSummary]:
     """Return the history of `slug`, newest version first, with each draft's latest build."""
-    drafts = session.scalars(
-        select(Draft)
+    latest_build = (
+        select(Build.id)
+        .where(Build.draft_id == Draft.id)
+        .order_by(Build.created_at.desc(), Build.id.desc())
+        .limit(1)
+        .correlate(Draft)
+        .scalar_subquery()
+    )
+    # One statement: read apart, a draft posted in between could show without its build.
+    query = (
+        select(Draft, Build)
         .join(Draft.strategy)
+        .outerjoin(Build, Build.id == latest_build)
         .where(Strategy.slug == slug)
         .order_by(Draft.version.desc())
-    ).all()
-    builds: dict[int, Build] = {}
-    rows = session.scalars(
-        select(Build)
-        .where(Build.draft_id.in_([d.id for d in drafts]))
-        .order_by(Build.created_at)
-        .options(selectinload(Build.outputs))
+        .options(joinedload(Build.outputs))
     )
-    for build in rows:
-        builds[build.draft_id] = build  # ordered by time, so the latest build wins
-    return [_summary(d, builds.get(d.id)) for d in drafts]
+    return [_summary(d, b) for d, b in session.execute(query).unique().all()]
 
 
 def _summary(draft: Draft, build: Build | None) -> DraftSummary:
