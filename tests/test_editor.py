@@ -432,3 +432,14 @@ def test_editor_pages_need_a_sign_in(made):
     anonymous = made.app.test_client()
     assert anonymous.get("/new").status_code == 302
     assert anonymous.get("/strategies/x/1/edit").status_code == 302
+
+
+def test_what_a_person_types_is_shown_as_text_never_run(client):
+    hostile = "<script>alert(1)</script> {{7*7}} <b>\"&'"
+    page = text_of(client.get("/new"))
+    html = text_of(
+        press(client, page, "check", {"visions-0-title": hostile, "visions-0-body": hostile})
+    )
+    assert "<script>alert(1)</script>" not in html and "{{7*7}}" in html
+    assert value_of(html, "visions-0-title") == hostile
+    assert value_of(html, "visions-0-body") == hostile
