@@ -443,3 +443,22 @@ def test_what_a_person_types_is_shown_as_text_never_run(client):
     assert "<script>alert(1)</script>" not in html and "{{7*7}}" in html
     assert value_of(html, "visions-0-title") == hostile
     assert value_of(html, "visions-0-body") == hostile
+
+
+def test_problem_paths_map_to_the_field_or_the_nearest_part_shown():
+    shown = {"visions-0", "visions-0-headline", "consultation-1-affects", "visions"}
+    assert editing.field_id("visions[0].headline") == "visions-0-headline"
+    assert editing.anchor_for("visions[0].headline", shown) == "visions-0-headline"
+    assert editing.anchor_for("consultation[1].affects[3]", shown) == "consultation-1-affects"
+    assert editing.anchor_for("visions[0].nonsense", shown) == "visions-0"
+    assert editing.anchor_for("", shown) == ""
+
+
+def test_actions_outside_the_format_are_refused_and_moves_stop_at_the_ends():
+    data: dict[str, Any] = {"visions": [{"title": "A"}, {"title": "B"}]}
+    assert editing.apply_action(data, "visions-0-up").focus == "visions-0-up"  # already first
+    assert editing.apply_action(data, "visions-7-remove").focus == "visions-add"  # gone already
+    assert [v["title"] for v in data["visions"]] == ["A", "B"]
+    for action in ("document-add", "visions-0-title-add", "visions--add", "x" * 500):
+        with pytest.raises(editing.UnknownAction):
+            editing.apply_action(data, action)
