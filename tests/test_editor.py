@@ -462,3 +462,15 @@ def test_actions_outside_the_format_are_refused_and_moves_stop_at_the_ends():
     for action in ("document-add", "visions-0-title-add", "visions--add", "x" * 500):
         with pytest.raises(editing.UnknownAction):
             editing.apply_action(data, action)
+
+
+def test_saving_from_the_editor_counts_against_the_drafts_limit(tmp_path):
+    limited = make_test_app(tmp_path, UDKAST_DRAFTS_PER_MINUTE="1")
+    with limited.app.test_client() as client:
+        client.post("/sign-in", data={"token": limited.token, "csrf_token": csrf_token(client)})
+        page = text_of(client.get("/new"))
+        typed = {"document-title": "Grænse", "visions-0-title": "En", "visions-0-headline": "To"}
+        assert press(client, page, "save", typed).status_code == 302
+        typed["visions-0-headline"] = "Tre"
+        assert press(client, page, "save", typed).status_code == 429
+        assert press(client, page, "check", typed).status_code == 200  # checking is free
