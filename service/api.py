@@ -108,7 +108,13 @@ def submit() -> Any:
     """Store a draft and queue a new build (or a failed build's retry); 200 if nothing is new."""
     strategy = read_strategy(request)
     rt = runtime()
-    result = submit_draft(session(), strategy, rt.settings.theme, posted_by=current_actor())
+    result = submit_draft(
+        session(),
+        strategy,
+        rt.settings.theme,
+        posted_by=current_actor(),
+        base_version=_base_version(),
+    )
     body = _draft_with_build(result.draft, result.build.id)
     # A new version may repeat an older one's content (not the latest's: that adds none).
     body["same_as_version"] = same_content_as(session(), result.draft)
@@ -118,6 +124,23 @@ def submit() -> Any:
     body["build"]["queued"] = queued
     location = url_for("api.draft", slug=strategy.document.slug, version=result.draft.version)
     return jsonify(body), 202, {"Location": location}
+
+
+def _base_version() -> int | None:
+    """Return the optional `base_version` (query parameter or form field), or None."""
+    values = request.args.getlist("base_version")
+    if request.mimetype == "multipart/form-data":
+        values += request.form.getlist("base_version")
+    if not values:
+        return None
+    if len(values) > 1:
+        raise MalformedInput("send base_version once")
+    text = values[0].strip()
+    if not re.fullmatch(r"\d{1,9}", text):
+        raise MalformedInput(
+            f"base_version must be a version number (0 for a new strategy), not {shown(text)}"
+        )
+    return int(text)
 
 
 @blueprint.get("/builds/<build_id:build_id>")

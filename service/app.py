@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.themes import THEMES_DIR
 from service import api, errors, limits, routing, web
+from service.editor import blueprint as editor_blueprint
 from service.filenames import artifact_name
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.register_blueprint(api.blueprint)
     csrf.exempt(api.blueprint)  # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(web.blueprint)
+    app.register_blueprint(editor_blueprint)
     limits.install(app, settings)  # after the blueprints: it limits their views
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)

@@ -27,6 +27,7 @@ from core.errors import (
     UnsupportedMediaType,
 )
 from store import NameTaken, NotFound, storage_full
+from store.errors import OutdatedBase
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ _STATUS: dict[type[UdkastError], tuple[int, str]] = {
     Forbidden: (403, "forbidden"),
     NotFound: (404, "not_found"),
     NameTaken: (409, "conflict"),
+    OutdatedBase: (409, "outdated_base"),
     InputTooLarge: (413, "too_large"),
     UnsupportedMediaType: (415, "unsupported_media_type"),
     InvalidContent: (422, "invalid_content"),
@@ -120,7 +122,18 @@ def _domain_error(exc: UdkastError) -> Any:
         problems = [{"path": p.path, "message": p.message} for p in exc.problems]
         message = f"The document has {exc.total} problem(s); nothing was stored."
         return error_response(status, code, message, problems=problems)
+    if isinstance(exc, OutdatedBase):
+        return _outdated_base(exc)
     return error_response(status, code, str(exc))
+
+
+def _outdated_base(exc: OutdatedBase) -> Any:
+    """Answer a save based on an older version with both: the base and the latest."""
+    from service.representations import draft_json  # only here: it builds API links
+
+    latest = draft_json(exc.latest) if exc.latest is not None else None
+    base = draft_json(exc.base) if exc.base is not None else {"version": exc.base_version}
+    return error_response(409, "outdated_base", str(exc), base=base, latest=latest)
 
 
 def _too_large(exc: RequestEntityTooLarge) -> Any:

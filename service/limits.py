@@ -22,7 +22,7 @@ from store import Actor, note_sign_in_failure, sign_in_refused
 from store.sign_in_failures import SIGN_IN_WINDOW
 
 # The endpoints that store a draft: the API and the web form share one budget per token.
-DRAFT_ENDPOINTS = ("api.submit", "web.upload")
+DRAFT_ENDPOINTS = ("api.submit", "web.upload", "editor.save")
 
 
 def install(app: Flask, settings: Settings) -> Limiter:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core import budget, content
 from core.outputs import comparison_outputs, draft_outputs
 from store.db import insert_ignore, writing
+from store.errors import OutdatedBase
 from store.models import ACTIVE_STATES, Build, BuildOutput, Draft, Strategy
 from store.records import BuildRecord, DraftRecord, build_record, draft_record
 from store.tokens import Actor
@@ -53,6 +54,7 @@ def submit_draft(
     outputs: tuple[str, ...] | None = None,
     *,
     posted_by: Actor | None = None,
+    base_version: int | None = None,
 ) -> SubmitResult:
     """Store the strategy as its slug's next version with a queued build, and commit.
 
@@ -65,6 +67,10 @@ def submit_draft(
     back with `created=False`, with its latest build unless that build failed or used
     another theme. Then a fresh build of the same draft is added (`new_build=True`),
     so posting the same content again retries a failed build.
+
+    `base_version` is the version the change was made from (0: a new strategy). If the
+    slug's latest version is another one and its content differs, nothing is stored and
+    OutdatedBase names the latest: a newer save never silently loses to an older one.
     """
     data = strategy.to_data()
     text = canonical_json(data)
@@ -75,7 +81,9 @@ def submit_draft(
     for attempt in range(_ATTEMPTS):
         try:
             with writing(session):
-                result = _submit(session, strategy, theme, wanted, text, digest, posted_by, lane)
+                result = _submit(
+                    session, strategy, theme, wanted, text, digest, posted_by, lane, base_version
+                )
                 if result.new_build and posted_by is not None:
                     backlog = _backlog(session, posted_by.token_id) - 1  # not this one
                     result = dataclasses.replace(result, backlog=backlog)
@@ -95,6 +103,7 @@ def _submit(
     digest: str,
     posted_by: Actor | None,
     lane: str,
+    base_version: int | None = None,
 ) -> SubmitResult:
     doc = strategy.document
     insert_ignore(session, Strategy, {"slug": doc.slug, "latest_version": 0})
@@ -108,6 +117,18 @@ def _submit(
         .execution_options(populate_existing=True)
     ).one()
     latest = _draft_at(session, row.id, row.latest_version)
+    if (
+        base_version is not None
+        and row.latest_version != base_version
+        and (latest is None or latest.content_hash != digest)
+    ):
+        base = _draft_at(session, row.id, base_version)
+        raise OutdatedBase(
+            doc.slug,
+            base_version,
+            draft_record(base) if base else None,
+            draft_record(latest) if latest else None,
+        )
     if latest is not None and latest.content_hash == digest:
         last = latest_build(session, latest.id)
         if last is not None and last.state != "failed" and last.theme == theme:

@@ -1,0 +1,194 @@
+"""The guided editor's pages: start, fill in, add/move/remove parts, check, save.
+
+Every button is a plain submit button: the server applies it to the posted form and
+shows the form again (nothing is saved, nothing typed is lost), so the editor works
+without JavaScript; static/editor.js only adds live counts, ids and previews.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from core import editing, samples
+from core.content import MAX_RICH, validate
+from core.errors import InvalidContent, MalformedInput, Problem
+from core.problem_text import describe
+from core.richtext import RichTextError, parse
+from service.editor.mapping import AFFECTS_ORDER, field_names, form_data
+from service.routing import VERSION
+from service.runtime import runtime, session
+from service.web import STATUS_LABELS, _load_session, signed_in, web_session
+from store import get_draft, submit_draft
+from store.errors import OutdatedBase
+from templates.filters import rich_html
+
+blueprint = Blueprint("editor", __name__)
+# The pages' session lookup (service.web) also runs before the editor's pages.
+blueprint.before_request(_load_session)
+
+LANGUAGES = {"da": "Dansk", "en": "Engelsk"}
+STATES = {"planned": "planlagt", "done": "gennemført", "cancelled": "aflyst"}
+INPUT_STATUSES = {
+    "pending": "afventer",
+    "incorporated": "indarbejdet",
+    "partly": "delvist indarbejdet",
+    "declined": "ikke indarbejdet",
+}
+
+
+@blueprint.get("/new")
+@signed_in
+def new() -> Any:
+    """Open the editor on an empty strategy, or on the reference example (`?from=example`)."""
+    start = request.args.get("from", "empty")
+    if start not in ("empty", "example"):
+        abort(404)
+    data = samples.example_data() if start == "example" else editing.empty_strategy()
+    return _page(data, base_slug="", base_version=0)
+
+
+@blueprint.get(f"/strategies/<slug:slug>/<{VERSION}:version>/edit")
+@signed_in
+def edit(slug: str, version: int) -> Any:
+    """Open the editor filled with a stored version's content: the next draft starts here."""
+    found = get_draft(session(), slug, version)
+    if found is None:
+        abort(404)
+    return _page(json.loads(found.content), base_slug=slug, base_version=version)
+
+
+@blueprint.post("/editor")
+@signed_in
+def act() -> Any:
+    """Apply one button of the form (add, remove, move, check) and show the form again."""
+    data = form_data(request.form)
+    editing.fill_ids(data)
+    base_slug, base_version = _base()
+    action = str(request.form.get("action", "check"))
+    if action == "check":
+        try:
+            validate(data)
+        except InvalidContent as exc:
+            return _page(data, base_slug, base_version, problems=exc.problems, status=422)
+        return _page(data, base_slug, base_version, note="Ingen fejl: udkastet kan gemmes.")
+    try:
+        result = editing.apply_action(data, action)
+    except editing.UnknownAction as exc:
+        raise MalformedInput(str(exc)) from None
+    return _page(data, base_slug, base_version, focus=result.focus, note=result.note)
+
+
+@blueprint.post("/editor/save")
+@signed_in
+def save() -> Any:
+    """Validate the form and store it as the next version, then show its build."""
+    data = form_data(request.form)
+    editing.fill_ids(data)
+    base_slug, base_version = _base()
+    try:
+        strategy = validate(data)
+    except InvalidContent as exc:
+        return _page(data, base_slug, base_version, problems=exc.problems, status=422)
+    slug = strategy.document.slug
+    base = base_version if slug == base_slug else 0
+    if request.form.get("action") == "save-anyway":
+        base = _number(request.form.get("seen_version"), base)
+    rt = runtime()
+    active = web_session()
+    try:
+        result = submit_draft(
+            session(),
+            strategy,
+            rt.settings.theme,
+            posted_by=active.actor if active else None,
+            base_version=base,
+        )
+    except OutdatedBase as exc:
+        return _page(data, base_slug, base_version, conflict=exc, status=409)
+    if result.new_build:
+        rt.queue.enqueue_submitted(result)
+    return redirect(url_for("web.build", build_id=result.build.id, same=int(not result.created)))
+
+
+@blueprint.post("/editor/preview")
+@signed_in
+def preview() -> Any:
+    """Return rich text as the documents show it (the renderers' parser), for the page's script."""
+    body = request.get_json(silent=True)
+    text = body.get("text") if isinstance(body, dict) else None
+    if not isinstance(text, str):
+        return jsonify(error='Send teksten som JSON: {"text": …}'), 400
+    if len(text) > MAX_RICH:
+        return jsonify(
+            error=f"Teksten er for lang: højst {MAX_RICH:,} tegn.".replace(",", ".")
+        ), 413
+    html, error = rich_preview(text)
+    return jsonify(html=str(html), error=error)
+
+
+def rich_preview(text: str) -> tuple[Markup, str]:
+    """Return (HTML, "") of rich text, or ("", the problem in Danish) if it cannot be shown."""
+    if len(text) > MAX_RICH:
+        return Markup(""), f"Teksten er for lang: højst {MAX_RICH:,} tegn.".replace(",", ".")
+    try:
+        return rich_html(parse(text)), ""
+    except RichTextError as exc:
+        problem = Problem("", str(exc), code=exc.code, args=exc.values)
+        return Markup(""), "Teksten " + describe(problem, None, "da").what
+
+
+def _base() -> tuple[str, int]:
+    return str(request.form.get("base_slug", "")), _number(request.form.get("base_version"), 0)
+
+
+def _number(value: Any, default: int) -> int:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 9 else default
+
+
+def _page(
+    data: dict[str, Any],
+    base_slug: str,
+    base_version: int,
+    *,
+    problems: list[Problem] | None = None,
+    focus: str = "",
+    note: str = "",
+    conflict: OutdatedBase | None = None,
+    status: int = 200,
+) -> Any:
+    """Show the editor for this data, with its problems next to their fields."""
+    shown = field_names(data)
+    summary: list[tuple[str, str]] = []
+    errors: dict[str, list[str]] = {}
+    for problem in problems or []:
+        text = describe(problem, data, "da")
+        anchor = editing.anchor_for(problem.path, shown)
+        summary.append((text.sentence, anchor))
+        near = f"{text.field} {text.what}" if text.field else text.what
+        errors.setdefault(anchor or "document", []).append(near[:1].upper() + near[1:])
+    page = render_template(
+        "editor/edit.html",
+        d=data,
+        base_slug=base_slug,
+        base_version=base_version,
+        summary=summary,
+        errors=errors,
+        focus="error-summary" if summary else focus,
+        note=note,
+        conflict=conflict,
+        languages=LANGUAGES,
+        statuses=STATUS_LABELS,
+        states=STATES,
+        input_statuses=INPUT_STATUSES,
+        targets=editing.targets(data),
+        guided=editing.GUIDED,
+        word_count=editing.word_count,
+        rich_preview=rich_preview,
+        affects_order=AFFECTS_ORDER,
+    )
+    return page, status
