@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from core.samples import example_text, skeleton_text
@@ -23,13 +24,32 @@ EXAMPLE_FILE = "strategi-eksempel.yaml"
 
 @cache
 def format_html() -> Markup:
-    """Return the content format description as HTML, tables wrapped to scroll on a phone."""
+    """Return the content format description as HTML; on a phone each table row stacks."""
     text = (files("service") / FORMAT_DOC).read_text(encoding="utf-8")
     # Our own document, but rendered as if it were not: no raw HTML, only safe links.
-    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
-    html = html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>')
-    html = html.replace("</table>", "</table></div>")
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = parser.parse(text)
+    _label_cells(tokens)
+    html = parser.renderer.render(tokens, parser.options, {})
     return Markup(html)  # noqa: S704  # markdown-it escaped every text, with html off
+
+
+def _label_cells(tokens: list[Token]) -> None:
+    """Mark tables to stack on a phone, each cell labelled with its column's header."""
+    headers: list[str] = []
+    column = 0
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            token.attrSet("class", "stack")
+            headers = []
+        elif token.type == "th_open":
+            headers.append(tokens[index + 1].content)
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            if column < len(headers) and headers[column]:
+                token.attrSet("data-label", headers[column])
+            column += 1
 
 
 @blueprint.get("/help/format")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -64,7 +63,8 @@ def test_the_format_page_renders_the_description_with_its_tables(client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "<h1>Strategy content format, v1</h1>" in html
-    tables = re.findall(r'<div class="table-scroll" tabindex="0"><table>', html)
-    assert len(tables) == html.count("<table>") >= 5  # each table scrolls inside the page
+    # Every table stacks its rows on a phone, each value labelled with its column.
+    assert html.count('<table class="stack">') >= 5 and "<table>" not in html
+    assert '<td data-label="meaning">Metadata, below.</td>' in html
     assert "<th>key</th>" in html and "<code>strategy/v1</code>" in html
     assert "<script" not in html.split("<main", 1)[1]

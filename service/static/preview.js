@@ -39,10 +39,14 @@
         img.alt = page.alt;
         img.width = page.width;
         img.height = page.height;
-        pages.appendChild(img);
+        var link = document.createElement("a");
+        link.href = page.url;
+        link.appendChild(img);
+        pages.appendChild(link);
       });
       var count = "Viser " + data.pages.length + " af " + data.page_count + " sider.";
-      panel.querySelector("[data-preview-count]").textContent = count;
+      panel.querySelector("[data-preview-count]").textContent =
+        count + " Vælg en side for at se den i fuld størrelse.";
       announce.textContent = "Forhåndsvisningen er klar. " + count;
     }
 
