@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
 
-from service.local_time import local_date, local_time_filters
+from service.local_time import decimal, local_date, local_time_filters
 from settings import ConfigError, load_settings
 from tests.app_fixtures import csrf_token, example_yaml, make_test_app
 
@@ -24,6 +25,10 @@ def test_times_are_danish_in_copenhagen_summer_and_winter():
 
 def test_another_zone_shows_its_own_time():
     assert local_time_filters("UTC")["local_time"](WINTER) == "30. nov. 2026 kl. 13:02"
+
+
+def test_numbers_are_danish():
+    assert (decimal(11.25), decimal(1234.5), decimal(0)) == ("11,2", "1.234,5", "0,0")
 
 
 def test_document_dates_are_danish():
@@ -54,7 +59,7 @@ def test_the_history_and_build_pages_show_the_configured_zone(tmp_path, zone):
         assert shown, "no <time> on the page"
         for element in shown:
             stamp = element.split('datetime="', 1)[1].split('"', 1)[0]
-            text = element.split(">", 1)[1].split("</time>", 1)[0]
+            text = re.sub(r"<[^>]+>", "", element.split(">", 1)[1].split("</time>", 1)[0])
             local = dt.datetime.fromisoformat(stamp).astimezone(zoneinfo.ZoneInfo(zone))
             assert text.endswith(f" kl. {local:%H:%M}") and text.startswith(f"{local.day}. ")
     assert "2. mar. 2018" in history  # the document's own date, in Danish

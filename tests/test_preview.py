@@ -122,8 +122,13 @@ def test_previews_expire_after_an_hour_and_are_deleted(made):
             db.execute(update(Preview).where(Preview.id == old.id).values(created_at=then))
             db.commit()
             assert get_preview(db, old.id, "token:old") is None
-            assert delete_expired_previews(db) >= 1
+            start_preview(db, "token:someone", "{}", "default")  # any new one clears them
             assert db.get(Preview, old.id) is None
+            older = start_preview(db, "token:old", "{}", "default")
+            db.execute(update(Preview).where(Preview.id == older.id).values(created_at=then))
+            db.commit()
+            assert delete_expired_previews(db) == 1  # as the workers' recovery step does
+            assert db.get(Preview, older.id) is None
         finally:
             db.close()
 
@@ -205,3 +210,14 @@ def test_previews_count_against_the_drafts_a_token_may_post_a_minute(tmp_path):
     client = signed_in_client(limited)
     codes = [ask_preview(client, text=example_text()).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_a_preview_the_queue_cannot_take_fails_at_once_and_says_so(tmp_path):
+    # Nothing listens on port 1: the broker is down.
+    down = make_test_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
+    client = signed_in_client(down)
+    page = ask_preview(client, text=example_text())
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Forhåndsvisningen kunne ikke laves" in html and "mislykkedes" in html
+    assert "data-preview-url" not in html  # nothing to follow
