@@ -66,8 +66,8 @@ def _actor() -> Actor:
     return active.actor
 
 
-def _own(preview_id: str) -> PreviewRecord:
-    """Return the signed-in person's live preview, or answer 404."""
+def own_preview(preview_id: str) -> PreviewRecord:
+    """Return the signed-in person's live preview (for previews/panel.html), or answer 404."""
     found = get_preview(session(), preview_id, owner_of(_actor()))
     if found is None:
         abort(404)
@@ -89,14 +89,14 @@ def create() -> Any:
     except UdkastError as exc:
         return render_template("index.html", error=_in_danish(exc), **page), status_of(exc)
     preview_id = start_preview(strategy, _actor())
-    return render_template("index.html", preview=_own(preview_id), **page)
+    return render_template("index.html", preview=own_preview(preview_id), **page)
 
 
 @blueprint.get("/previews/<build_id:preview_id>")
 @signed_in
 def state(preview_id: str) -> Any:
     """Return a preview's state and its page images' URLs as JSON (for preview.js)."""
-    answer = jsonify(preview_json(_own(preview_id)))
+    answer = jsonify(preview_json(own_preview(preview_id)))
     answer.headers["Cache-Control"] = "no-store"  # each poll must see the database
     return answer
 
@@ -105,14 +105,14 @@ def state(preview_id: str) -> Any:
 @signed_in
 def view(preview_id: str) -> Any:
     """Show a preview on a page of its own (the "Opdater" link without JavaScript)."""
-    return render_template("previews/page.html", preview=_own(preview_id))
+    return render_template("previews/page.html", preview=own_preview(preview_id))
 
 
 @blueprint.get("/previews/<build_id:preview_id>/pages/<int:number>.png")
 @signed_in
 def page_image(preview_id: str, number: int) -> Response:
     """Send one page of a preview as PNG."""
-    _own(preview_id)
+    own_preview(preview_id)
     image = preview_page(session(), preview_id, number)
     if image is None:
         abort(404)
