@@ -29,10 +29,18 @@ _Dumper.yaml_implicit_resolvers = {
 }
 
 
+# Line breaks YAML knows besides "\n": in a plain text or a block a reader turns them
+# into a space or a "\n", so only double quotes (which escape them) keep them as they are.
+_OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
+
+
 def _text(dumper: Any, value: str) -> Any:
     # A text of several lines as a `|` block; the emitter falls back to quotes where a
     # block could not hold it exactly (trailing spaces on a line, say).
-    style = "|" if "\n" in value else None
+    if _OTHER_BREAKS.intersection(value):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -111,7 +111,8 @@ def finish_preview(
 ) -> bool:
     """Keep a preview's page images (width, height, PNG) and mark it done; False if gone."""
     with writing(session):
-        row = session.get(Preview, preview_id)
+        # Locked: a newer preview of the same owner deletes this row meanwhile, or waits.
+        row = session.get(Preview, preview_id, with_for_update=True)
         if row is None:
             return False  # replaced by a newer preview while it rendered
         for number, (width, height, png) in enumerate(pages, start=1):

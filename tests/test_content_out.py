@@ -27,6 +27,7 @@ AWKWARD = [
     "første linje\nanden linje", "\nstarter med linjeskift", "linje  \nmed mellemrum før skift",
     "slutter med to\n\n", "   \n  indrykket anden linje", "{ikke: et map}", "[ikke, en liste]",
     "% procent", "!tag", "&anker", "*alias", "? spørgsmål", "| pipe", "> større",
+    "R\x85æ", "linje\u2028skift", "afsnit\u2029skift", "vogn\rretur", "to\n\x85linjer",
 ]  # fmt: skip
 awkward = st.one_of(st.sampled_from(AWKWARD), st.text(min_size=1, max_size=40))
 

@@ -221,3 +221,11 @@ def test_a_preview_the_queue_cannot_take_fails_at_once_and_says_so(tmp_path):
     html = page.get_data(as_text=True)
     assert "Forhåndsvisningen kunne ikke laves" in html and "mislykkedes" in html
     assert "data-preview-url" not in html  # nothing to follow
+
+
+def test_a_preview_of_a_file_says_the_file_must_be_chosen_again_to_save(client):
+    upload = (io.BytesIO(example_text().encode()), "strategi.yaml")
+    page = ask_preview(client, file=upload)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Vælg filen igen, når du vil gemme den." in html and 'id="preview"' in html

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
   var EVERY_MS = 1000;
+  // After the first half minute (a queue behind other work) it asks less often, and after
+  // ten minutes it stops: a preview lives an hour, and the "Opdater" link stays.
+  var SLOWER_AFTER_MS = 30000;
+  var STOP_AFTER_MS = 600000;
 
   function follow(panel) {
     var url = panel.dataset.previewUrl;
@@ -11,6 +15,12 @@
     var refresh = panel.querySelector("[data-refresh-link]");
     var stateSpan = panel.querySelector("[data-preview-state]");
     var seen = stateSpan.textContent;
+    var started = Date.now();
+
+    function later() {
+      var waited = Date.now() - started;
+      if (waited < STOP_AFTER_MS) { window.setTimeout(poll, waited < SLOWER_AFTER_MS ? EVERY_MS : EVERY_MS * 5); }
+    }
 
     function show(data) {
       stateSpan.className = "state state-" + data.state;
@@ -61,9 +71,9 @@
         .then(function (data) {
           if (!data) { return; }
           show(data);
-          if (!data.ended) { window.setTimeout(poll, EVERY_MS); }
+          if (!data.ended) { later(); }
         })
-        .catch(function () { window.setTimeout(poll, EVERY_MS * 5); });
+        .catch(later);
     }
 
     window.setTimeout(poll, EVERY_MS);
