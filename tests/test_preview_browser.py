@@ -56,6 +56,16 @@ def test_forhaandsvis_shows_the_first_pages_without_saving_a_version(browser, se
             page.set_viewport_size({"width": width, "height": 900})
             wrong += check_page(page, "index-preview", width)
 
+        # The page the "Opdater" link opens without JavaScript.
+        image_url = (
+            page.locator("#preview [data-preview-pages] a").first.get_attribute("href") or ""
+        )
+        page.goto(service.url + image_url.split("/pages/", 1)[0] + "/view")
+        assert page.get_by_role("img", name="Side 1 af forhåndsvisningen").is_visible()
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            wrong += check_page(page, "preview-view", width)
+
         page.goto(service.url + "/help/format")
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
