@@ -37,6 +37,8 @@ RENDER_TASK = "udkast.render_output"
 RECOVER_TASK = "udkast.recover"
 # Computes and stores a diff a web request asked for (too large to compute in the request).
 COMPARE_TASK = "udkast.store_comparison"
+# Renders a preview's first pages without storing a version (worker.preview_tasks).
+PREVIEW_TASK = "udkast.render_preview"
 
 
 def priority_of(backlog: int) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from celery import Celery
 
-from broker import BULK_QUEUE, COMPARE_TASK, RENDER_TASK, TOP_PRIORITY, queue_of
+from broker import BULK_QUEUE, COMPARE_TASK, PREVIEW_TASK, RENDER_TASK, TOP_PRIORITY, queue_of
 
 # A send gives up quickly when the broker is down: the output stays queued in the
 # database and the recovery step sends it again, so nothing waits on a dead broker.
@@ -37,6 +37,19 @@ def send_comparison(app: Celery, old_draft_id: int, new_draft_id: int) -> None:
         COMPARE_TASK,
         args=(old_draft_id, new_draft_id),
         queue=BULK_QUEUE,
+        retry=True,
+        retry_policy=RETRY_POLICY,
+    )
+
+
+def send_preview(app: Celery, preview_id: str, *, lane: str) -> None:
+    """Send the task that renders a preview, to its lane's queue; raise if the broker is down."""
+    # At the top priority: someone is looking at the page, waiting for it.
+    app.send_task(
+        PREVIEW_TASK,
+        args=(preview_id,),
+        queue=queue_of(lane),
+        priority=TOP_PRIORITY,
         retry=True,
         retry_policy=RETRY_POLICY,
     )

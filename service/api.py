@@ -15,6 +15,7 @@ from core.errors import MalformedInput
 from core.outputs import Output, registered
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
 from service import compare
+from service.content_out import content_file
 from service.downloads import send_artifact
 from service.errors import Forbidden, Unauthorized
 from service.representations import (
@@ -176,6 +177,18 @@ def draft(slug: str, version: int) -> Any:
         raise NotFound(f"{slug!r} has no version {version}")
     build = latest_build(session(), found.id)
     return jsonify(_draft_with_build(found, build.id if build else None, with_content=True))
+
+
+@blueprint.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/content.yaml")
+def content_yaml(slug: str, version: int) -> Response:
+    """Send a draft's content as YAML, to edit and post again."""
+    return content_file(slug, version, "yaml")
+
+
+@blueprint.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/content.json")
+def content_json(slug: str, version: int) -> Response:
+    """Send a draft's content as JSON, to edit and post again."""
+    return content_file(slug, version, "json")
 
 
 @blueprint.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/<filename>")

@@ -13,9 +13,10 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.themes import THEMES_DIR
-from service import api, errors, limits, routing, web
+from service import api, content_out, errors, help, limits, previews, routing, web
 from service.editor import blueprint as editor_blueprint
 from service.filenames import artifact_name
+from service.local_time import local_time_filters
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
 from service.uploads import UploadRequest
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     # every text it is given).
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals["artifact_name"] = artifact_name  # the pages name files as downloads do
+    # Times on the pages, in the configured zone and Danish formats.
+    app.jinja_env.filters.update(local_time_filters(settings.time_zone))
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     csrf.init_app(app)
     errors.register(app)
@@ -83,6 +86,9 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     csrf.exempt(api.blueprint)  # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(web.blueprint)
     app.register_blueprint(editor_blueprint)
+    app.register_blueprint(previews.blueprint)
+    app.register_blueprint(help.blueprint)
+    app.register_blueprint(content_out.blueprint)
     limits.install(app, settings)  # after the blueprints: it limits their views
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)

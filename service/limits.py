@@ -21,8 +21,9 @@ from settings import Settings
 from store import Actor, note_sign_in_failure, sign_in_refused
 from store.sign_in_failures import SIGN_IN_WINDOW
 
-# The endpoints that store a draft: the API and the web form share one budget per token.
-DRAFT_ENDPOINTS = ("api.submit", "web.upload", "editor.save")
+# The endpoints that store a draft, or render one as a preview: the API, the web form and
+# the editor share one budget per token.
+DRAFT_ENDPOINTS = ("api.submit", "web.upload", "editor.save", "previews.create")
 
 
 def install(app: Flask, settings: Settings) -> Limiter:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from celery import Celery
 
 from broker import TOP_PRIORITY, broker_config, priority_of
-from broker.publish import send_render
+from broker.publish import send_preview, send_render
 from settings import Settings
 from store import SubmitResult
 
@@ -59,6 +59,15 @@ class BuildQueue:
                 send_render(self._celery, build_id, output, lane=lane, priority=priority)
         except Exception:  # kombu raises several transport-specific errors
             log.warning("could not queue build %s; the recovery step will", build_id, exc_info=True)
+            return False
+        return True
+
+    def enqueue_preview(self, preview_id: str, *, lane: str = "standard") -> bool:
+        """Publish a preview's render task; False if the broker could not be reached."""
+        try:
+            send_preview(self._celery, preview_id, lane=lane)
+        except Exception:  # kombu raises several transport-specific errors
+            log.warning("could not queue preview %s", preview_id, exc_info=True)
             return False
         return True
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -94,6 +95,9 @@ class Settings:
     # one by one, so each request's own work is bounded in the code (the diff, for one, is
     # computed in a request only for small drafts; service.compare), far below this.
     request_timeout: int = 30
+    # UDKAST_TIME_ZONE (default Europe/Copenhagen): the zone in which the pages show times
+    # (saved, built), an IANA name such as Europe/Copenhagen or UTC. The database keeps UTC.
+    time_zone: str = "Europe/Copenhagen"
 
     @cached_property
     def secret_key(self) -> str:
@@ -134,6 +138,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         ),
         proxy_count=_count(environ, "UDKAST_PROXY_COUNT"),
         request_timeout=_positive_int(environ, "UDKAST_REQUEST_TIMEOUT", 30),
+        time_zone=_time_zone(environ.get("UDKAST_TIME_ZONE") or "Europe/Copenhagen"),
     )
 
 
@@ -174,6 +179,18 @@ def _theme(name: str) -> str:
         f"(installed: {', '.join(installed) or 'none'}; a theme is a folder with a "
         f"theme.toml under {THEMES_DIR})"
     )
+
+
+def _time_zone(name: str) -> str:
+    """Refuse a zone this machine does not know, rather than fail on every page later."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"UDKAST_TIME_ZONE names no known time zone: {name!r} "
+            "(use an IANA name such as Europe/Copenhagen or UTC)"
+        ) from None
+    return name
 
 
 def _flag(environ: Mapping[str, str], name: str) -> bool:

@@ -34,6 +34,19 @@ from store.drafts import (
 from store.duplicates import draft_file_stems, same_content_as
 from store.errors import NameTaken, NotFound, storage_full
 from store.history import DraftSummary, StrategySummary, list_drafts, list_strategies
+from store.previews import (
+    PREVIEW_LIFETIME,
+    PreviewPageImage,
+    PreviewRecord,
+    begin_preview,
+    delete_expired_previews,
+    fail_preview,
+    finish_preview,
+    get_preview,
+    preview_content,
+    preview_page,
+    start_preview,
+)
 from store.records import ArtifactRecord, BuildRecord, DraftRecord
 from store.sign_in_failures import note_sign_in_failure, sign_in_refused
 from store.status import BuildStatus, OutputStatus, build_status
@@ -55,6 +68,8 @@ from store.web_sessions import (
 )
 
 __all__ = [
+    # Previews (issue 10)
+    "PREVIEW_LIFETIME",
     "ActiveSession",
     "Actor",
     "ArtifactRecord",
@@ -65,6 +80,8 @@ __all__ = [
     "NameTaken",
     "NotFound",
     "OutputStatus",
+    "PreviewPageImage",
+    "PreviewRecord",
     "SignIn",
     "StaleOutput",
     "StrategySummary",
@@ -72,20 +89,25 @@ __all__ = [
     "TokenAuth",
     "authenticate_token",
     "beat_output",
+    "begin_preview",
     "build_status",
     "cached_artifact",
     "check_token",
     "create_token",
     "current_session",
+    "delete_expired_previews",
     "draft_by_id",
     "draft_content",
     "draft_file_stems",
     "end_session",
     "fail_output",
+    "fail_preview",
     "finish_output",
+    "finish_preview",
     "get_artifact",
     "get_build",
     "get_draft",
+    "get_preview",
     "has_comparison",
     "latest_build",
     "latest_draft",
@@ -98,6 +120,8 @@ __all__ = [
     "note_sign_in_failure",
     "open_session",
     "output_artifact",
+    "preview_content",
+    "preview_page",
     "previous_draft",
     "requeue_output",
     "revoke_token",
@@ -107,6 +131,7 @@ __all__ = [
     "sign_in_refused",
     "stale_outputs",
     "start_output",
+    "start_preview",
     "storage_full",
     "stored_comparison",
     "submit_draft",

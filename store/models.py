@@ -216,3 +216,40 @@ class StoredComparison(Base):
     diff_version: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[str] = mapped_column(Text)  # Comparison.to_json(), as JSON text
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Preview(Base):
+    """A preview: content rendered to PDF and its first pages kept as PNG, with no version.
+
+    Short-lived (store.previews.PREVIEW_LIFETIME) and one per owner: a new one replaces it.
+    """
+
+    __tablename__ = "previews"
+    __table_args__ = (CheckConstraint(_STATE_CHECK, name="state"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_build_id)
+    owner: Mapped[str] = mapped_column(String(100), index=True)  # who may see it
+    theme: Mapped[str] = mapped_column(String(100))
+    content: Mapped[str] = mapped_column(Text)  # canonical JSON of Strategy.to_data()
+    state: Mapped[State] = mapped_column(String(16), default="queued")
+    error: Mapped[str | None] = mapped_column(Text)
+    page_count: Mapped[int | None]  # the PDF's pages, of which the first few are kept
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[dt.datetime | None]
+    pages: Mapped[list[PreviewPage]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="PreviewPage.number"
+    )
+
+
+class PreviewPage(Base):
+    """One page of a preview as a PNG image."""
+
+    __tablename__ = "preview_pages"
+
+    preview_id: Mapped[str] = mapped_column(
+        ForeignKey("previews.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(primary_key=True)  # from 1
+    width: Mapped[int]
+    height: Mapped[int]
+    png: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))

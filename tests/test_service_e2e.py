@@ -135,7 +135,9 @@ def test_parallel_posts_to_one_slug_get_consecutive_versions(service: LiveServic
         results = list(pool.map(lambda b: post_yaml(service, b), bodies))
 
     assert [status for status, _, _ in results] == [202] * PARALLEL_POSTS
-    assert sorted(body["draft"]["version"] for _, _, body in results) == list(range(1, PARALLEL_POSTS + 1))
+    assert sorted(body["draft"]["version"] for _, _, body in results) == list(
+        range(1, PARALLEL_POSTS + 1)
+    )
     _, history = service.json("GET", "/api/v1/strategies/samtidig/drafts")
     assert sorted(d["version"] for d in history["drafts"]) == list(range(1, PARALLEL_POSTS + 1))
     # Every queued output (about 100, with the comparisons) is rendered, and no backlog is

@@ -21,7 +21,7 @@ def make_celery(settings: Settings) -> Celery:
     broker = broker_config(settings.redis_url, settings.var_dir, settings.hard_time_limit)
     # Beat keeps its schedule file there; owner-only, as `udkast serve` makes it.
     settings.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    app = Celery("udkast", broker=broker.url, include=["worker.tasks"])
+    app = Celery("udkast", broker=broker.url, include=["worker.tasks", "worker.preview_tasks"])
     app.conf.update(
         broker_transport_options=broker.transport_options,
         broker_connection_retry_on_startup=True,

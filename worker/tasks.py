@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from broker import COMPARE_TASK, RECOVER_TASK, RENDER_TASK, broker_config
 from broker.peek import HeldRenders, held_renders
 from settings import Settings
-from store import make_engine, make_session_factory
+from store import delete_expired_previews, make_engine, make_session_factory
 from worker import jobs
 from worker.celery_app import app
 
@@ -116,5 +116,7 @@ def recover() -> int:
         # staleness never started, or stopped beating, so whoever took it is gone.
         return held_renders(broker, claims_last=settings.stale_after)
 
+    with _sessions()() as session:
+        delete_expired_previews(session)  # previews live an hour (store.previews)
     stale_after = dt.timedelta(seconds=settings.stale_after)
     return jobs.recover(_sessions(), stale_after, jobs.celery_publisher(app), peek)

@@ -18,7 +18,7 @@
   }
 
   function secondsText(seconds) {
-    return seconds === null || seconds === undefined ? "" : seconds.toFixed(1) + " s";
+    return seconds === null || seconds === undefined ? "" : seconds.toLocaleString("da-DK", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " s";
   }
 
   function updateRow(out) {
