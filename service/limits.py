@@ -23,7 +23,13 @@ from store.sign_in_failures import SIGN_IN_WINDOW
 
 # The endpoints that store a draft, or render one as a preview: the API, the web form and
 # the editor share one budget per token.
-DRAFT_ENDPOINTS = ("api.submit", "web.upload", "editor.save", "previews.create")
+DRAFT_ENDPOINTS = (
+    "api.submit",
+    "web.upload",
+    "editor.save",
+    "editor.pdf_preview",
+    "previews.create",
+)
 
 
 def install(app: Flask, settings: Settings) -> Limiter:

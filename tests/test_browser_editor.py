@@ -96,6 +96,10 @@ def test_write_a_strategy_in_the_form_save_download_and_revise(browser, service,
         page.get_by_role("button", name="Tilføj en milepæl").click()
         page.fill("#timeline-0-date", "2026-03-01")
         page.fill("#timeline-0-event", "Udvalget drøfter udkastet")
+        # The first pages of the PDF, from a worker, before anything is saved.
+        page.get_by_role("button", name="Forhåndsvis PDF").click()
+        page.wait_for_selector("img[alt='Side 1 af forhåndsvisningen']", timeout=120_000)
+        assert page.input_value("#visions-2-headline") == "Vi står sammen"  # the form is kept
         page.get_by_role("button", name="Gem og byg").click()
         page.wait_for_url("**/builds/**")
         page.wait_for_selector("[data-build-state]:has-text('færdig')", timeout=BUILD_WAIT_MS)

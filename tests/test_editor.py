@@ -15,6 +15,7 @@ from core import editing
 from core.content import LIMITS
 from tests.app_fixtures import TestApp, csrf_token, example_yaml, make_test_app
 from tests.conftest import example_path
+from tests.test_preview import run_worker
 
 
 class _Form(HTMLParser):
@@ -474,3 +475,38 @@ def test_saving_from_the_editor_counts_against_the_drafts_limit(tmp_path):
         typed["visions-0-headline"] = "Tre"
         assert press(client, page, "save", typed).status_code == 429
         assert press(client, page, "check", typed).status_code == 200  # checking is free
+
+
+# --- the PDF preview ----------------------------------------------------------------------
+
+
+def test_the_pdf_preview_shows_the_forms_first_pages_and_saves_nothing(client, made):
+    start = client.get("/new?from=example")
+    html = text_of(start)
+    fields = [(n, v) for n, v in form_of(html)]
+    fields = [(n, "forhaandsvist" if n == "document-slug" else v) for n, v in fields]
+    before = made.queued_messages()
+
+    shown = client.post("/editor/pdf", data=MultiDict([*fields, ("action", "preview")]))
+
+    page = text_of(shown)
+    assert shown.status_code == 200
+    assert "Forhåndsvisning" in page and "venter på en ledig maskine" in page
+    assert value_of(page, "document-slug") == "forhaandsvist"  # the form is kept as typed
+    assert made.queued_messages() == before + 1
+    found = re.search(r'data-preview-url="/previews/([^"]+)"', page)
+    assert found is not None
+    assert run_worker(made, found.group(1)) == "done"
+    assert client.get(f"/previews/{found.group(1)}").get_json()["pages"]
+    assert "forhaandsvist" not in made.slugs()
+
+
+def test_an_invalid_form_is_not_previewed_and_says_why_in_danish(client, made):
+    html = text_of(client.get("/new"))
+    before = made.queued_messages()
+
+    shown = client.post("/editor/pdf", data=MultiDict([*form_of(html), ("action", "preview")]))
+
+    assert shown.status_code == 422
+    assert "overskriften mangler" in text_of(shown)
+    assert made.queued_messages() == before

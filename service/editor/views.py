@@ -19,10 +19,11 @@ from core.errors import InvalidContent, MalformedInput, Problem
 from core.problem_text import describe
 from core.richtext import RichTextError, parse
 from service.editor.mapping import AFFECTS_ORDER, field_names, form_data
+from service.previews import own_preview, start_preview
 from service.routing import VERSION
 from service.runtime import runtime, session
 from service.web import STATUS_LABELS, _load_session, signed_in, web_session
-from store import get_draft, submit_draft
+from store import PreviewRecord, get_draft, submit_draft
 from store.errors import OutdatedBase
 from templates.filters import rich_html
 
@@ -114,6 +115,23 @@ def save() -> Any:
     return redirect(url_for("web.build", build_id=result.build.id, same=int(not result.created)))
 
 
+@blueprint.post("/editor/pdf")
+@signed_in
+def pdf_preview() -> Any:
+    """Check the form and show the first pages of its PDF, rendered by a worker; save nothing."""
+    data = form_data(request.form)
+    editing.fill_ids(data)
+    base_slug, base_version = _base()
+    try:
+        strategy = validate(data)
+    except InvalidContent as exc:
+        return _page(data, base_slug, base_version, problems=exc.problems, status=422)
+    active = web_session()
+    assert active is not None  # the view is @signed_in  # noqa: S101
+    preview_id = start_preview(strategy, active.actor)
+    return _page(data, base_slug, base_version, preview=own_preview(preview_id), focus="preview")
+
+
 @blueprint.post("/editor/preview")
 @signed_in
 def preview() -> Any:
@@ -159,6 +177,7 @@ def _page(
     focus: str = "",
     note: str = "",
     conflict: OutdatedBase | None = None,
+    preview: PreviewRecord | None = None,
     status: int = 200,
 ) -> Any:
     """Show the editor for this data, with its problems next to their fields."""
@@ -181,6 +200,7 @@ def _page(
         focus="error-summary" if summary else focus,
         note=note,
         conflict=conflict,
+        preview=preview,
         languages=LANGUAGES,
         statuses=STATUS_LABELS,
         states=STATES,
