@@ -13,7 +13,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.themes import THEMES_DIR
-from service import api, errors, limits, routing, web
+from service import accounts, api, errors, limits, routing, web
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
 from service.uploads import UploadRequest
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.register_blueprint(api.blueprint)
     csrf.exempt(api.blueprint)  # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(web.blueprint)
+    accounts.install(app)  # Flask-Login, and the account and admin pages
     limits.install(app, settings)  # after the blueprints: it limits their views
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
