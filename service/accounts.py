@@ -13,7 +13,13 @@ from typing import Any, ParamSpec, TypeVar
 
 from flask import Blueprint, Flask, g, redirect, render_template, request, url_for
 from flask import session as cookie
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_login import (  # type: ignore[import-untyped]  # Flask-Login ships no type hints
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_user,
+    logout_user,
+)
 
 from service.errors import Forbidden
 from service.runtime import session
@@ -69,7 +75,7 @@ EMAIL_PROBLEMS = {
 }
 
 
-class SignedIn(UserMixin):  # type: ignore[misc]  # Flask-Login ships no type hints
+class SignedIn(UserMixin):  # type: ignore[misc]  # an untyped base (see the import)
     """The signed-in person of a request: Flask-Login's user, keyed by the session's id."""
 
     def __init__(self, session_id: str, active: ActiveSession) -> None:
@@ -113,17 +119,24 @@ def install(app: Flask) -> None:
     # The session is checked in the database on every request; Flask-Login's own
     # protection would only mark it stale when the address changes (phones do).
     login_manager.session_protection = None
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(_forget_loaded_user)
     app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.register_blueprint(blueprint)
 
 
-@login_manager.user_loader
+def _forget_loaded_user() -> None:
+    # Flask-Login caches the user on `g`, which lives as long as the app context; a
+    # request that shares one (a test client's kept context) must still look it up anew.
+    g.pop("_login_user", None)
+
+
 def _load_user(session_id: str) -> SignedIn | None:
     found = current_session(session(), session_id) if session_id else None
     return SignedIn(session_id, found) if found is not None else None
 
 
-@login_manager.unauthorized_handler
 def _unauthorized() -> Any:
     # Only the sign-in is dropped: a CSRF token in the cookie stays valid for a sign-in
     # form already open in another tab.

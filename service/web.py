@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
+from flask_login import current_user  # type: ignore[import-untyped]  # no type hints
 
 from core.diff import comparison_view
 from core.errors import InvalidContent, MalformedInput, UdkastError

@@ -74,15 +74,7 @@ class TestApp:
 
     def new_user(self, role: str = "editor", name: str | None = None) -> tuple[str, int]:
         """Create a user with the fixtures' PASSWORD, as a link would; return (email, id)."""
-        email = f"u-{secrets.token_hex(4)}@example.dk"
-        with self.app.app_context():
-            db = runtime().sessions()
-            try:
-                user = create_user(db, email, name or f"Bruger {role}", role)
-                set_password_by_link(db, create_password_link(db, user.id), PASSWORD)
-            finally:
-                db.close()
-        return email, user.id
+        return add_person(self.app, role, name)
 
     def sign_in(
         self,
@@ -133,6 +125,25 @@ class TestApp:
                 db.close()
 
 
+def add_person(app: Flask, role: str = "editor", name: str | None = None) -> tuple[str, int]:
+    """Create a user of `app` with the fixtures' PASSWORD, set by a link; return (email, id)."""
+    email = f"u-{secrets.token_hex(4)}@example.dk"
+    with app.app_context():
+        db = runtime().sessions()
+        try:
+            user = create_user(db, email, name or f"Bruger {role}", role)
+            set_password_by_link(db, create_password_link(db, user.id), PASSWORD)
+        finally:
+            db.close()
+    return email, user.id
+
+
+def sign_in_as(client: FlaskClient, email: str, password: str = PASSWORD) -> TestResponse:
+    """Sign a test client in on the sign-in form."""
+    form = {"email": email, "password": password, "csrf_token": csrf_token(client)}
+    return client.post("/sign-in", data=form)
+
+
 # Tests sign in and post far faster than people, all from 127.0.0.1; the rate limits
 # have tests of their own (test_rate_limits.py), which set these lower.
 NO_LIMITS = {"UDKAST_DRAFTS_PER_MINUTE": "100000", "UDKAST_SIGN_INS_PER_MINUTE": "100000"}
@@ -148,7 +159,7 @@ def make_test_app(tmp: Path, **environ: str) -> TestApp:
     app.config["TESTING"] = True
     made = TestApp(app=app, var_dir=var_dir, token="")
     made.email, made.user_id = made.new_user("editor", "Rikke Redaktør")
-    made.token = made.new_token(name="rikkes-noegle", user_id=made.user_id)
+    made.token = made.new_token(name=f"rikke-{secrets.token_hex(4)}", user_id=made.user_id)
     return made
 
 

@@ -65,7 +65,8 @@ def test_sign_in_page(client):
 
 
 def test_a_wrong_password_is_a_401_page(client, made):
-    page = made.sign_in(client, password="forkert forkert")
+    guess = "forkert forkert"
+    page = made.sign_in(client, password=guess)
 
     assert page.status_code == 401
     assert "Forkert e-mail eller adgangskode." in text_of(page)
