@@ -68,8 +68,8 @@ def _list(args: argparse.Namespace) -> int:
             used = (
                 f"last used {token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "unused"
             )
-            owner = f"{token.user_name} ({token.user_role})"
-            print(f"{token.name}\t{owner}\t{state}\tcreated {token.created_at:%Y-%m-%d}\t{used}")
+            owner = f"user {token.user_name} ({token.user_role})"
+            print(f"{token.name}\t{state}\tcreated {token.created_at:%Y-%m-%d}\t{used}\t{owner}")
     return 0
 
 
