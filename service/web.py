@@ -24,11 +24,11 @@ from core.outputs import comparison_outputs, find_output, in_listing_order
 from core.problem_text import describe, describe_all
 from core.themes import theme_folder
 from service import compare
-from service.accounts import current_actor, forget_session, needs, sign_in_as, signed_in
 from service.downloads import send_artifact
 from service.errors import status_of
 from service.filenames import artifact_name
 from service.limits import note_failed_sign_in, refuse_sign_in
+from service.login import current_actor, forget_session, needs, sign_in_as, signed_in
 from service.routing import VERSION
 from service.runtime import runtime, session
 from service.uploads import read_form_strategy
