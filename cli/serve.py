@@ -67,7 +67,9 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     create_or_upgrade(settings)
     token = _first_token(settings)
-    admin = first_admin(settings)
+    # The link goes where this server listens, unless people reach it elsewhere.
+    base = settings.public_url if os.environ.get("UDKAST_PUBLIC_URL") else None
+    admin = first_admin(settings, base or f"http://{args.host}:{args.port}")
     env = {**os.environ, "UDKAST_VAR_DIR": str(settings.var_dir)}
     commands = [
         (
@@ -96,16 +98,19 @@ def banner(settings: Settings, host: str, port: int, token: str, admin: str = ""
         f"\n  udkast runs on http://{host}:{port}/\n"
         f"  database: {shown_url(settings.database_url)}\n"
         f"  queue: {broker or 'a local folder queue (set REDIS_URL for Redis)'}\n"
-        f"{admin}"
-        f"  API token: {token}\n  (an editor's, for scripts and pipelines; Ctrl-C stops)\n"
+        f"  API token: {token}\n  (an editor's, for scripts and pipelines)\n"
+        f"{admin}  (Ctrl-C stops)\n"
     )
 
 
 FIRST_ADMIN = "admin@localhost"
 
 
-def first_admin(settings: Settings) -> str:
-    """Create the first admin if there is none, and say how to sign in (the link once)."""
+def first_admin(settings: Settings, base: str | None = None) -> str:
+    """Create the first admin if there is none, and say how to sign in (the link once).
+
+    The set-password link is built on `base` (default: UDKAST_PUBLIC_URL).
+    """
     sessions = make_session_factory(make_engine(settings.database_url))
     with sessions() as session:
         user = user_by_email(session, FIRST_ADMIN)
@@ -122,7 +127,7 @@ def first_admin(settings: Settings) -> str:
         # A link, not a password: the admin chooses it, and it is never printed. Until
         # it is used, each start prints a new one (the earlier one ends).
         secret = create_password_link(session, user.id)
-    link = f"{settings.public_url}/set-password/{secret}"
+    link = f"{base or settings.public_url}/set-password/{secret}"
     return (
         f"  web UI: the first admin is {FIRST_ADMIN}; choose its password here (once, for\n"
         f"  7 days): {link}\n"
