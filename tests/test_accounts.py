@@ -24,6 +24,7 @@ from tests.app_fixtures import (
     make_test_app,
     sign_in_as,
 )
+from tests.test_api import ContractClient
 
 LINK = re.compile(r"https?://[^\s\"<]+/set-password/[\w-]+")
 SECRET = re.compile(r"udk_[\w-]{40,}")
@@ -31,7 +32,9 @@ SECRET = re.compile(r"udk_[\w-]{40,}")
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
-    return make_test_app(tmp_path_factory.mktemp("accounts"))
+    made = make_test_app(tmp_path_factory.mktemp("accounts"))
+    made.app.test_client_class = ContractClient  # every API answer as service/openapi.yaml says
+    return made
 
 
 def client_as(made: TestApp, role: str) -> FlaskClient:
