@@ -18,7 +18,16 @@ from cli.database import create_or_upgrade, shown_url
 from core.budget import BULK, STANDARD
 from core.errors import UdkastError
 from settings import Settings, load_settings
-from store import create_token, list_tokens, make_engine, make_session_factory
+from store import (
+    create_password_link,
+    create_token,
+    create_user,
+    has_active_admin,
+    list_tokens,
+    make_engine,
+    make_session_factory,
+    user_by_email,
+)
 
 BIN = Path(sys.executable).parent
 # How long web and worker get to finish what they are doing after Ctrl-C (the worker
@@ -58,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     create_or_upgrade(settings)
     token = _first_token(settings)
+    # The link goes where this server listens, unless people reach it elsewhere.
+    base = settings.public_url if os.environ.get("UDKAST_PUBLIC_URL") else None
+    admin = first_admin(settings, base or f"http://{args.host}:{args.port}")
     env = {**os.environ, "UDKAST_VAR_DIR": str(settings.var_dir)}
     commands = [
         (
@@ -76,17 +88,49 @@ def run(args: argparse.Namespace) -> int:
             _without_root_warning(env),
         ),
     ]
-    return Supervisor().run(commands, banner(settings, args.host, args.port, token))
+    return Supervisor().run(commands, banner(settings, args.host, args.port, token, admin))
 
 
-def banner(settings: Settings, host: str, port: int, token: str) -> str:
+def banner(settings: Settings, host: str, port: int, token: str, admin: str = "") -> str:
     """Return what `udkast serve` prints on start: where to go and how to sign in."""
     broker = shown_url(settings.redis_url) if settings.redis_url else None
     return (
         f"\n  udkast runs on http://{host}:{port}/\n"
         f"  database: {shown_url(settings.database_url)}\n"
         f"  queue: {broker or 'a local folder queue (set REDIS_URL for Redis)'}\n"
-        f"  API token: {token}\n  (sign in to the web UI with it; Ctrl-C stops)\n"
+        f"  API token: {token}\n  (an editor's, for scripts and pipelines)\n"
+        f"{admin}  (Ctrl-C stops)\n"
+    )
+
+
+FIRST_ADMIN = "admin@localhost"
+
+
+def first_admin(settings: Settings, base: str | None = None) -> str:
+    """Create the first admin if there is none, and say how to sign in (the link once).
+
+    The set-password link is built on `base` (default: UDKAST_PUBLIC_URL).
+    """
+    sessions = make_session_factory(make_engine(settings.database_url))
+    with sessions() as session:
+        user = user_by_email(session, FIRST_ADMIN)
+        waiting = user is not None and user.active and not user.has_password
+        if has_active_admin(session) and not waiting:
+            return (
+                "  web UI: the admin exists; sign in with email and password (a new\n"
+                "  password link: `udkast user link EMAIL`)\n"
+            )
+        if user is None:
+            user = create_user(session, FIRST_ADMIN, "Administrator", "admin")
+        elif user.role != "admin" or not user.active:
+            return f"  web UI: no active admin; {FIRST_ADMIN} exists but is not one\n"
+        # A link, not a password: the admin chooses it, and it is never printed. Until
+        # it is used, each start prints a new one (the earlier one ends).
+        secret = create_password_link(session, user.id)
+    link = f"{base or settings.public_url}/set-password/{secret}"
+    return (
+        f"  web UI: the first admin is {FIRST_ADMIN}; choose its password here (once, for\n"
+        f"  7 days): {link}\n"
     )
 
 

@@ -62,6 +62,8 @@ def _authenticate() -> None:
     auth = authenticate_token(session(), secret)
     if auth.verdict == "revoked":
         raise Forbidden("the API token has been revoked")
+    if auth.verdict == "inactive":
+        raise Forbidden("the API token's user has been deactivated; ask an admin")
     if auth.actor is None:
         raise Unauthorized("the API token is not known")
     g.actor = auth.actor  # who is asking: recorded on drafts, and the rate limits' key
@@ -107,6 +109,11 @@ def current_actor() -> Actor:
 @blueprint.post("/drafts")
 def submit() -> Any:
     """Store a draft and queue a new build (or a failed build's retry); 200 if nothing is new."""
+    if not current_actor().may("editor"):
+        raise Forbidden(
+            "this API token belongs to a reader, who may read and download but not post "
+            "drafts; ask an admin for an editor's token"
+        )
     strategy = read_strategy(request)
     rt = runtime()
     result = submit_draft(

@@ -13,7 +13,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.themes import THEMES_DIR
-from service import api, content_out, errors, help, limits, previews, routing, web
+from service import accounts, api, content_out, errors, help, limits, previews, routing, web
 from service.editor import blueprint as editor_blueprint
 from service.filenames import artifact_name
 from service.local_time import local_time_filters
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.register_blueprint(previews.blueprint)
     app.register_blueprint(help.blueprint)
     app.register_blueprint(content_out.blueprint)
+    accounts.install(app)  # Flask-Login, and the account and admin pages
     limits.install(app, settings)  # after the blueprints: it limits their views
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)

@@ -11,10 +11,10 @@ from typing import Any
 from flask import Blueprint, Response
 
 from core.yamlwrite import to_yaml
+from service.login import signed_in
 from service.routing import VERSION
 from service.runtime import session
 from service.web import _load_session as load_session
-from service.web import signed_in
 from store import NotFound, draft_content, get_draft
 
 blueprint = Blueprint("content_out", __name__)

@@ -37,7 +37,7 @@ class Unauthorized(UdkastError):
 
 
 class Forbidden(UdkastError):
-    """The API token has been revoked."""
+    """Not allowed: a revoked token, a deactivated user, or a role that may not (HTTP 403)."""
 
 
 # (status, error code) for each domain error; the message is the exception's text.

@@ -1,4 +1,4 @@
-"""Rate limits: how many drafts one API token may post a minute, and failed sign-ins.
+"""Rate limits: how many drafts one user may post a minute, and failed sign-ins.
 
 Drafts are counted by Flask-Limiter in Redis when REDIS_URL is set, so every web
 process and machine shares one count; without Redis each web process counts for
@@ -22,7 +22,7 @@ from store import Actor, note_sign_in_failure, sign_in_refused
 from store.sign_in_failures import SIGN_IN_WINDOW
 
 # The endpoints that store a draft, or render one as a preview: the API, the web form and
-# the editor share one budget per token.
+# the editor share one budget per user.
 DRAFT_ENDPOINTS = (
     "api.submit",
     "web.upload",
@@ -33,7 +33,7 @@ DRAFT_ENDPOINTS = (
 
 
 def install(app: Flask, settings: Settings) -> Limiter:
-    """Limit draft posts per token on this app (sign-ins are limited by their view)."""
+    """Limit draft posts per user on this app (sign-ins are limited by their view)."""
     # Registered before the limiter's own hook, so it runs after it (Flask runs these in
     # reverse): Flask-Limiter sends Retry-After on every limited answer, and on a 202 a
     # client may read it as "poll again in a minute".
@@ -53,7 +53,7 @@ def install(app: Flask, settings: Settings) -> Limiter:
         scope="drafts",
         key_func=_client_token,
         methods=["POST"],
-        error_message=_refusal("drafts from this token", settings.drafts_per_minute),
+        error_message=_refusal("drafts from this user", settings.drafts_per_minute),
     )
     # The views are shared by every app the factory makes; each app wraps its own copy,
     # so each app's limits and counts stay its own.
@@ -74,12 +74,12 @@ def _wrap(app: Flask, endpoint: str, limit: Any) -> None:
 
 
 def _client_token() -> str:
-    """Name who is posting: the token of the request or of the signed-in browser."""
+    """Name who is posting: the user of the request's token or of the signed-in browser."""
     # Set by the API's authentication or the pages' session lookup, both of which run
-    # before the view this limit wraps; a browser and the API share the token's budget.
+    # before the view this limit wraps; a person's browser and tokens share one budget.
     actor: Actor | None = g.get("actor")
     if actor is not None:
-        return f"token:{actor.token_id}"
+        return f"user:{actor.user_id}"
     return _client_address()
 
 

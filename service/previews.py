@@ -16,9 +16,10 @@ from core.content import Strategy
 from core.errors import InvalidContent, UdkastError
 from core.problem_text import describe_all
 from service.errors import status_of
+from service.login import needs, signed_in
 from service.runtime import runtime, session
 from service.uploads import read_form_strategy
-from service.web import _in_danish, signed_in, web_session
+from service.web import _in_danish, web_session
 from service.web import _load_session as load_session
 from store import (
     Actor,
@@ -44,8 +45,8 @@ QUEUE_DOWN = "the queue is unavailable; try again in a moment"
 
 
 def owner_of(actor: Actor) -> str:
-    """Name who owns a preview: the token (and, with personal accounts, the person) asking."""
-    return f"token:{actor.token_id}"
+    """Name who owns a preview: the person asking (in any of their browsers)."""
+    return f"user:{actor.user_id}"
 
 
 def start_preview(strategy: Strategy, actor: Actor) -> str:
@@ -75,7 +76,7 @@ def own_preview(preview_id: str) -> PreviewRecord:
 
 
 @blueprint.post("/previews")
-@signed_in
+@needs("editor")
 def create() -> Any:
     """Preview the upload form's file or pasted text, without creating a version."""
     text = request.form.get("text", "")

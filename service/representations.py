@@ -34,11 +34,11 @@ def draft_links(slug: str, version: int, label: str | None) -> dict[str, str]:
     return links
 
 
-def posted_by_json(token_name: str | None) -> dict[str, Any] | None:
-    """Return who posted a draft: the token's name then (None when it was not recorded)."""
-    # "user" is filled once personal accounts exist (issue 10); the key is there now so
-    # clients can be written against the final shape.
-    return {"token": token_name, "user": None} if token_name is not None else None
+def posted_by_json(token_name: str | None, user_name: str | None) -> dict[str, Any] | None:
+    """Return who posted a draft: the user, and the token's name then (None if not recorded)."""
+    if token_name is None and user_name is None:
+        return None
+    return {"token": token_name, "user": user_name}
 
 
 def draft_json(draft: DraftRecord, *, with_content: bool = False) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def draft_json(draft: DraftRecord, *, with_content: bool = False) -> dict[str, A
         "title": draft.title,
         "content_hash": draft.content_hash,
         "created_at": iso(draft.created_at),
-        "posted_by": posted_by_json(draft.posted_by_name),
+        "posted_by": posted_by_json(draft.posted_by_name, draft.posted_by_user),
         "links": draft_links(slug, draft.version, draft.label),
     }
     if with_content:
@@ -72,7 +72,7 @@ def summary_json(slug: str, summary: DraftSummary) -> dict[str, Any]:
         "title": summary.title,
         "created_at": iso(summary.created_at),
         "content_hash": summary.content_hash,
-        "posted_by": posted_by_json(summary.posted_by),
+        "posted_by": posted_by_json(summary.posted_by, summary.posted_by_user),
         "build": {
             "id": summary.build_id,
             "state": summary.build_state,

@@ -1,11 +1,9 @@
-"""The pages: sign in with a token, upload a draft, follow its build, browse the history."""
+"""The pages: sign in, upload a draft, follow its build, browse the history."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -17,9 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask import (
-    session as cookie,
-)
+from flask_login import current_user  # type: ignore[import-untyped]  # no type hints
 
 from core.diff import comparison_view
 from core.errors import InvalidContent, MalformedInput, UdkastError
@@ -32,6 +28,7 @@ from service.downloads import send_artifact
 from service.errors import status_of
 from service.filenames import artifact_name
 from service.limits import note_failed_sign_in, refuse_sign_in
+from service.login import current_actor, forget_session, needs, sign_in_as, signed_in
 from service.routing import VERSION
 from service.runtime import runtime, session
 from service.uploads import read_form_strategy
@@ -41,13 +38,11 @@ from store import (
     DraftRecord,
     NotFound,
     build_status,
-    current_session,
-    end_session,
+    check_password,
     get_draft,
     latest_build,
     list_drafts,
     list_strategies,
-    open_session,
     same_content_as,
     submit_draft,
 )
@@ -57,8 +52,9 @@ blueprint = Blueprint("web", __name__, template_folder="templates", static_folde
 # Build and draft states as the pages show them (the API keeps the English codes).
 STATE_LABELS = {"queued": "i kø", "running": "bygges", "done": "færdig", "failed": "fejlede"}
 STATUS_LABELS = {"draft": "udkast", "consultation": "i høring", "final": "endelig"}
-# The cookie's key for the session id; the cookie holds nothing else about who is signed in.
-SESSION_ID = "sid"
+# The cookie's key for the session id (Flask-Login's); the cookie holds nothing else
+# about who is signed in.
+SESSION_ID = "_user_id"
 
 
 @blueprint.app_template_filter("state_label")
@@ -92,75 +88,51 @@ def draft_name(label: str | None, version: int) -> str:
 
 
 _LOCAL_PATH = re.compile(r"/[!-\[\]-~]*")  # printable ASCII, no space or backslash
-P = ParamSpec("P")
-R = TypeVar("R")
+# The longest email a sign-in reads; longer ones are no account's (and not stored whole).
+ACCOUNT_LENGTH = 100
 
 
 @blueprint.before_request
 def _load_session() -> None:
     """Look the cookie's session up in the database before any page (and its limits) runs."""
-    held = cookie.get(SESSION_ID)
-    found = current_session(session(), held) if isinstance(held, str) and held else None
-    g.web_session = found
-    if found is not None:
-        g.actor = found.actor  # who posts from this browser, and the rate limits' key
+    actor = current_actor()
+    if actor is not None:
+        g.actor = actor  # who posts from this browser, and the rate limits' key
 
 
 def web_session() -> ActiveSession | None:
     """Return the signed-in session of this request, if there is one."""
-    found: ActiveSession | None = g.get("web_session")
-    return found
-
-
-def signed_in(view: Callable[P, R]) -> Callable[P, R | Any]:
-    """Send visitors without a live signed-in session to the sign-in page."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Any:
-        if web_session() is None:
-            # Only the sign-in is dropped: a CSRF token in the cookie stays valid for a
-            # sign-in form already open in another tab.
-            cookie.pop(SESSION_ID, None)
-            return redirect(url_for("web.sign_in", next=request.path))
-        return view(*args, **kwargs)
-
-    return wrapper
+    return current_user.web_session if current_user.is_authenticated else None
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Any:
-    """Sign in with an API token (`udkast token create NAME` prints one)."""
+    """Sign in with email and password (an admin's one-time link sets the password)."""
     error, status, headers = None, 200, {}
+    email = ""
     if request.method == "POST":
-        token = request.form.get("token", "").strip()
-        # A valid token signs in even when this address has used up its failures: the
-        # secret is 256 random bits, so refusing it would only lock out colleagues behind
-        # the same address and protect nothing.
-        result = open_session(session(), token) if token else None
-        if result is not None and result.session_id is not None:
-            _forget_session()  # never two sessions in one browser, nor a fixed id
-            cookie[SESSION_ID] = result.session_id
-            cookie.permanent = True  # the browser drops it after PERMANENT_SESSION_LIFETIME
-            return redirect(_local_path(request.args.get("next", "")))
-        wait = refuse_sign_in(account=None)
+        email = request.form.get("email", "").strip()
+        password = request.form.get("password", "")
+        account = email.lower()[:ACCOUNT_LENGTH] or None
+        # Checked before the password: a guesser must not learn a password right after
+        # the limit, and the check's cost (argon2) is bounded per address and account.
+        wait = refuse_sign_in(account)
         if wait is not None:
-            error = "For mange forkerte forsøg herfra. Prøv igen om lidt."
+            error = "For mange forkerte forsøg. Vent et minut, og prøv igen."
             status, headers = 429, {"Retry-After": str(wait)}
         else:
-            note_failed_sign_in(account=None)
-            revoked = result is not None and result.verdict == "revoked"
-            error = "Nøglen er trukket tilbage." if revoked else "Den nøgle kender vi ikke."
+            check = check_password(session(), email, password)
+            if check.user is not None:
+                sign_in_as(check.user)
+                return redirect(_local_path(request.args.get("next", "")))
+            note_failed_sign_in(account)
+            error = (
+                "Din konto er deaktiveret. Spørg en administrator."
+                if check.verdict == "inactive"
+                else "Forkert e-mail eller adgangskode."
+            )
             status = 401
-    return render_template("sign_in.html", error=error), status, headers
-
-
-def _forget_session() -> None:
-    """End this browser's session in the database (if any) and empty its cookie."""
-    held = cookie.get(SESSION_ID)
-    if isinstance(held, str) and held:
-        end_session(session(), held)
-    cookie.clear()
-    g.web_session = None
+    return render_template("sign_in.html", error=error, email=email), status, headers
 
 
 def _local_path(target: str) -> str:
@@ -178,7 +150,7 @@ def _local_path(target: str) -> str:
 @blueprint.post("/sign-out")
 def sign_out() -> Any:
     """End the session: in the database, so a copy of the cookie no longer signs in."""
-    _forget_session()
+    forget_session()
     return redirect(url_for("web.sign_in"))
 
 
@@ -190,7 +162,7 @@ def index() -> Any:
 
 
 @blueprint.post("/drafts")
-@signed_in
+@needs("editor")
 def upload() -> Any:
     """Take a draft from the form (a file or pasted text) and show its build."""
     try:
@@ -213,9 +185,7 @@ def upload() -> Any:
         )
         return page, status_of(exc)
     rt = runtime()
-    active = web_session()
-    poster = active.actor if active else None
-    result = submit_draft(session(), strategy, rt.settings.theme, posted_by=poster)
+    result = submit_draft(session(), strategy, rt.settings.theme, posted_by=current_actor())
     if result.new_build:  # a new version, or a new build after the last one failed
         rt.queue.enqueue_submitted(result)
     return redirect(url_for("web.build", build_id=result.build.id, same=int(not result.created)))

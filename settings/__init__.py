@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from core.errors import UdkastError
 from core.themes import THEMES_DIR, available_themes, theme_folder
@@ -98,6 +99,10 @@ class Settings:
     # UDKAST_TIME_ZONE (default Europe/Copenhagen): the zone in which the pages show times
     # (saved, built), an IANA name such as Europe/Copenhagen or UTC. The database keeps UTC.
     time_zone: str = "Europe/Copenhagen"
+    # UDKAST_PUBLIC_URL (default http://127.0.0.1:8000): the address people open the web
+    # UI at, without a trailing slash. `udkast user create` builds its one-time
+    # set-password links on it (a command knows no request to take the address from).
+    public_url: str = "http://127.0.0.1:8000"
 
     @cached_property
     def secret_key(self) -> str:
@@ -139,6 +144,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         proxy_count=_count(environ, "UDKAST_PROXY_COUNT"),
         request_timeout=_positive_int(environ, "UDKAST_REQUEST_TIMEOUT", 30),
         time_zone=_time_zone(environ.get("UDKAST_TIME_ZONE") or "Europe/Copenhagen"),
+        public_url=_public_url(environ.get("UDKAST_PUBLIC_URL") or "http://127.0.0.1:8000"),
     )
 
 
@@ -200,6 +206,16 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
     if raw in ("1", "true", "yes", "on"):
         return True
     raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _public_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"UDKAST_PUBLIC_URL must be an http:// or https:// address such as "
+            f"https://udkast.kommune.dk, not {url!r}"
+        )
+    return url.strip().rstrip("/")
 
 
 def _with_driver(url: str) -> str:

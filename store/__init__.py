@@ -1,4 +1,4 @@
-"""The store: drafts, builds, artifacts, comparisons, tokens and sessions (SQLite, PostgreSQL).
+"""The store: drafts, builds, artifacts, comparisons, users, tokens, sessions (SQLite, PostgreSQL).
 
 Use cases are plain functions taking a Session; they answer with plain frozen
 dataclasses (store.records and the like), never ORM rows, so no caller reads a lazy
@@ -47,21 +47,38 @@ from store.previews import (
     preview_page,
     start_preview,
 )
-from store.records import ArtifactRecord, BuildRecord, DraftRecord
+from store.records import ROLES, ArtifactRecord, BuildRecord, DraftRecord, UserRecord, role_allows
 from store.sign_in_failures import note_sign_in_failure, sign_in_refused
 from store.status import BuildStatus, OutputStatus, build_status
 from store.tokens import (
     Actor,
     TokenAuth,
+    TokenSummary,
     authenticate_token,
     check_token,
     create_token,
     list_tokens,
     revoke_token,
 )
+from store.users import (
+    AccountRefused,
+    LastAdmin,
+    SignInCheck,
+    change_password,
+    check_password,
+    create_password_link,
+    create_user,
+    get_user,
+    has_active_admin,
+    link_user,
+    list_users,
+    set_active,
+    set_password_by_link,
+    set_role,
+    user_by_email,
+)
 from store.web_sessions import (
     ActiveSession,
-    SignIn,
     current_session,
     end_session,
     open_session,
@@ -70,6 +87,8 @@ from store.web_sessions import (
 __all__ = [
     # Previews (issue 10)
     "PREVIEW_LIFETIME",
+    "ROLES",
+    "AccountRefused",
     "ActiveSession",
     "Actor",
     "ArtifactRecord",
@@ -77,23 +96,30 @@ __all__ = [
     "BuildStatus",
     "DraftRecord",
     "DraftSummary",
+    "LastAdmin",
     "NameTaken",
     "NotFound",
     "OutputStatus",
     "PreviewPageImage",
     "PreviewRecord",
-    "SignIn",
+    "SignInCheck",
     "StaleOutput",
     "StrategySummary",
     "SubmitResult",
     "TokenAuth",
+    "TokenSummary",
+    "UserRecord",
     "authenticate_token",
     "beat_output",
     "begin_preview",
     "build_status",
     "cached_artifact",
+    "change_password",
+    "check_password",
     "check_token",
+    "create_password_link",
     "create_token",
+    "create_user",
     "current_session",
     "delete_expired_previews",
     "draft_by_id",
@@ -108,12 +134,16 @@ __all__ = [
     "get_build",
     "get_draft",
     "get_preview",
+    "get_user",
+    "has_active_admin",
     "has_comparison",
     "latest_build",
     "latest_draft",
+    "link_user",
     "list_drafts",
     "list_strategies",
     "list_tokens",
+    "list_users",
     "make_engine",
     "make_session_factory",
     "migrate",
@@ -125,9 +155,13 @@ __all__ = [
     "previous_draft",
     "requeue_output",
     "revoke_token",
+    "role_allows",
     "running_heartbeat",
     "same_content_as",
     "save_comparison",
+    "set_active",
+    "set_password_by_link",
+    "set_role",
     "sign_in_refused",
     "stale_outputs",
     "start_output",
@@ -135,4 +169,5 @@ __all__ = [
     "storage_full",
     "stored_comparison",
     "submit_draft",
+    "user_by_email",
 ]

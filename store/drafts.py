@@ -85,7 +85,7 @@ def submit_draft(
                     session, strategy, theme, wanted, text, digest, posted_by, lane, base_version
                 )
                 if result.new_build and posted_by is not None:
-                    backlog = _backlog(session, posted_by.token_id) - 1  # not this one
+                    backlog = _backlog(session, posted_by) - 1  # not this one
                     result = dataclasses.replace(result, backlog=backlog)
                 return result
         except IntegrityError:
@@ -151,6 +151,7 @@ def _submit(
         title=doc.title,
         posted_by_token_id=posted_by.token_id if posted_by else None,
         posted_by_name=posted_by.token_name if posted_by else None,
+        posted_by_user_id=posted_by.user_id if posted_by else None,
     )
     row.latest_version = draft.version
     session.add(draft)
@@ -159,13 +160,18 @@ def _submit(
     return SubmitResult(draft_record(draft), build_record(build), created=True, new_build=True)
 
 
-def _backlog(session: Session, token_id: int) -> int:
-    """Return how many builds of drafts this token posted are queued or running."""
+def _backlog(session: Session, actor: Actor) -> int:
+    """Return how many builds of drafts this token (or user, in a browser) posted are active."""
+    poster = (
+        Draft.posted_by_token_id == actor.token_id
+        if actor.token_id is not None
+        else Draft.posted_by_user_id == actor.user_id
+    )
     query = (
         select(func.count())
         .select_from(Build)
         .join(Build.draft)
-        .where(Draft.posted_by_token_id == token_id, Build.state.in_(ACTIVE_STATES))
+        .where(poster, Build.state.in_(ACTIVE_STATES))
     )
     return int(session.scalar(query) or 0)
 

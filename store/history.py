@@ -29,6 +29,8 @@ class DraftSummary:
     # The name of the token that posted it, as it was then (None: posted before this
     # was recorded). Stays after the token is revoked.
     posted_by: str | None = None
+    # The name of the user who saved it (None: saved before personal accounts).
+    posted_by_user: str | None = None
     # The outputs of the latest build that finished, in the registry's listing order:
     # downloadable even when another output of the build failed (a failed comparison
     # must not hide the draft's files).
@@ -96,6 +98,7 @@ def _summary(draft: Draft, build: Build | None) -> DraftSummary:
         build_id=build.id if build else None,
         build_state=build.state if build else None,
         posted_by=draft.posted_by_name,
+        posted_by_user=draft.posted_by_user.name if draft.posted_by_user else None,
         done_outputs=_done_outputs(build),
     )
 

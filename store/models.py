@@ -1,4 +1,4 @@
-"""The tables: strategies, drafts, builds and their outputs, artifacts, tokens, sessions, diffs."""
+"""The tables: strategies, drafts, builds, outputs, artifacts, users, tokens, sessions, diffs."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ State = Literal["queued", "running", "done", "failed"]
 ACTIVE_STATES: tuple[State, ...] = ("queued", "running")
 
 _STATE_CHECK = "state IN ('queued', 'running', 'done', 'failed')"
+_ROLE_CHECK = "role IN ('admin', 'editor', 'reader')"
 HASH = String(64)  # a hex SHA-256
 
 
@@ -63,13 +64,16 @@ class Draft(Base):
     language: Mapped[str] = mapped_column(String(8))
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    # Who posted it: the token by id and by its name as it was then, so the record reads
-    # the same after the token is revoked. None for drafts stored before this was kept.
-    # Personal accounts (issue 10) add a nullable posted_by_user_id beside these.
+    # Who posted it: the user, and the token (by id and by its name as it was then, so the
+    # record reads the same after the token is revoked) when it came through the API.
+    # None for drafts stored before this was kept; a draft saved in the browser has a
+    # user and no token.
     posted_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
     posted_by_name: Mapped[str | None] = mapped_column(String(100))
+    posted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     strategy: Mapped[Strategy] = relationship(back_populates="drafts", lazy="joined")
+    posted_by_user: Mapped[User | None] = relationship(lazy="joined")
 
 
 class Build(Base):
@@ -153,13 +157,48 @@ class RenderCache(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class User(Base):
+    """A person who signs in with email and password, or a service user of a pipeline.
+
+    Emails are stored lower-cased (store.users normalises them), so the unique key is
+    case-insensitive. Service users have no email and no password: they act only
+    through their API tokens.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_ROLE_CHECK, name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # argon2id, PHC string
+    active: Mapped[bool] = mapped_column(default=True)
+    service: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PasswordLink(Base):
+    """A one-time link to set a password; only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(HASH, unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
 class ApiToken(Base):
-    """A named API token; only the SHA-256 of its secret is kept."""
+    """A named API token of a user, acting with that user's role; only its SHA-256 is kept."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(HASH, unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]
@@ -169,19 +208,20 @@ class ApiToken(Base):
 class WebSession(Base):
     """A signed-in browser: the cookie holds a random id, the table only its SHA-256.
 
-    A session belongs to the token it was opened with; personal accounts (issue 10) add a
-    nullable user_id, and then one of the two names who is signed in.
+    A session belongs to the user who signed in; token_id is kept for sessions opened
+    with an API token before personal accounts (the token's revocation still ends them).
     """
 
     __tablename__ = "web_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sid_hash: Mapped[str] = mapped_column(HASH, unique=True)
-    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # for the idle timeout
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)  # the absolute timeout
-    revoked_at: Mapped[dt.datetime | None]  # signed out, or its token revoked
+    revoked_at: Mapped[dt.datetime | None]  # signed out, password changed, user deactivated
 
 
 class SignInFailure(Base):
@@ -195,8 +235,8 @@ class SignInFailure(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(64))
-    # The account the attempt named; None while sign-in takes only a token (which names
-    # no account). Personal accounts (issue 10) fill it with the user name.
+    # The account the attempt named: the email as typed, lower-cased (None from before
+    # personal accounts, when sign-in took only a token).
     account: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 

@@ -6,7 +6,44 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.outputs import in_listing_order
-from store.models import Artifact, Build, Draft
+from store.models import Artifact, Build, Draft, User
+
+# The roles, each allowed what the ones before it may do: readers read and download,
+# editors also save drafts, admins also manage users and API tokens.
+ROLES = ("reader", "editor", "admin")
+
+
+def role_allows(role: str, needed: str) -> bool:
+    """Say whether `role` may do what `needed` may (an unknown role may nothing)."""
+    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A user as the pages and commands show it (never its password hash)."""
+
+    id: int
+    email: str | None  # None for a service user
+    name: str
+    role: str
+    active: bool
+    service: bool
+    has_password: bool
+    created_at: dt.datetime
+
+
+def user_record(user: User) -> UserRecord:
+    """Return the record of a user row."""
+    return UserRecord(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        active=user.active,
+        service=user.service,
+        has_password=user.password_hash is not None,
+        created_at=user.created_at,
+    )
 
 
 @dataclass(frozen=True)
@@ -25,6 +62,7 @@ class DraftRecord:
     content: str  # canonical JSON of Strategy.to_data(); store.draft_content validates it
     created_at: dt.datetime
     posted_by_name: str | None  # the posting token's name as it was then
+    posted_by_user: str | None = None  # the name of the user who saved it
 
 
 @dataclass(frozen=True)
@@ -69,6 +107,7 @@ def draft_record(draft: Draft) -> DraftRecord:
         content=draft.content,
         created_at=draft.created_at,
         posted_by_name=draft.posted_by_name,
+        posted_by_user=draft.posted_by_user.name if draft.posted_by_user else None,
     )
 
 

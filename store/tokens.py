@@ -1,4 +1,7 @@
-"""API tokens: created once, shown once, stored only as a SHA-256 of the secret."""
+"""API tokens of users: created once, shown once, stored only as a SHA-256 of the secret.
+
+A token acts with its user's role, and only while that user is active.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ from sqlalchemy.orm import Session
 from store.base import utcnow
 from store.db import writing
 from store.errors import NameTaken, NotFound
-from store.models import ApiToken, WebSession
+from store.models import ApiToken, User, WebSession
+from store.records import role_allows
 
 log = logging.getLogger(__name__)
 
@@ -24,25 +28,37 @@ PREFIX = "udk_"  # makes a leaked token recognisable to secret scanners and peop
 # last_used_at is written at most this often, so API calls rarely take the write lock.
 USE_RESOLUTION = dt.timedelta(minutes=1)
 
-TokenCheck = Literal["ok", "unknown", "revoked"]
+# "inactive": the token is valid, but its user has been deactivated.
+TokenCheck = Literal["ok", "unknown", "revoked", "inactive"]
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who does something: the token presented (and, with personal accounts, the user)."""
+    """Who does something: the user, and the API token when it came through the API."""
 
-    token_id: int
-    token_name: str
+    user_id: int
+    user_name: str
+    role: str
+    token_id: int | None = None
+    token_name: str | None = None
+
+    def may(self, needed: str) -> bool:
+        """Say whether this actor's role may do what `needed` may."""
+        return role_allows(self.role, needed)
 
 
 @dataclass(frozen=True)
 class TokenSummary:
-    """A token as `udkast token list` shows it: its name and dates, never its secret."""
+    """A token as `udkast token list` and the admin page show it: never its secret."""
 
     name: str
     created_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    user_name: str = ""
+    user_email: str | None = None
+    user_role: str = "editor"
+    user_active: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,26 +75,52 @@ def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_token(session: Session, name: str) -> str:
-    """Create a token called `name` and return its secret; it cannot be shown again."""
+def create_token(session: Session, name: str, user_id: int | None = None) -> str:
+    """Create a token called `name` and return its secret; it cannot be shown again.
+
+    The token belongs to user `user_id`, or by default to a service user called `name`
+    (an editor, made for it unless one exists): what a pipeline needs to post drafts.
+    """
     secret = PREFIX + secrets.token_urlsafe(32)
     try:
         with writing(session):
-            session.add(ApiToken(name=name, token_hash=token_hash(secret)))
+            owner = user_id if user_id is not None else _service_user(session, name)
+            if session.get(User, owner) is None:
+                raise NotFound(f"no user with id {owner}")
+            session.add(ApiToken(name=name, token_hash=token_hash(secret), user_id=owner))
     except IntegrityError:
         raise NameTaken(f"a token called {name!r} exists already") from None
     return secret
 
 
+def _service_user(session: Session, name: str) -> int:
+    """Return the id of the service user called `name`, adding one (an editor) if none."""
+    query = select(User.id).where(User.service.is_(True), User.name == name).order_by(User.id)
+    found = session.scalars(query).first()
+    if found is not None:
+        return found
+    user = User(name=name, role="editor", service=True, active=True)
+    session.add(user)
+    session.flush()
+    return user.id
+
+
 def authenticate_token(session: Session, secret: str) -> TokenAuth:
     """Say whether a presented secret is a valid token and whose; note when it was used."""
-    query = select(ApiToken).where(ApiToken.token_hash == token_hash(secret))
-    token = session.scalars(query).one_or_none()
-    if token is None:
+    query = (
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_hash(secret))
+    )
+    found = session.execute(query).one_or_none()
+    if found is None:
         return TokenAuth("unknown")
+    token, user = found
     if token.revoked_at is not None:
         return TokenAuth("revoked")
-    actor = Actor(token_id=token.id, token_name=token.name)
+    if not user.active:
+        return TokenAuth("inactive")
+    actor = Actor(user.id, user.name, user.role, token_id=token.id, token_name=token.name)
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
         try:
@@ -120,8 +162,18 @@ def revoke_token(session: Session, name: str) -> bool:
 
 
 def list_tokens(session: Session) -> list[TokenSummary]:
-    """Return every token (names and dates; the secrets are not kept), by name."""
+    """Return every token (names, dates and users; the secrets are not kept), by name."""
+    query = select(ApiToken, User).join(User, User.id == ApiToken.user_id)
     return [
-        TokenSummary(t.name, t.created_at, t.last_used_at, t.revoked_at)
-        for t in session.scalars(select(ApiToken).order_by(ApiToken.name))
+        TokenSummary(
+            t.name,
+            t.created_at,
+            t.last_used_at,
+            t.revoked_at,
+            user_name=u.name,
+            user_email=u.email,
+            user_role=u.role,
+            user_active=u.active,
+        )
+        for t, u in session.execute(query.order_by(ApiToken.name))
     ]

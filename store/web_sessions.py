@@ -1,11 +1,11 @@
-"""Web sessions kept in the database, so signing out (or revoking a token) ends them at once.
+"""Web sessions kept in the database, so signing out (or deactivating a user) ends them at once.
 
 The browser's cookie holds only a random session id; the table keeps its SHA-256, who
 signed in, and when the session ends: after IDLE_TIMEOUT without a page, or
-ABSOLUTE_LIFETIME after signing in however busy, or when it is revoked: signed out, or
-its token revoked (`revoke_token` revokes them in the same transaction). Personal
-accounts (issue 10) revoke a user's sessions the same way on a password change or when
-the user is deactivated.
+ABSOLUTE_LIFETIME after signing in however busy, or when it is revoked: signed out,
+the user's password changed (the other sessions) or the user deactivated
+(store.users ends them in the same transaction). Sessions opened with an API token
+before personal accounts also end when that token is revoked.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from store.base import utcnow
 from store.db import writing
-from store.models import ApiToken, WebSession
-from store.tokens import Actor, TokenCheck, authenticate_token
+from store.models import ApiToken, User, WebSession
+from store.tokens import Actor
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,9 @@ ABSOLUTE_LIFETIME = dt.timedelta(hours=12)
 # last_seen_at is written at most this often, so pages rarely take the write lock; the
 # idle timeout is therefore exact to within this.
 SEEN_RESOLUTION = dt.timedelta(minutes=1)
-# Sessions one token may hold (live or revoked, until they are cleared away); signing in
-# beyond this ends the oldest. It bounds the table: a token can sign in in a loop.
-MAX_SESSIONS_PER_TOKEN = 100
+# Sessions one user may hold (live or revoked, until they are cleared away); signing in
+# beyond this ends the oldest. It bounds the table: a user can sign in in a loop.
+MAX_SESSIONS_PER_USER = 100
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,10 @@ class ActiveSession:
     """A signed-in browser's session, as the pages need it."""
 
     actor: Actor
+    email: str | None
     created_at: dt.datetime
     last_seen_at: dt.datetime
     expires_at: dt.datetime  # the absolute end; the idle timeout may come first
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """The outcome of signing in with a token: the verdict, and the cookie's id if ok."""
-
-    verdict: TokenCheck
-    session_id: str | None = None
 
 
 def session_id_hash(session_id: str) -> str:
@@ -64,35 +57,42 @@ def session_id_hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
 
 
-def open_session(session: Session, secret: str, now: dt.datetime | None = None) -> SignIn:
-    """Sign in with a token secret: store a new session and return its id for the cookie."""
-    auth = authenticate_token(session, secret)
-    if auth.actor is None:
-        return SignIn(auth.verdict)
+def open_session(session: Session, user_id: int, now: dt.datetime | None = None) -> str:
+    """Sign a user in: store a new session and return its id for the cookie."""
     now = now or utcnow()
     session_id = secrets.token_urlsafe(32)
     with writing(session):
-        _clear_away(session, auth.actor.token_id, now)
+        _clear_away(session, user_id, now)
         session.add(
             WebSession(
                 sid_hash=session_id_hash(session_id),
-                token_id=auth.actor.token_id,
+                user_id=user_id,
                 created_at=now,
                 last_seen_at=now,
                 expires_at=now + ABSOLUTE_LIFETIME,
             )
         )
-    return SignIn("ok", session_id)
+    return session_id
 
 
-def _clear_away(session: Session, token_id: int, now: dt.datetime) -> None:
-    """Delete sessions that can never hold again, and this token's oldest beyond the cap."""
+def end_user_sessions(
+    session: Session, user_id: int, now: dt.datetime, keep: str | None = None
+) -> None:
+    """Revoke a user's live sessions, but for the one with id `keep`; call inside `writing`."""
+    ended = update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
+    if keep is not None:
+        ended = ended.where(WebSession.sid_hash != session_id_hash(keep))
+    session.execute(ended.values(revoked_at=now))
+
+
+def _clear_away(session: Session, user_id: int, now: dt.datetime) -> None:
+    """Delete sessions that can never hold again, and this user's oldest beyond the cap."""
     dead = or_(WebSession.expires_at <= now, WebSession.last_seen_at <= now - IDLE_TIMEOUT)
     session.execute(delete(WebSession).where(dead))
-    keep = MAX_SESSIONS_PER_TOKEN - 1  # room for the one being opened
+    keep = MAX_SESSIONS_PER_USER - 1  # room for the one being opened
     oldest = (
         select(WebSession.id)
-        .where(WebSession.token_id == token_id)
+        .where(WebSession.user_id == user_id)
         .order_by(WebSession.created_at.desc(), WebSession.id.desc())
         .offset(keep)
     )
@@ -107,17 +107,19 @@ def current_session(
     """Return the live session with this id (noting that it was seen), or None."""
     now = now or utcnow()
     query = (
-        select(WebSession, ApiToken.name, ApiToken.revoked_at)
-        .join(ApiToken, ApiToken.id == WebSession.token_id)
+        select(WebSession, User, ApiToken.revoked_at)
+        .join(User, User.id == WebSession.user_id)
+        .outerjoin(ApiToken, ApiToken.id == WebSession.token_id)
         .where(WebSession.sid_hash == session_id_hash(session_id))
     )
     found = session.execute(query).one_or_none()
     if found is None:
         return None
-    row, token_name, token_revoked_at = found
+    row, user, token_revoked_at = found
     if (
         row.revoked_at is not None
         or token_revoked_at is not None
+        or not user.active
         or now >= row.expires_at
         or now >= row.last_seen_at + IDLE_TIMEOUT
     ):
@@ -132,7 +134,8 @@ def current_session(
         except OperationalError:  # only a note of use: a full disk must not refuse a page
             log.warning("could not note that session %d was seen", row.id, exc_info=True)
     return ActiveSession(
-        actor=Actor(token_id=row.token_id, token_name=token_name),
+        actor=Actor(user.id, user.name, user.role),
+        email=user.email,
         created_at=row.created_at,
         last_seen_at=seen,
         expires_at=row.expires_at,

@@ -31,8 +31,15 @@ from broker import broker_config
 from cli.serve import web_command, worker_command
 from core.budget import BULK
 from settings import load_settings
+from store import (
+    create_password_link,
+    create_user,
+    make_engine,
+    make_session_factory,
+    set_password_by_link,
+)
 from tests import needs
-from tests.app_fixtures import NO_LIMITS
+from tests.app_fixtures import NO_LIMITS, PASSWORD
 from tests.store_fixtures import postgres_database
 
 BIN = Path(sys.executable).parent
@@ -87,7 +94,9 @@ class LiveService:
 
     env: dict[str, str]
     port: int
-    token: str = ""
+    token: str = ""  # an editor's (a service user's), as `udkast token create` prints it
+    email: str = "ada@example.dk"  # an admin who signs in to the web UI with PASSWORD
+    password: str = PASSWORD
     concurrency: int = 2  # worker pool children
     web: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None  # the standard lane's, with beat
@@ -101,6 +110,7 @@ class LiveService:
     def start(self) -> None:
         self._run("udkast", "migrate")
         self.token = self._run("udkast", "token", "create", f"test-{secrets.token_hex(4)}")
+        self.add_user(self.email, "Ada Admin", "admin")
         self.web = self._spawn("web", web_command("127.0.0.1", self.port, threads=8))
         self.start_worker()
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -115,6 +125,16 @@ class LiveService:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"the web or worker process did not start; see {self.logs}")
+
+    def add_user(self, email: str, name: str, role: str) -> None:
+        """Add a user whose password is PASSWORD, set through a link as a person would."""
+        engine = make_engine(load_settings(self.env).database_url)
+        try:
+            with make_session_factory(engine)() as db:
+                user = create_user(db, email, name, role)
+                set_password_by_link(db, create_password_link(db, user.id), self.password)
+        finally:
+            engine.dispose()
 
     def start_worker(self) -> None:
         """Start both workers, as `udkast serve` does: the standard lane's and the bulk lane's.

@@ -830,7 +830,12 @@ def test_bad_path_values_are_a_short_404_page_on_both_databases(made_on, path):
         found = re.search(r'name="csrf_token" value="([^"]+)"', form)
         assert found
         signed_in = client.post(
-            "/sign-in", data={"token": made_on.token, "csrf_token": found.group(1)}
+            "/sign-in",
+            data={
+                "email": made_on.email,
+                "password": made_on.password,
+                "csrf_token": found.group(1),
+            },
         )
         assert signed_in.status_code == 302
 

@@ -1,4 +1,4 @@
-"""Who posted each draft, over the API: recorded per token, shown in draft and history JSON.
+"""Who posted each draft, over the API: the user and token, shown in draft and history JSON.
 
 Every JSON body is checked against service/openapi.yaml by the contract client.
 """
@@ -38,8 +38,8 @@ def test_each_version_names_the_token_that_posted_it_even_after_it_is_revoked(tm
 
     first = made.post_yaml(example_yaml("udkast-1", slug="hvem"), pipeline)
     second = made.post_yaml(example_yaml("udkast-2", slug="hvem"), colleague)
-    assert first.get_json()["draft"]["posted_by"] == {"token": "pipeline", "user": None}
-    assert second.get_json()["draft"]["posted_by"] == {"token": "kollega", "user": None}
+    assert first.get_json()["draft"]["posted_by"] == {"token": "pipeline", "user": "pipeline"}
+    assert second.get_json()["draft"]["posted_by"] == {"token": "kollega", "user": "kollega"}
 
     with made.app.app_context(), runtime().sessions() as db:
         revoke_token(db, "pipeline")
@@ -51,7 +51,7 @@ def test_each_version_names_the_token_that_posted_it_even_after_it_is_revoked(tm
         (1, "pipeline"),
     ]
     one = get(made, "/api/v1/strategies/hvem/drafts/1", reader)
-    assert one["draft"]["posted_by"] == {"token": "pipeline", "user": None}
+    assert one["draft"]["posted_by"] == {"token": "pipeline", "user": "pipeline"}
 
 
 def test_reposting_the_same_content_keeps_the_first_poster(tmp_path):
@@ -63,7 +63,7 @@ def test_reposting_the_same_content_keeps_the_first_poster(tmp_path):
     repeated = made.post_yaml(body, again)
 
     assert repeated.status_code == 200  # no new version
-    assert repeated.get_json()["draft"]["posted_by"] == {"token": "foerst", "user": None}
+    assert repeated.get_json()["draft"]["posted_by"] == {"token": "foerst", "user": "foerst"}
 
 
 def test_the_history_page_shows_who_saved_each_version(tmp_path):
@@ -71,9 +71,22 @@ def test_the_history_page_shows_who_saved_each_version(tmp_path):
     made.post_yaml(example_yaml("udkast-1", slug="side"), named_token(made, "ci-<b>&"))
     browser = made.app.test_client()
 
-    sign_in(browser, made.token)
+    sign_in(browser, made.email)
     page = browser.get("/strategies/side").get_data(as_text=True)
 
     assert '<th scope="col">Gemt af</th>' in page
     # Escaped like every other value.
     assert '<td data-label="Gemt af">ci-&lt;b&gt;&amp;</td>' in page
+
+
+def test_a_persons_token_names_the_person_and_the_token(tmp_path):
+    made = contract_app(tmp_path)
+
+    posted = made.post_yaml(example_yaml("udkast-1", slug="personlig"))  # Rikke's own token
+    browser = made.app.test_client()
+    sign_in(browser, made.email)
+    page = browser.get("/strategies/personlig").get_data(as_text=True)
+
+    token = posted.get_json()["draft"]["posted_by"]["token"]
+    assert posted.get_json()["draft"]["posted_by"]["user"] == "Rikke Redaktør"
+    assert f'Rikke Redaktør <span class="muted">(API-nøgle «{token}»)</span>' in page

@@ -42,7 +42,8 @@ def test_sign_in_upload_follow_the_build_and_download_the_pdf(browser, service, 
     try:
         page.goto(service.url + "/")
         assert page.url.startswith(service.url + "/sign-in")
-        page.fill("#token", service.token)
+        page.fill("#email", service.email)
+        page.fill("#password", service.password)
         page.click("main button[type=submit]")
         page.wait_for_url(service.url + "/")
         page.screenshot(path=str(tmp_path / "index-empty.png"), full_page=True)
@@ -148,7 +149,8 @@ def test_every_page_fits_the_screen_and_passes_axe(browser, service, two_drafts,
     try:
         page.goto(service.url + "/sign-in")
         wrong += check_page(page, "sign-in", width)
-        page.fill("#token", service.token)
+        page.fill("#email", service.email)
+        page.fill("#password", service.password)
         page.click("main button[type=submit]")
         page.wait_for_url(service.url + "/")
         wrong += check_page(page, "index", width)
@@ -165,3 +167,76 @@ def test_every_page_fits_the_screen_and_passes_axe(browser, service, two_drafts,
         context.close()
     assert not wrong, "\n".join(wrong)
     assert [e for e in console_errors if "404" not in e] == []  # the error page's own 404
+
+
+# --- accounts: an admin adds a reader, who signs in and cannot save -----------------------
+
+NEW_PASSWORD = "læseren vælger selv en lang sætning"  # noqa: S105 - typed in the test
+
+
+def checked(page: Any, name: str) -> list[str]:
+    """Check the open page at each width (the same page, resized); return what is wrong."""
+    wrong = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        wrong += check_page(page, name, width)
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    return wrong
+
+
+def test_an_admin_adds_a_reader_who_signs_in_and_sees_no_upload_form(browser, service):
+    admin = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+    reader = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
+    console_errors: list[str] = []
+    wrong: list[str] = []
+    try:
+        page = admin.new_page()
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.goto(service.url + "/")
+        page.fill("#email", service.email)
+        page.fill("#password", service.password)
+        page.click("main button[type=submit]")
+        page.wait_for_url(service.url + "/")
+        assert page.get_by_role("link", name="Ada Admin").is_visible()
+
+        page.get_by_role("link", name="Brugere").click()
+        page.wait_for_url("**/admin/users")
+        page.fill("#email", "lene@example.dk")
+        page.fill("#name", "Lene Læser")
+        page.select_option("#role", "reader")
+        page.get_by_role("button", name="Tilføj og lav link").click()
+        link = page.locator("[data-link]").inner_text().strip()
+        assert "/set-password/" in link
+        wrong += checked(page, "accounts-users")
+        page.get_by_role("link", name="API-nøgler").click()
+        page.wait_for_url("**/admin/tokens")
+        wrong += checked(page, "accounts-tokens")
+        page.get_by_role("link", name="Ada Admin").click()
+        wrong += checked(page, "accounts-account")
+
+        own = reader.new_page()
+        own.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        own.goto(link)
+        assert own.get_by_text("Hej Lene Læser").is_visible()
+        wrong += checked(own, "accounts-set-password")
+        own.fill("#new", NEW_PASSWORD)
+        own.fill("#repeat", NEW_PASSWORD)
+        own.get_by_role("button", name="Gem og log ind").click()
+        own.wait_for_url(service.url + "/")
+        assert own.locator("#file").count() == 0  # no upload form for a reader
+        assert own.get_by_text("Kun redaktører kan gemme nye udkast").is_visible()
+        assert own.get_by_role("link", name="Brugere").count() == 0
+        wrong += checked(own, "accounts-reader-index")
+
+        own.click(".sign-out button")
+        own.wait_for_url("**/sign-in")
+        own.fill("#email", "LENE@example.dk")
+        own.fill("#password", NEW_PASSWORD)
+        own.click("main button[type=submit]")
+        own.wait_for_url(service.url + "/")
+        assert own.get_by_role("link", name="Lene Læser").is_visible()
+    finally:
+        admin.close()
+        reader.close()
+    assert not wrong, "\n".join(wrong)
+    assert not console_errors, console_errors  # e.g. a CSP violation

@@ -1,4 +1,4 @@
-"""A real browser against a real service: a saved cookie opens nothing after sign-out or revoke.
+"""Real browser, real service: a saved cookie opens nothing after sign-out or deactivation.
 
 Chromium (through Playwright) signs in to gunicorn with a Celery worker that renders a
 real PDF; its cookies are saved, as a copied browser profile would hold them, and
@@ -9,15 +9,16 @@ needs; skipped without it, failing under CI.
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from settings import load_settings
+from store import make_engine, make_session_factory, set_active, user_by_email
 from tests.chromium import launched_chromium
 from tests.conftest import example_path
-from tests.live_service import BIN, LiveService, live_service
+from tests.live_service import LiveService, live_service
 
 pytestmark = pytest.mark.e2e
 PDF = "/strategies/socialstrategi/1/socialstrategi-udkast-1.pdf"
@@ -43,25 +44,25 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
         yield started
 
 
-def udkast(service: LiveService, *args: str) -> str:
-    """Run the udkast command line against the service's database."""
-    done = subprocess.run(
-        [str(BIN / "udkast"), *args],
-        env=service.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return done.stdout.strip()
+def deactivate(service: LiveService, email: str) -> None:
+    """Deactivate a user in the service's database, as an admin's page does."""
+    engine = make_engine(load_settings(service.env).database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            user = user_by_email(db, email)
+            assert user is not None
+            set_active(db, user.id, False)
+    finally:
+        engine.dispose()
 
 
-def signed_in_context(chromium: Any, service: LiveService, token: str) -> Any:
+def signed_in_context(chromium: Any, service: LiveService, email: str) -> Any:
     context = chromium.new_context()
     page = context.new_page()
     page.goto(service.url + "/")
     assert page.url.startswith(service.url + "/sign-in")
-    page.fill("#token", token)
+    page.fill("#email", email)
+    page.fill("#password", service.password)
     page.click("main button[type=submit]")
     page.wait_for_url(service.url + "/")
     return context
@@ -83,7 +84,7 @@ def assert_saved_cookie_opens_nothing(chromium: Any, service: LiveService, saved
 
 
 def test_a_cookie_saved_before_sign_out_opens_nothing_after_it(chromium, service):
-    context = signed_in_context(chromium, service, service.token)
+    context = signed_in_context(chromium, service, service.email)
     try:
         page = context.pages[0]
         history = page.goto(service.url + "/strategies/socialstrategi")
@@ -100,14 +101,14 @@ def test_a_cookie_saved_before_sign_out_opens_nothing_after_it(chromium, service
         context.close()
 
 
-def test_a_cookie_saved_before_its_token_is_revoked_opens_nothing(chromium, service):
-    token = udkast(service, "token", "create", "revoke-me")
-    context = signed_in_context(chromium, service, token)
+def test_a_cookie_saved_before_its_user_is_deactivated_opens_nothing(chromium, service):
+    service.add_user("gaar@example.dk", "Gitte Går", "reader")
+    context = signed_in_context(chromium, service, "gaar@example.dk")
     try:
         assert context.request.get(service.url + PDF).body().startswith(b"%PDF-")
         saved = context.storage_state()
 
-        udkast(service, "token", "revoke", "revoke-me")
+        deactivate(service, "gaar@example.dk")
 
         assert_saved_cookie_opens_nothing(chromium, service, saved)
         page = context.pages[0]

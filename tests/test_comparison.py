@@ -30,6 +30,7 @@ from service.app import create_app
 from service.runtime import runtime
 from settings import load_settings
 from store import create_token
+from tests.app_fixtures import add_person, sign_in_as
 from tests.conftest import ROOT, example_path
 from worker.render.comparison_pdf import build_comparison_html, render_comparison_pdf
 from worker.render.theme import load_theme
@@ -280,12 +281,10 @@ def test_json_diff_needs_a_token(app: Flask, stored: str) -> None:
 
 
 def signed_in_client(app: Flask, token: str) -> FlaskClient:
+    """Return a client signed in as a new reader (readers see every comparison)."""
     client = app.test_client()
-    form = client.get("/sign-in").get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert match
-    response = client.post("/sign-in", data={"token": token, "csrf_token": match.group(1)})
-    assert response.status_code == 302
+    email, _ = add_person(app, "reader")
+    assert sign_in_as(client, email).status_code == 302
     return client
 
 

@@ -186,8 +186,9 @@ class Browser:
         assert found is not None, page
         return found.group(1)
 
-    def sign_in(self, token: str) -> None:
-        status, page = self.open("/sign-in", {"csrf_token": self.csrf("/sign-in"), "token": token})
+    def sign_in(self, email: str, password: str) -> None:
+        form = {"csrf_token": self.csrf("/sign-in"), "email": email, "password": password}
+        status, page = self.open("/sign-in", form)
         assert status == 200 and 'name="text"' in page, page  # the upload form: signed in
 
 
@@ -241,7 +242,7 @@ def test_disk_full_when_a_draft_is_posted_answers_storage_full_and_stores_nothin
     assert service.wait_build(kept["links"]["self"])["state"] == "done"
     before = stored(service)
     person = Browser(service.url)
-    person.sign_in(service.token)
+    person.sign_in(service.email, service.password)
     form = person.csrf("/")
     checkpoint(var, "TRUNCATE")  # an empty WAL: the draft's commit needs new room
 

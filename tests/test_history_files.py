@@ -44,7 +44,10 @@ def test_history_and_build_pages_link_every_finished_file_of_a_failed_build(tmp_
     form = client.get("/sign-in").get_data(as_text=True)
     csrf = CSRF.search(form)
     assert csrf is not None
-    client.post("/sign-in", data={"token": made.token, "csrf_token": csrf.group(1)})
+    client.post(
+        "/sign-in",
+        data={"email": made.email, "password": made.password, "csrf_token": csrf.group(1)},
+    )
 
     history = client.get("/strategies/delvis")
     assert history.status_code == 200

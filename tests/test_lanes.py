@@ -70,8 +70,8 @@ def test_the_store_records_the_lane_and_counts_the_posters_backlog(tmp_path: Pat
     migrate(url)
     sessions = make_session_factory(make_engine(url))
     with sessions() as session:
-        mine = Actor(_token_id(session, "mine"), "mine")
-        theirs = Actor(_token_id(session, "theirs"), "theirs")
+        mine = _actor(session, "mine")
+        theirs = _actor(session, "theirs")
         heavy = submit_draft(session, validate(_heavy_data()), "default", posted_by=mine)
         assert heavy.build.lane == budget.BULK
         assert heavy.backlog == 0
@@ -91,9 +91,11 @@ def _heavy_data() -> dict[str, Any]:
     return data
 
 
-def _token_id(session: Any, name: str) -> int:
+def _actor(session: Any, name: str) -> Actor:
+    """Return the actor of a new token `name` (of a service user of that name)."""
     create_token(session, name)
-    return int(session.scalars(select(ApiToken.id).where(ApiToken.name == name)).one())
+    token = session.scalars(select(ApiToken).where(ApiToken.name == name)).one()
+    return Actor(token.user_id, name, "editor", token_id=token.id, token_name=name)
 
 
 # The end-to-end cases: real web, real workers (both lanes, as `udkast serve` starts them).

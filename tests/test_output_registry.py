@@ -114,7 +114,10 @@ def test_an_added_output_is_built_stored_listed_and_downloaded(txt_output, made,
     history = api(made, f"/api/v1/strategies/{SLUG}/drafts").get_json()
     assert history["drafts"][0]["files"]["txt"] == url
     client = made.app.test_client()
-    client.post("/sign-in", data={"token": made.token, "csrf_token": csrf_token(client)})
+    client.post(
+        "/sign-in",
+        data={"email": made.email, "password": made.password, "csrf_token": csrf_token(client)},
+    )
     page = client.get(f"/strategies/{SLUG}").get_data(as_text=True)
     assert f'href="/strategies/{SLUG}/1/{SLUG}-udkast-1.txt">TXT</a>' in page
 

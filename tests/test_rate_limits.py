@@ -1,8 +1,8 @@
-"""Rate limits: drafts per token a minute, through the API and the web form together.
+"""Rate limits: drafts per user a minute, through the API and the web form together.
 
 Counts are kept in memory without Redis, and in a private Redis db with it, where two
 apps (as two web processes) share them. Failed sign-ins are limited per address and per
-account, with a valid token still signing in: test_web_sessions.py.
+account: test_web_sessions.py.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def post(made: TestApp, slug: str, token: str | None = None) -> TestResponse:
     return made.post_yaml(example_yaml("udkast-1", slug=slug), token)
 
 
-def test_a_token_over_its_drafts_a_minute_gets_429_with_retry_after_and_nothing_is_stored(
+def test_a_user_over_its_drafts_a_minute_gets_429_with_retry_after_and_nothing_is_stored(
     tmp_path: Path,
 ):
     made = make_test_app(tmp_path, **THREE)
@@ -37,7 +37,7 @@ def test_a_token_over_its_drafts_a_minute_gets_429_with_retry_after_and_nothing_
     assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert refused.get_json() == {
         "error": "too_many_requests",
-        "message": "Too many drafts from this token: at most 3 per 1 minute. "
+        "message": "Too many drafts from this user: at most 3 per 1 minute. "
         "Try again after Retry-After seconds.",
     }
     assert "strategi-3" not in made.slugs()
@@ -46,7 +46,7 @@ def test_a_token_over_its_drafts_a_minute_gets_429_with_retry_after_and_nothing_
     assert all("Retry-After" not in a.headers for a in answers[:3])
 
 
-def test_other_tokens_and_reading_are_not_held_back(tmp_path: Path):
+def test_other_users_and_reading_are_not_held_back(tmp_path: Path):
     made = make_test_app(tmp_path, **THREE)
     for n in range(4):
         post(made, f"fuld-{n}")
@@ -59,19 +59,19 @@ def test_other_tokens_and_reading_are_not_held_back(tmp_path: Path):
     assert listing.status_code == 200
 
 
-def test_the_web_form_and_the_api_share_one_budget_per_token(tmp_path: Path):
+def test_the_web_form_and_the_api_share_one_budget_per_user(tmp_path: Path):
     made = make_test_app(tmp_path, **THREE)
     for n in range(2):
         assert post(made, f"api-{n}").status_code == 202
     with made.app.test_client() as browser:
-        assert sign_in(browser, made.token).status_code == 302
+        assert sign_in(browser, made).status_code == 302  # the token's own user
 
         third = upload(browser, text=example_yaml("udkast-1", slug="formular-1").decode())
         fourth = upload(browser, text=example_yaml("udkast-1", slug="formular-2").decode())
 
     assert third.status_code == 302  # to the build page
     assert fourth.status_code == 429
-    assert "Too many drafts from this token" in fourth.get_data(as_text=True)
+    assert "Too many drafts from this user" in fourth.get_data(as_text=True)
     assert sorted(made.slugs()) == ["api-0", "api-1", "formular-1"]
 
 
@@ -92,4 +92,4 @@ def test_with_redis_the_count_is_shared_by_every_web_process(tmp_path: Path, red
 
     assert [a.status_code for a in answers] == [202, 202, 202, 429]
     client = redis.Redis.from_url(redis_url)
-    assert any(b"/udkast-limits/token:" in key for key in client.scan_iter())
+    assert any(b"/udkast-limits/user:" in key for key in client.scan_iter())

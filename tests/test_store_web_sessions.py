@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 from store import (
     Actor,
     create_token,
+    create_user,
     current_session,
     end_session,
     list_drafts,
     note_sign_in_failure,
     open_session,
     revoke_token,
+    set_active,
     sign_in_refused,
     submit_draft,
 )
@@ -26,7 +28,7 @@ from store.tokens import authenticate_token
 from store.web_sessions import (
     ABSOLUTE_LIFETIME,
     IDLE_TIMEOUT,
-    MAX_SESSIONS_PER_TOKEN,
+    MAX_SESSIONS_PER_USER,
     SEEN_RESOLUTION,
     session_id_hash,
 )
@@ -36,11 +38,10 @@ MINUTE = dt.timedelta(minutes=1)
 
 def signed_in(
     session: Session, name: str = "browser", now: dt.datetime | None = None
-) -> tuple[str, str]:
-    secret = create_token(session, name)
-    opened = open_session(session, secret, now)
-    assert opened.verdict == "ok" and opened.session_id
-    return secret, opened.session_id
+) -> tuple[int, str]:
+    """Create a user called `name` and open a session of theirs; return (user id, its id)."""
+    user = create_user(session, f"{name}@example.dk", name, "editor")
+    return user.id, open_session(session, user.id, now)
 
 
 def rows(session: Session, model: type[Base] = WebSession) -> int:
@@ -48,26 +49,17 @@ def rows(session: Session, model: type[Base] = WebSession) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def test_a_session_names_its_token_and_only_the_ids_hash_is_stored(session):
-    _, sid = signed_in(session, "ci")
+def test_a_session_names_its_user_and_only_the_ids_hash_is_stored(session):
+    user_id, sid = signed_in(session, "ci")
 
     found = current_session(session, sid)
 
-    assert found is not None and found.actor == Actor(found.actor.token_id, "ci")
+    assert found is not None and found.actor == Actor(user_id, "ci", "editor")
+    assert found.email == "ci@example.dk"
     stored = session.scalars(select(WebSession.sid_hash)).all()
     assert stored == [session_id_hash(sid)] and sid not in stored
     assert current_session(session, sid + "x") is None
     assert current_session(session, "") is None
-
-
-def test_unknown_and_revoked_tokens_open_no_session(session):
-    secret = create_token(session, "old")
-    revoke_token(session, "old")
-
-    assert open_session(session, secret).verdict == "revoked"
-    assert open_session(session, "udk_nobody").verdict == "unknown"
-    assert open_session(session, secret).session_id is None
-    assert rows(session) == 0
 
 
 def test_signing_out_ends_the_session_for_every_copy_of_its_id(session):
@@ -79,11 +71,11 @@ def test_signing_out_ends_the_session_for_every_copy_of_its_id(session):
     assert not end_session(session, sid)  # ended already
 
 
-def test_revoking_the_token_ends_its_sessions_and_no_others(session):
-    _, first = signed_in(session, "revoked-soon")
+def test_deactivating_a_user_ends_their_sessions_and_no_others(session):
+    user_id, first = signed_in(session, "leaves-soon")
     _, other = signed_in(session, "stays")
 
-    revoke_token(session, "revoked-soon")
+    set_active(session, user_id, False)
 
     assert current_session(session, first) is None
     assert current_session(session, other) is not None
@@ -125,11 +117,11 @@ def test_last_seen_is_written_at_most_once_per_resolution(session):
     assert session.scalar(select(WebSession.last_seen_at)) == start + SEEN_RESOLUTION
 
 
-def test_one_token_holds_at_most_the_cap_of_sessions_the_oldest_end_first(session):
-    secret = create_token(session, "loop")
-    sids = [open_session(session, secret).session_id for _ in range(MAX_SESSIONS_PER_TOKEN + 5)]
+def test_one_user_holds_at_most_the_cap_of_sessions_the_oldest_end_first(session):
+    user = create_user(session, "loop@example.dk", "loop", "reader")
+    sids = [open_session(session, user.id) for _ in range(MAX_SESSIONS_PER_USER + 5)]
 
-    assert rows(session) == MAX_SESSIONS_PER_TOKEN
+    assert rows(session) == MAX_SESSIONS_PER_USER
     assert all(sid is not None for sid in sids)
     assert current_session(session, str(sids[0])) is None
     assert current_session(session, str(sids[-1])) is not None
@@ -189,3 +181,4 @@ def test_a_draft_records_the_token_that_posted_it_and_keeps_it_after_revocation(
 
     [v2, v1] = list_drafts(session, "socialstrategi")
     assert (v1.posted_by, v2.posted_by) == ("pipeline", None)
+    assert (v1.posted_by_user, v2.posted_by_user) == ("pipeline", None)  # its service user

@@ -112,7 +112,10 @@ def signed_in_client(made: TestApp) -> Any:
     form = client.get("/sign-in").get_data(as_text=True)
     found = re.search(r'name="csrf_token" value="([^"]+)"', form)
     assert found, "no CSRF token in the sign-in form"
-    signed = client.post("/sign-in", data={"token": made.token, "csrf_token": found.group(1)})
+    signed = client.post(
+        "/sign-in",
+        data={"email": made.email, "password": made.password, "csrf_token": found.group(1)},
+    )
     assert signed.status_code == 302
     return client
 

@@ -260,7 +260,10 @@ def signed_in_csrf(client: FlaskClient, made: TestApp) -> str:
     page = client.get("/sign-in")
     token = CSRF.search(page.get_data(as_text=True))
     assert token
-    signed = client.post("/sign-in", data={"token": made.token, "csrf_token": token.group(1)})
+    signed = client.post(
+        "/sign-in",
+        data={"email": made.email, "password": made.password, "csrf_token": token.group(1)},
+    )
     assert signed.status_code == 302
     form = CSRF.search(client.get("/").get_data(as_text=True))
     assert form

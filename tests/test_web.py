@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from service.runtime import runtime
 from service.web import SESSION_ID
-from store import create_token, fail_output, revoke_token
+from store import fail_output, set_active
 from tests.app_fixtures import CSRF, TestApp, csrf_token, example_data, example_yaml, make_test_app
 
 HOSTILE = "<script>alert(1)</script> {{7*7}} <b>\"&'"
@@ -31,14 +31,14 @@ def client(made: TestApp) -> Iterator[FlaskClient]:
         yield client
 
 
-def sign_in(client: FlaskClient, token: str, next_path: str | None = None) -> Any:
-    url = "/sign-in" + (f"?next={next_path}" if next_path is not None else "")
-    return client.post(url, data={"token": token, "csrf_token": csrf_token(client)})
+def sign_in(client: FlaskClient, made: TestApp, next_path: str | None = None) -> Any:
+    """Sign in as the app's editor (email and password) on the sign-in form."""
+    return made.sign_in(client, next_path=next_path)
 
 
 @pytest.fixture
 def signed_in(client: FlaskClient, made: TestApp) -> FlaskClient:
-    assert sign_in(client, made.token).status_code == 302
+    assert sign_in(client, made).status_code == 302
     return client
 
 
@@ -59,76 +59,67 @@ def test_sign_in_page(client):
 
     assert page.status_code == 200
     html = text_of(page)
-    assert 'name="token"' in html and 'type="password"' in html
+    assert 'name="email"' in html and 'name="password" type="password"' in html
+    assert 'name="token"' not in html  # no shared API key in the browser any more
     assert CSRF.search(html)
 
 
-def test_wrong_token_is_a_401_page(client):
-    page = sign_in(client, "udk_wrong")
+def test_a_wrong_password_is_a_401_page(client, made):
+    guess = "forkert forkert"
+    page = made.sign_in(client, password=guess)
 
     assert page.status_code == 401
-    assert "Den nøgle kender vi ikke." in text_of(page)
+    assert "Forkert e-mail eller adgangskode." in text_of(page)
+    assert made.email in text_of(page)  # the email typed stays in the form
     assert client.get("/").status_code == 302  # still signed out
 
 
-def test_revoked_token_is_refused(client, made):
-    page = sign_in(client, made.new_token(revoked=True))
-
-    assert page.status_code == 401
-    assert "trukket tilbage" in text_of(page)
-
-
-def named_token(made: TestApp, name: str) -> str:
-    with made.app.app_context(), runtime().sessions() as db:
-        return create_token(db, name)
-
-
-def revoke(made: TestApp, name: str) -> None:
-    with made.app.app_context(), runtime().sessions() as db:
-        revoke_token(db, name)
-
-
-def test_revoking_the_token_signs_its_browser_out(client, made):
-    assert sign_in(client, named_token(made, "tilbagekaldes")).status_code == 302
+def test_deactivating_a_user_signs_their_browser_out(client, made):
+    email, user_id = made.new_user("editor")
+    assert made.sign_in(client, email).status_code == 302
     assert client.get("/").status_code == 200
-    form_token = csrf_token(client, "/")  # a form left open while the token is revoked
+    form_token = csrf_token(client, "/")  # a form left open while the user is deactivated
 
-    revoke(made, "tilbagekaldes")
+    with made.app.app_context(), runtime().sessions() as db:
+        set_active(db, user_id, False)
 
     page = client.get("/strategies/socialstrategi")
     assert page.status_code == 302
     assert page.headers["Location"] == "/sign-in?next=/strategies/socialstrategi"
     posted = client.post(
         "/drafts",
-        data={"csrf_token": form_token, "text": example_yaml(slug="efter-tilbagekald").decode()},
+        data={"csrf_token": form_token, "text": example_yaml(slug="efter-deaktivering").decode()},
         content_type="multipart/form-data",
     )
     assert posted.status_code == 302 and posted.headers["Location"].startswith("/sign-in")
-    assert "efter-tilbagekald" not in made.slugs()
+    assert "efter-deaktivering" not in made.slugs()
     assert client.get("/").status_code == 302  # stays signed out
-    assert sign_in(client, made.token).status_code == 302  # another token still works
+    refused = made.sign_in(client, email)
+    assert refused.status_code == 401 and "deaktiveret" in text_of(refused)
+    assert sign_in(client, made).status_code == 302  # another user still signs in
     assert client.get("/").status_code == 200
 
 
 def test_a_session_this_service_does_not_know_is_signed_out(client, made):
-    sign_in(client, made.token)
+    sign_in(client, made)
     with client.session_transaction() as session:
         session[SESSION_ID] = "0" * 64  # e.g. signed in before the database was replaced
 
     assert client.get("/").status_code == 302
 
 
-def test_the_session_holds_only_the_tokens_hash_never_its_secret(client, made):
-    secret = named_token(made, "i-cookien")
-    sign_in(client, secret)
+def test_the_cookie_holds_neither_the_password_nor_the_user(client, made):
+    sign_in(client, made)
 
     with client.session_transaction() as session:
-        assert secret not in str(dict(session))
+        held = dict(session)
+    assert made.password not in str(held) and made.email not in str(held)
+    assert str(made.user_id) != held[SESSION_ID] and len(held[SESSION_ID]) >= 40
     cookie = client.get_cookie("session")
-    assert cookie is not None and secret not in cookie.value
+    assert cookie is not None and made.password not in cookie.value
 
 
-def test_right_token_signs_in_and_the_index_lists_strategies(client, made):
+def test_right_password_signs_in_and_the_index_lists_strategies(client, made):
     made_response = client.post(
         "/api/v1/drafts",
         data=example_yaml(slug="paa-forsiden"),
@@ -136,7 +127,7 @@ def test_right_token_signs_in_and_the_index_lists_strategies(client, made):
     )
     assert made_response.status_code == 202
 
-    response = sign_in(client, made.token)
+    response = sign_in(client, made)
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -149,7 +140,7 @@ def test_right_token_signs_in_and_the_index_lists_strategies(client, made):
 def test_sign_in_without_a_csrf_token_is_400(client, made):
     client.get("/sign-in")  # a session exists, but the form does not carry its token
 
-    response = client.post("/sign-in", data={"token": made.token})
+    response = client.post("/sign-in", data={"email": made.email, "password": made.password})
 
     assert response.status_code == 400
     # An error page that leads back, whatever it says (not Flask-WTF's own words).
@@ -163,7 +154,8 @@ def test_sign_in_with_a_foreign_csrf_token_is_400(client, made, tmp_path):
         foreign = csrf_token(stranger)
     client.get("/sign-in")
 
-    response = client.post("/sign-in", data={"token": made.token, "csrf_token": foreign})
+    form = {"email": made.email, "password": made.password, "csrf_token": foreign}
+    response = client.post("/sign-in", data=form)
 
     assert response.status_code == 400
 
@@ -195,7 +187,7 @@ def test_pages_behind_sign_in_redirect_when_signed_out(client, path):
 
 
 def test_the_next_path_brings_you_back_after_sign_in(client, made):
-    response = sign_in(client, made.token, "/strategies/noget")
+    response = sign_in(client, made, "/strategies/noget")
 
     assert response.headers["Location"] == "/strategies/noget"
 
@@ -216,7 +208,7 @@ def test_the_next_path_brings_you_back_after_sign_in(client, made):
     ],
 )
 def test_an_open_redirect_attempt_stays_on_site(client, made, target):
-    response = sign_in(client, made.token, target)
+    response = sign_in(client, made, target)
 
     assert response.status_code == 302
     location = response.headers["Location"]

@@ -25,7 +25,10 @@ def signed_in(made: TestApp) -> FlaskClient:
     client = made.app.test_client()
     csrf = CSRF.search(client.get("/sign-in").get_data(as_text=True))
     assert csrf is not None
-    client.post("/sign-in", data={"token": made.token, "csrf_token": csrf.group(1)})
+    client.post(
+        "/sign-in",
+        data={"email": made.email, "password": made.password, "csrf_token": csrf.group(1)},
+    )
     return client
 
 

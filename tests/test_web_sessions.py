@@ -1,4 +1,4 @@
-"""Server-side web sessions over HTTP: sign-out and token revocation end every copy of a cookie.
+"""Server-side web sessions over HTTP: sign-out and deactivation end every copy of a cookie.
 
 A "browser" here is a Flask test client; a saved cookie is replayed from a second client,
 as someone who copied it (or a shared computer's profile) would.
@@ -16,11 +16,10 @@ from sqlalchemy import select
 
 from core.outputs import output_named
 from service.runtime import runtime
-from store import create_token, finish_output, list_drafts, revoke_token
+from store import finish_output, list_drafts, set_active
 from store.models import WebSession
-from store.tokens import token_hash
 from store.web_sessions import ABSOLUTE_LIFETIME, IDLE_TIMEOUT
-from tests.app_fixtures import TestApp, csrf_token, example_yaml, make_test_app
+from tests.app_fixtures import PASSWORD, TestApp, csrf_token, example_yaml, make_test_app
 
 PDF_BYTES = b"%PDF-1.7 the rendered draft"
 DOWNLOAD = "/strategies/sessioner/1/sessioner-udkast-1.pdf"
@@ -45,8 +44,9 @@ def browser(made: TestApp) -> Iterator[FlaskClient]:
         yield client
 
 
-def sign_in(client: FlaskClient, token: str, **kw: Any) -> Any:
-    return client.post("/sign-in", data={"token": token, "csrf_token": csrf_token(client)}, **kw)
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, **kw: Any) -> Any:
+    form = {"email": email, "password": password, "csrf_token": csrf_token(client)}
+    return client.post("/sign-in", data=form, **kw)
 
 
 def sign_out(client: FlaskClient) -> Any:
@@ -66,11 +66,6 @@ def replayed(made: TestApp, cookie: str) -> FlaskClient:
     return other
 
 
-def named_token(made: TestApp, name: str) -> str:
-    with made.app.app_context(), runtime().sessions() as db:
-        return create_token(db, name)
-
-
 def assert_sent_to_sign_in(response: Any) -> None:
     assert response.status_code == 302, response.status_code
     assert response.headers["Location"].startswith("/sign-in?next=")
@@ -78,7 +73,7 @@ def assert_sent_to_sign_in(response: Any) -> None:
 
 
 def test_a_cookie_saved_before_sign_out_opens_no_page_and_no_download_after_it(browser, made):
-    assert sign_in(browser, made.token).status_code == 302
+    assert sign_in(browser, made.email).status_code == 302
     assert browser.get(DOWNLOAD).get_data() == PDF_BYTES
     saved = saved_cookie(browser)
     assert replayed(made, saved).get("/").status_code == 200  # a copy works while signed in
@@ -92,46 +87,47 @@ def test_a_cookie_saved_before_sign_out_opens_no_page_and_no_download_after_it(b
     assert_sent_to_sign_in(browser.get("/"))
 
 
-def test_a_cookie_saved_before_its_token_is_revoked_opens_nothing(browser, made):
-    assert sign_in(browser, named_token(made, "tilbagekaldt-cookie")).status_code == 302
+def test_a_cookie_saved_before_its_user_is_deactivated_opens_nothing(browser, made):
+    email, user_id = made.new_user("reader")
+    assert sign_in(browser, email).status_code == 302
     saved = saved_cookie(browser)
 
     with made.app.app_context(), runtime().sessions() as db:
-        revoke_token(db, "tilbagekaldt-cookie")
+        set_active(db, user_id, False)
 
     assert_sent_to_sign_in(replayed(made, saved).get(DOWNLOAD))
     assert_sent_to_sign_in(browser.get("/"))
 
 
 def test_the_cookie_carries_only_a_session_id(browser, made):
-    secret = named_token(made, "kun-id")
-    sign_in(browser, secret)
+    sign_in(browser, made.email)
 
     with browser.session_transaction() as held:
-        assert set(held) <= {"sid", "csrf_token", "_permanent"}
-        assert "sid" in held
+        # Flask-Login's user id is the session's id; the rest is its own bookkeeping.
+        assert set(held) <= {"_user_id", "_fresh", "_id", "csrf_token", "_permanent"}
+        assert len(held["_user_id"]) >= 40 and held["_user_id"] != str(made.user_id)
     value = saved_cookie(browser)
-    assert secret not in value and token_hash(secret) not in value
+    assert made.password not in value and made.email not in value
 
 
 def test_signing_in_again_ends_the_previous_session_of_that_browser(browser, made):
-    sign_in(browser, made.token)
+    sign_in(browser, made.email)
     before = saved_cookie(browser)
 
-    assert sign_in(browser, made.token).status_code == 302
+    assert sign_in(browser, made.email).status_code == 302
 
     assert browser.get("/").status_code == 200
     assert_sent_to_sign_in(replayed(made, before).get("/"))
 
 
 def test_signing_out_needs_the_csrf_token(browser, made):
-    sign_in(browser, made.token)
+    sign_in(browser, made.email)
 
     assert browser.post("/sign-out").status_code == 400
     assert browser.get("/").status_code == 200  # still signed in
 
     sign_out(browser)
-    assert sign_in(browser, made.token).status_code == 302  # a fresh form after signing out
+    assert sign_in(browser, made.email).status_code == 302  # a fresh form after signing out
     assert browser.get("/").status_code == 200
 
 
@@ -147,7 +143,7 @@ def age_sessions(made: TestApp, **moved: dt.timedelta) -> None:
 def test_a_browser_left_idle_is_signed_out(tmp_path):
     made = make_test_app(tmp_path)
     client = made.app.test_client()
-    sign_in(client, made.token)
+    sign_in(client, made.email)
 
     age_sessions(made, last_seen_at=IDLE_TIMEOUT - dt.timedelta(minutes=5))
     assert client.get("/").status_code == 200  # and seen again now
@@ -161,7 +157,7 @@ def test_a_browser_left_idle_is_signed_out(tmp_path):
 def test_a_busy_browser_is_signed_out_at_the_absolute_lifetime(tmp_path):
     made = make_test_app(tmp_path)
     client = made.app.test_client()
-    response = sign_in(client, made.token)
+    response = sign_in(client, made.email)
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "Expires=" in cookie  # the browser drops it too
 
@@ -175,7 +171,7 @@ def test_a_busy_browser_is_signed_out_at_the_absolute_lifetime(tmp_path):
 
 def test_pages_are_not_stored_by_browsers_or_caches(browser, made):
     assert "no-store" in browser.get("/sign-in").headers["Cache-Control"]
-    sign_in(browser, made.token)
+    sign_in(browser, made.email)
     for path in ("/", "/strategies/sessioner"):
         assert "no-store" in browser.get(path).headers["Cache-Control"], path
 
@@ -196,11 +192,13 @@ def test_the_slash_redirect_stays_on_this_site_whatever_the_host_header(browser,
 
 def posted_version_by(made: TestApp, slug: str) -> Any:
     with made.app.app_context(), runtime().sessions() as db:
-        return list_drafts(db, slug)[0].posted_by
+        latest = list_drafts(db, slug)[0]
+        return latest.posted_by, latest.posted_by_user
 
 
-def test_a_draft_uploaded_in_the_browser_records_the_signed_in_token(browser, made):
-    sign_in(browser, named_token(made, "kontoret"))
+def test_a_draft_uploaded_in_the_browser_records_the_signed_in_user(browser, made):
+    email, _ = made.new_user("editor", "Karen Kontor")
+    sign_in(browser, email)
     form = {
         "csrf_token": csrf_token(browser, "/"),
         "text": example_yaml(slug="fra-browser").decode(),
@@ -209,21 +207,24 @@ def test_a_draft_uploaded_in_the_browser_records_the_signed_in_token(browser, ma
     posted = browser.post("/drafts", data=form, content_type="multipart/form-data")
 
     assert posted.status_code == 302
-    assert posted_version_by(made, "fra-browser") == "kontoret"
-    assert "Gemt af kontoret" in browser.get(posted.headers["Location"]).get_data(as_text=True)
+    assert posted_version_by(made, "fra-browser") == (None, "Karen Kontor")  # (token, user)
+    build_page = browser.get(posted.headers["Location"]).get_data(as_text=True)
+    assert "Gemt af Karen Kontor" in build_page
     page = browser.get("/strategies/fra-browser").get_data(as_text=True)
     assert '<th scope="col">Gemt af</th>' in page
-    assert '<td data-label="Gemt af">kontoret</td>' in page
+    assert '<td data-label="Gemt af">Karen Kontor</td>' in page
 
 
 # --- the sign-in limit ---------------------------------------------------------------
 
 
-def wrong_sign_in(client: FlaskClient, address: str = "127.0.0.1") -> Any:
-    return sign_in(client, "udk_gæt", environ_base={"REMOTE_ADDR": address})
+def wrong_sign_in(
+    client: FlaskClient, address: str = "127.0.0.1", email: str = "gaet@example.dk"
+) -> Any:
+    return sign_in(client, email, "et forkert gæt", environ_base={"REMOTE_ADDR": address})
 
 
-def test_failed_sign_ins_from_one_address_are_limited_but_a_valid_token_still_signs_in(tmp_path):
+def test_failed_sign_ins_from_one_address_are_limited_even_for_the_right_password(tmp_path):
     made = make_test_app(tmp_path, UDKAST_SIGN_INS_PER_MINUTE="3")
     client = made.app.test_client()
 
@@ -233,14 +234,36 @@ def test_failed_sign_ins_from_one_address_are_limited_but_a_valid_token_still_si
     refused = wrong_sign_in(client, "10.9.0.1")
     assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert "For mange forkerte forsøg" in refused.get_data(as_text=True)
-    # A colleague behind the same address, with a valid token, is not locked out.
+    # The right password waits too: past the limit no password is checked, so a guesser
+    # learns nothing and the checks' cost (argon2) stays bounded.
     colleague = made.app.test_client()
+    waits = sign_in(colleague, made.email, environ_base={"REMOTE_ADDR": "10.9.0.1"})
+    assert waits.status_code == 429
+    # Another address has its own count, and the right password signs in from it.
+    assert wrong_sign_in(client, "10.9.0.2", "en-anden@example.dk").status_code == 401
     assert (
-        sign_in(colleague, made.token, environ_base={"REMOTE_ADDR": "10.9.0.1"}).status_code == 302
+        sign_in(colleague, made.email, environ_base={"REMOTE_ADDR": "10.9.0.3"}).status_code == 302
     )
-    assert colleague.get("/").status_code == 200
-    # Another address has its own count.
-    assert wrong_sign_in(client, "10.9.0.2").status_code == 401
+
+
+def test_failed_sign_ins_for_one_account_are_limited_from_every_address(tmp_path):
+    made = make_test_app(tmp_path, UDKAST_SIGN_INS_PER_MINUTE="3")
+    client = made.app.test_client()
+
+    tries = [wrong_sign_in(client, f"10.8.0.{n}", made.email.upper()).status_code for n in range(4)]
+
+    assert tries == [401, 401, 401, 429]  # the email in any case is one account
+    assert wrong_sign_in(client, "10.8.1.1", "en-anden@example.dk").status_code == 401
+
+
+def test_an_unknown_email_and_a_wrong_password_get_the_same_answer(tmp_path):
+    made = make_test_app(tmp_path)
+    unknown = wrong_sign_in(made.app.test_client(), email="findes-ikke@example.dk")
+    wrong = wrong_sign_in(made.app.test_client(), email=made.email)
+
+    assert unknown.status_code == wrong.status_code == 401
+    message = "Forkert e-mail eller adgangskode."
+    assert message in unknown.get_data(as_text=True) and message in wrong.get_data(as_text=True)
 
 
 def test_two_web_processes_share_one_count_of_failed_sign_ins(tmp_path):

@@ -19,10 +19,11 @@ from core.errors import InvalidContent, MalformedInput, Problem
 from core.problem_text import describe
 from core.richtext import RichTextError, parse
 from service.editor.mapping import AFFECTS_ORDER, field_names, form_data
+from service.login import needs
 from service.previews import own_preview, start_preview
 from service.routing import VERSION
 from service.runtime import runtime, session
-from service.web import STATUS_LABELS, _load_session, signed_in, web_session
+from service.web import STATUS_LABELS, _load_session, web_session
 from store import PreviewRecord, get_draft, submit_draft
 from store.errors import OutdatedBase
 from templates.filters import rich_html
@@ -42,7 +43,7 @@ INPUT_STATUSES = {
 
 
 @blueprint.get("/new")
-@signed_in
+@needs("editor")
 def new() -> Any:
     """Open the editor on an empty strategy, or on the reference example (`?from=example`)."""
     start = request.args.get("from", "empty")
@@ -53,7 +54,7 @@ def new() -> Any:
 
 
 @blueprint.get(f"/strategies/<slug:slug>/<{VERSION}:version>/edit")
-@signed_in
+@needs("editor")
 def edit(slug: str, version: int) -> Any:
     """Open the editor filled with a stored version's content: the next draft starts here."""
     found = get_draft(session(), slug, version)
@@ -63,7 +64,7 @@ def edit(slug: str, version: int) -> Any:
 
 
 @blueprint.post("/editor")
-@signed_in
+@needs("editor")
 def act() -> Any:
     """Apply one button of the form (add, remove, move, check) and show the form again."""
     data = form_data(request.form)
@@ -84,7 +85,7 @@ def act() -> Any:
 
 
 @blueprint.post("/editor/save")
-@signed_in
+@needs("editor")
 def save() -> Any:
     """Validate the form and store it as the next version, then show its build."""
     data = form_data(request.form)
@@ -116,7 +117,7 @@ def save() -> Any:
 
 
 @blueprint.post("/editor/pdf")
-@signed_in
+@needs("editor")
 def pdf_preview() -> Any:
     """Check the form and show the first pages of its PDF, rendered by a worker; save nothing."""
     data = form_data(request.form)
@@ -127,13 +128,13 @@ def pdf_preview() -> Any:
     except InvalidContent as exc:
         return _page(data, base_slug, base_version, problems=exc.problems, status=422)
     active = web_session()
-    assert active is not None  # the view is @signed_in  # noqa: S101
+    assert active is not None  # the view needs an editor  # noqa: S101
     preview_id = start_preview(strategy, active.actor)
     return _page(data, base_slug, base_version, preview=own_preview(preview_id), focus="preview")
 
 
 @blueprint.post("/editor/preview")
-@signed_in
+@needs("editor")
 def preview() -> Any:
     """Return rich text as the documents show it (the renderers' parser), for the page's script."""
     body = request.get_json(silent=True)

@@ -1,0 +1,270 @@
+"""Accounts' pages: your own password, and the admin's users and API tokens.
+
+Who is signed in, and what each role may, is service.login's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask_login import current_user  # type: ignore[import-untyped]  # no type hints
+
+from service import login
+from service.login import ROLE_LABELS, forget_session, needs, sign_in_as, signed_in
+from service.runtime import session
+from store import (
+    ROLES,
+    AccountRefused,
+    LastAdmin,
+    NameTaken,
+    NotFound,
+    UserRecord,
+    change_password,
+    create_password_link,
+    create_token,
+    create_user,
+    get_user,
+    link_user,
+    list_tokens,
+    list_users,
+    revoke_token,
+    set_active,
+    set_password_by_link,
+    set_role,
+)
+from store.users import MAX_PASSWORD, MIN_PASSWORD, email_problem, password_problem
+
+blueprint = Blueprint("accounts", __name__, template_folder="templates")
+
+PASSWORD_PROBLEMS = {
+    "too-short": f"Adgangskoden skal have mindst {MIN_PASSWORD} tegn.",
+    "too-long": f"Adgangskoden må højst have {MAX_PASSWORD} tegn.",
+    "mismatch": "De to adgangskoder er ikke ens.",
+}
+EMAIL_PROBLEMS = {
+    "missing": "Skriv en e-mailadresse.",
+    "too-long": "E-mailadressen er for lang.",
+    "invalid": "Det ligner ikke en e-mailadresse (navn@eksempel.dk).",
+}
+
+
+def install(app: Flask) -> None:
+    """Sign people in on this app (service.login) and add the account and admin pages."""
+    login.install(app)
+    app.register_blueprint(blueprint)
+
+
+# --- your own password ---------------------------------------------------------------
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@signed_in
+def account() -> Any:
+    """Show who you are signed in as, and change your password."""
+    errors: dict[str, str] = {}
+    changed = False
+    if request.method == "POST":
+        current = request.form.get("current", "")
+        new = request.form.get("new", "")
+        errors = _new_password_errors(new, request.form.get("repeat", ""))
+        if not errors:
+            if change_password(
+                session(), current_user.actor.user_id, current, new, current_user.session_id
+            ):
+                changed = True
+            else:
+                errors["current"] = "Den nuværende adgangskode er forkert."
+    status = 400 if errors else 200
+    return render_template("accounts/account.html", errors=errors, changed=changed), status
+
+
+@blueprint.route("/set-password/<secret>", methods=["GET", "POST"])
+def set_password(secret: str) -> Any:
+    """Set your password from the one-time link an admin gave you, and sign in."""
+    user = link_user(session(), secret)
+    if user is None:
+        return render_template("accounts/set_password.html", user=None), 404
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        new = request.form.get("new", "")
+        errors = _new_password_errors(new, request.form.get("repeat", ""))
+        if not errors:
+            done = set_password_by_link(session(), secret, new)
+            if done is not None:
+                sign_in_as(done)
+                return redirect(url_for("web.index"))
+            return render_template("accounts/set_password.html", user=None), 404
+    status = 400 if errors else 200
+    return render_template("accounts/set_password.html", user=user, errors=errors), status
+
+
+def _new_password_errors(new: str, repeat: str) -> dict[str, str]:
+    problem = password_problem(new)
+    if problem is not None:
+        return {"new": PASSWORD_PROBLEMS[problem]}
+    if new != repeat:
+        return {"repeat": PASSWORD_PROBLEMS["mismatch"]}
+    return {}
+
+
+# --- users (admins) ------------------------------------------------------------------
+
+
+@blueprint.get("/admin/users")
+@needs("admin")
+def users() -> Any:
+    """List the users, with a form to add one."""
+    return _users_page()
+
+
+@blueprint.post("/admin/users")
+@needs("admin")
+def add_user() -> Any:
+    """Add a user and show their one-time set-password link (once)."""
+    form = {k: request.form.get(k, "").strip() for k in ("email", "name", "role")}
+    errors: dict[str, str] = {}
+    problem = email_problem(form["email"])
+    if problem is not None:
+        errors["email"] = EMAIL_PROBLEMS[problem]
+    if not form["name"]:
+        errors["name"] = "Skriv personens navn."
+    elif len(form["name"]) > 100:
+        errors["name"] = "Navnet må højst have 100 tegn."
+    if form["role"] not in ROLES:
+        errors["role"] = "Vælg en rolle."
+    if not errors:
+        try:
+            user = create_user(session(), form["email"], form["name"], form["role"])
+        except NameTaken:
+            errors["email"] = "Der findes allerede en bruger med den e-mailadresse."
+        else:
+            link = _link_url(create_password_link(session(), user.id))
+            return _users_page(shown_link=(user, link))
+    return _users_page(errors=errors, form=form, status=400)
+
+
+@blueprint.post("/admin/users/<int:user_id>")
+@needs("admin")
+def change_user(user_id: int) -> Any:
+    """Change a user's role, deactivate or reactivate them, or make a new password link."""
+    user = get_user(session(), user_id)
+    if user is None:
+        raise NotFound(f"Der er ingen bruger med nummer {user_id}.")
+    action = request.form.get("action", "")
+    try:
+        if action == "role":
+            changed = set_role(session(), user_id, request.form.get("role", ""))
+            note = f"{changed.name} er nu {ROLE_LABELS[changed.role]}."
+        elif action in ("deactivate", "reactivate"):
+            changed = set_active(session(), user_id, action == "reactivate")
+            note = f"{changed.name} er {'genaktiveret' if changed.active else 'deaktiveret'}."
+        elif action == "link" and not user.service:
+            link = _link_url(create_password_link(session(), user_id))
+            return _users_page(shown_link=(user, link))
+        else:
+            return _users_page(note="Den handling kender vi ikke.", status=400)
+    except LastAdmin:
+        note = "Der skal være mindst én aktiv administrator. Gør en anden til administrator først."
+        return _users_page(note=note, status=400)
+    except AccountRefused:
+        return _users_page(note="Vælg en af rollerne.", status=400)
+    if action == "deactivate" and user_id == current_user.actor.user_id:
+        forget_session()  # deactivated yourself: the session ended with it
+        return redirect(url_for("web.sign_in"))
+    return _users_page(note=note)
+
+
+def _users_page(
+    *,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    shown_link: tuple[UserRecord, str] | None = None,
+    note: str | None = None,
+    status: int = 200,
+) -> Any:
+    page = render_template(
+        "accounts/users.html",
+        users=list_users(session()),
+        roles=ROLES,
+        errors=errors or {},
+        form=form or {"role": "editor"},
+        shown_link=shown_link,
+        note=note,
+    )
+    return page, status
+
+
+def _link_url(secret: str) -> str:
+    return url_for("accounts.set_password", secret=secret, _external=True)
+
+
+# --- API tokens (admins) ------------------------------------------------------------
+
+
+@blueprint.get("/admin/tokens")
+@needs("admin")
+def tokens() -> Any:
+    """List the API tokens, with a form to create one."""
+    return _tokens_page()
+
+
+@blueprint.post("/admin/tokens")
+@needs("admin")
+def add_token() -> Any:
+    """Create an API token for a user (or a new service user) and show its secret once."""
+    name = request.form.get("name", "").strip()
+    owner = request.form.get("user", "")
+    errors: dict[str, str] = {}
+    user_id: int | None = None
+    if not name:
+        errors["name"] = "Giv nøglen et navn, fx det system der skal bruge den."
+    elif len(name) > 100:
+        errors["name"] = "Navnet må højst have 100 tegn."
+    if owner:
+        found = get_user(session(), int(owner)) if owner.isdigit() else None
+        if found is None or not found.active:
+            errors["user"] = "Vælg en aktiv bruger."
+        else:
+            user_id = found.id
+    if not errors:
+        try:
+            secret = create_token(session(), name, user_id)
+        except NameTaken:
+            errors["name"] = "Der findes allerede en nøgle med det navn."
+        else:
+            return _tokens_page(shown_secret=(name, secret))
+    return _tokens_page(errors=errors, form={"name": name, "user": owner}, status=400)
+
+
+@blueprint.post("/admin/tokens/revoke")
+@needs("admin")
+def revoke() -> Any:
+    """Revoke a token by name: the API refuses it from the next request."""
+    name = request.form.get("name", "")
+    try:
+        revoke_token(session(), name)
+    except NotFound:
+        return _tokens_page(note="Den nøgle findes ikke.", status=404)
+    return _tokens_page(note=f"Nøglen «{name}» er trukket tilbage.")
+
+
+def _tokens_page(
+    *,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    shown_secret: tuple[str, str] | None = None,
+    note: str | None = None,
+    status: int = 200,
+) -> Any:
+    owners = [u for u in list_users(session()) if u.active]
+    page = render_template(
+        "accounts/tokens.html",
+        tokens=list_tokens(session()),
+        owners=owners,
+        errors=errors or {},
+        form=form or {},
+        shown_secret=shown_secret,
+        note=note,
+    )
+    return page, status
