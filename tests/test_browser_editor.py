@@ -34,7 +34,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
 def sign_in(page: Any, service: LiveService) -> None:
     """Sign in as the service's editor (the accounts work changes only this)."""
     page.goto(service.url + "/sign-in")
-    page.fill("#token", service.token)
+    page.fill("#email", service.email)
+    page.fill("#password", service.password)
     page.click("main button[type=submit]")
     page.wait_for_url(service.url + "/")
 

@@ -86,8 +86,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
 @pytest.fixture(scope="module")
 def client(made: TestApp) -> FlaskClient:
     client = made.app.test_client()
-    form = {"token": made.token, "csrf_token": csrf_token(client)}
-    assert client.post("/sign-in", data=form).status_code == 302
+    assert made.sign_in(client).status_code == 302
     return client
 
 

@@ -108,8 +108,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
 @pytest.fixture
 def client(made: TestApp) -> Iterator[FlaskClient]:
     with made.app.test_client() as client:
-        page = client.post("/sign-in", data={"token": made.token, "csrf_token": csrf_token(client)})
-        assert page.status_code == 302
+        assert made.sign_in(client).status_code == 302
         yield client
 
 
@@ -342,7 +341,9 @@ def test_a_save_based_on_an_older_version_is_warned_and_can_save_anyway(client, 
 
     assert answer.status_code == 409
     html = text_of(answer)
-    assert re.search(r"Version 2 blev gemt af t-\w+ \d\d\.\d\d\.\d{4} kl\. \d\d:\d\d", html)
+    # Who saved it, and when in local time ("30. nov. 2026 kl. 14:02").
+    when = r"<time [^>]+>\d+\. \w+\.? \d{4} kl\. \d\d:\d\d</time>"
+    assert re.search(r"Version 2 blev gemt af [^<]+ " + when, html)
     assert "/strategies/konflikt/2/diff?against=1" in html
     assert value_of(html, "visions-0-headline") == "Min nye overskrift"  # nothing lost
     assert made.versions("konflikt") == [2, 1]
@@ -468,7 +469,7 @@ def test_actions_outside_the_format_are_refused_and_moves_stop_at_the_ends():
 def test_saving_from_the_editor_counts_against_the_drafts_limit(tmp_path):
     limited = make_test_app(tmp_path, UDKAST_DRAFTS_PER_MINUTE="1")
     with limited.app.test_client() as client:
-        client.post("/sign-in", data={"token": limited.token, "csrf_token": csrf_token(client)})
+        assert limited.sign_in(client).status_code == 302
         page = text_of(client.get("/new"))
         typed = {"document-title": "Grænse", "visions-0-title": "En", "visions-0-headline": "To"}
         assert press(client, page, "save", typed).status_code == 302

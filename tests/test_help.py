@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from core.content import load
 from core.samples import example_text, skeleton_text
-from tests.app_fixtures import TestApp, csrf_token, make_test_app
+from tests.app_fixtures import TestApp, make_test_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,8 +22,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
 @pytest.fixture(scope="module")
 def client(made: TestApp) -> FlaskClient:
     client = made.app.test_client()
-    form = {"token": made.token, "csrf_token": csrf_token(client)}
-    assert client.post("/sign-in", data=form).status_code == 302
+    assert made.sign_in(client).status_code == 302
     return client
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from service.local_time import decimal, local_date, local_time_filters
 from settings import ConfigError, load_settings
-from tests.app_fixtures import csrf_token, example_yaml, make_test_app
+from tests.app_fixtures import example_yaml, make_test_app
 
 WINTER = dt.datetime(2026, 11, 30, 13, 2, tzinfo=dt.UTC)
 SUMMER = dt.datetime(2026, 5, 3, 22, 30, tzinfo=dt.UTC)
@@ -49,8 +49,7 @@ def test_the_history_and_build_pages_show_the_configured_zone(tmp_path, zone):
     made = make_test_app(tmp_path, UDKAST_TIME_ZONE=zone)
     posted = made.post_yaml(example_yaml(slug="tid"))
     client = made.app.test_client()
-    form = {"token": made.token, "csrf_token": csrf_token(client)}
-    assert client.post("/sign-in", data=form).status_code == 302
+    assert made.sign_in(client).status_code == 302
     history = client.get("/strategies/tid").get_data(as_text=True)
     build = client.get(f"/builds/{posted.get_json()['build']['id']}").get_data(as_text=True)
     for html in (history, build, client.get("/").get_data(as_text=True)):

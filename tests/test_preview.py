@@ -22,7 +22,7 @@ from core.samples import example_text
 from service.runtime import runtime
 from store import PREVIEW_LIFETIME, delete_expired_previews, get_preview, start_preview
 from store.models import Preview
-from tests.app_fixtures import TestApp, csrf_token, example_yaml, make_test_app
+from tests.app_fixtures import TestApp, add_person, csrf_token, example_yaml, make_test_app
 from worker.previews import MAX_HEIGHT, MAX_PAGES, MAX_WIDTH, rasterise, render_preview
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -33,10 +33,9 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
     return make_test_app(tmp_path_factory.mktemp("preview"))
 
 
-def signed_in_client(made: TestApp, token: str | None = None) -> FlaskClient:
+def signed_in_client(made: TestApp, email: str | None = None) -> FlaskClient:
     client = made.app.test_client()
-    form = {"token": token or made.token, "csrf_token": csrf_token(client)}
-    assert client.post("/sign-in", data=form).status_code == 302
+    assert made.sign_in(client, email).status_code == 302
     return client
 
 
@@ -171,7 +170,7 @@ def test_preview_of_pasted_text_shows_its_first_pages_and_stores_no_version(made
 
 def test_a_preview_is_shown_only_to_whoever_asked_for_it(made, client):
     preview_id = preview_id_of(ask_preview(client, text=example_text()))
-    stranger = signed_in_client(made, made.new_token())
+    stranger = signed_in_client(made, add_person(made.app)[0])
     for path in ("", "/view", "/pages/1.png"):
         assert stranger.get(f"/previews/{preview_id}{path}").status_code == 404
     anonymous = made.app.test_client()

@@ -37,7 +37,8 @@ def test_forhaandsvis_shows_the_first_pages_without_saving_a_version(browser, se
     wrong: list[str] = []
     try:
         page.goto(service.url + "/sign-in")
-        page.fill("#token", service.token)
+        page.fill("#email", service.email)
+        page.fill("#password", service.password)
         page.click("main button[type=submit]")
         page.wait_for_url(service.url + "/")
 
