@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from core import editing
 from core.content import LIMITS
-from tests.app_fixtures import TestApp, csrf_token, example_yaml, make_test_app
+from tests.app_fixtures import TestApp, add_person, csrf_token, example_yaml, make_test_app
 from tests.conftest import example_path
 from tests.test_preview import run_worker
 
@@ -511,3 +511,21 @@ def test_an_invalid_form_is_not_previewed_and_says_why_in_danish(client, made):
     assert shown.status_code == 422
     assert "overskriften mangler" in text_of(shown)
     assert made.queued_messages() == before
+
+
+def test_a_reader_can_neither_open_the_editor_nor_save_nor_preview(made):
+    email, _ = add_person(made.app, "reader")
+    made.post_yaml(example_yaml(slug="laeser"))
+    with made.app.test_client() as client:
+        assert made.sign_in(client, email).status_code == 302
+        history = text_of(client.get("/strategies/laeser"))
+        assert "Nyt udkast" not in history and "laeser" in history  # reading is allowed
+
+        for path in ("/new", "/strategies/laeser/1/edit"):
+            assert client.get(path).status_code == 403
+        form = {"csrf_token": csrf_token(client, "/strategies/laeser"), "document-slug": "laeser"}
+        for path in ("/editor", "/editor/save", "/editor/pdf", "/previews"):
+            refused = client.post(path, data=form)
+            assert refused.status_code == 403, path
+            assert "ikke gemme udkast" in text_of(refused)  # said in Danish, not a bare 403
+    assert made.versions("laeser") == [1]
