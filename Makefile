@@ -49,7 +49,7 @@ typecheck: $(STAMP)  ## mypy, strict
 	$(BIN)/mypy core store broker settings templates worker service cli bench scripts
 
 test: $(STAMP) check-lock system lint typecheck  ## lint, types, every test but the robustness ones
-	$(BIN)/pytest -n 2 -m "not robust" $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile -m "not robust" $(PYTEST_ARGS)
 
 # Not part of `make test`: on Python 3.11 coverage's tracer makes the CPU-bound tests
 # 1.5-4 times slower (measured), which would push CI past its time limit.
@@ -57,7 +57,7 @@ coverage: $(STAMP) system  ## the same tests as make test, measuring and printin
 	$(BIN)/pytest -n 2 -m "not robust" --cov --cov-report=term $(PYTEST_ARGS)
 
 test-robust: $(STAMP) system  ## the robustness tests: the API fuzzed against its document, and every test marked robust
-	$(BIN)/pytest -n 2 -m robust $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile -m robust $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## render generated S/M/L documents and print timings and ratios
 	@scripts/ensure-system.sh runtime
