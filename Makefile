@@ -45,11 +45,19 @@ lint: $(STAMP)  ## ruff, formatting and the import contracts
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-typecheck: $(STAMP)  ## mypy, strict
-	$(BIN)/mypy core store broker settings templates worker service cli bench scripts
+TYPED = core store broker settings templates worker service cli bench scripts
 
-test: $(STAMP) check-lock system lint typecheck  ## lint, types, every test but the robustness ones
-	$(BIN)/pytest -n 2 --dist loadfile -m "not robust" $(PYTEST_ARGS)
+typecheck: $(STAMP)  ## mypy, strict
+	$(BIN)/mypy $(TYPED)
+
+# mypy checks beside the tests (they mostly wait for services and renders): its report
+# follows theirs, and either failing fails `make test`.
+test: $(STAMP) check-lock system lint  ## lint, types, every test but the robustness ones
+	@echo "$(BIN)/mypy $(TYPED)  (beside the tests; its report follows theirs)"
+	@$(BIN)/mypy $(TYPED) > .mypy-report 2>&1 & types=$$!; \
+	$(BIN)/pytest -n 2 -m "not robust" $(PYTEST_ARGS); tests=$$?; \
+	wait $$types; typed=$$?; echo "mypy:"; cat .mypy-report; rm -f .mypy-report; \
+	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
 # Not part of `make test`: on Python 3.11 coverage's tracer makes the CPU-bound tests
 # 1.5-4 times slower (measured), which would push CI past its time limit.
@@ -68,4 +76,4 @@ preview: $(STAMP)  ## render both examples to PDF, DOCX and PNG pages under prev
 	$(BIN)/python -m scripts.preview ../shared/examples/socialstrategi/*.yaml --out preview
 
 clean:  ## remove generated files (keeps the venv)
-	rm -rf out preview build .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
+	rm -rf out preview build .pytest_cache .mypy_cache .mypy-report .ruff_cache .coverage htmlcov
