@@ -43,38 +43,8 @@ _UNMEASURED_MODULES = {"test_diff_cost.py"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the long modules first; leave generated-example and cost tests out of coverage."""
+    """Leave generated-example tests and the cost tests out of coverage (pytest-cov's no_cover)."""
     for item in items:
         generated = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
         if generated or item.path.name in _UNMEASURED_MODULES:
             item.add_marker(pytest.mark.no_cover)
-    # `make test` hands whole modules to its two processes (--dist loadfile: a module's
-    # services start once, in one process), in this order: the longest first, so that no
-    # long module is left to run alone at the end while the other process idles.
-    items.sort(key=_weight)
-
-
-# The modules that take longest (minutes of services, kills and waits), longest first, as
-# `pytest --durations` measured them; a hint for the order only, never for what runs.
-_LONGEST_FIRST = (
-    "test_worker_loss.py",
-    "test_recovery_e2e.py",
-    "test_lanes.py",
-    "test_service_e2e.py",
-    "test_faults_redis.py",
-    "test_submit_cli.py",
-    "test_stored_diff_e2e.py",
-    "test_faults_disk.py",
-    "test_browser.py",
-    "test_browser_editor.py",
-    "test_redline_properties.py",
-    "test_redline.py",
-)
-
-
-def _weight(item: pytest.Item) -> tuple[int, int]:
-    name = item.path.name
-    rank = _LONGEST_FIRST.index(name) if name in _LONGEST_FIRST else len(_LONGEST_FIRST)
-    if item.get_closest_marker("e2e") is not None:
-        return rank, 0
-    return rank, 1 if item.get_closest_marker("slow") is not None else 2

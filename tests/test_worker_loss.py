@@ -46,7 +46,8 @@ def recovering_service(request: pytest.FixtureRequest, tmp_path_factory) -> Iter
     yield from live_service(request.param, tmp, RECOVERY)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+# The hard time limit is Celery's own, the same on either broker: one backend is enough.
+@pytest.fixture(scope="module", params=["embedded"])
 def hasty_service(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[LiveService]:
     tmp = tmp_path_factory.mktemp(f"hasty-{request.param}")
     limits = {"UDKAST_SOFT_TIME_LIMIT": "3", "UDKAST_HARD_TIME_LIMIT": "6"}
@@ -145,6 +146,10 @@ def test_a_render_that_kills_its_child_every_time_fails_after_three_attempts(
 ):
     # A poison document (one that brings down whatever renders it) must not loop for ever:
     # the attempt cap kept in the database ends it, with a reason people can read.
+    if service.env.get("REDIS_URL"):
+        # The cap is the database's, the same on either broker; that Redis delivers a
+        # killed child's message again is the test above's (CI time).
+        pytest.skip("the attempt cap is tested on the embedded backend")
     build = post(service, slow_document("giftig"))
 
     for attempt in (1, 2, 3):
