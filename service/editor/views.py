@@ -67,9 +67,7 @@ def edit(slug: str, version: int) -> Any:
 @needs("editor")
 def act() -> Any:
     """Apply one button of the form (add, remove, move, check) and show the form again."""
-    data = form_data(request.form)
-    editing.fill_ids(data)
-    base_slug, base_version = _base()
+    data, base_slug, base_version = _posted()
     action = str(request.form.get("action", "check"))
     if action == "check":
         try:
@@ -88,9 +86,7 @@ def act() -> Any:
 @needs("editor")
 def save() -> Any:
     """Validate the form and store it as the next version, then show its build."""
-    data = form_data(request.form)
-    editing.fill_ids(data)
-    base_slug, base_version = _base()
+    data, base_slug, base_version = _posted()
     try:
         strategy = validate(data)
     except InvalidContent as exc:
@@ -120,9 +116,7 @@ def save() -> Any:
 @needs("editor")
 def pdf_preview() -> Any:
     """Check the form and show the first pages of its PDF, rendered by a worker; save nothing."""
-    data = form_data(request.form)
-    editing.fill_ids(data)
-    base_slug, base_version = _base()
+    data, base_slug, base_version = _posted()
     try:
         strategy = validate(data)
     except InvalidContent as exc:
@@ -158,6 +152,13 @@ def rich_preview(text: str) -> tuple[Markup, str]:
     except RichTextError as exc:
         problem = Problem("", str(exc), code=exc.code, args=exc.values)
         return Markup(""), "Teksten " + describe(problem, None, "da").what
+
+
+def _posted() -> tuple[dict[str, Any], str, int]:
+    """Return the posted form as content (empty ids proposed) and the version it is based on."""
+    data = form_data(request.form)
+    editing.fill_ids(data)
+    return data, *_base()
 
 
 def _base() -> tuple[str, int]:
