@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-robust coverage lock check-lock lint typecheck unit bench preview system clean help
+.PHONY: run test test-robust coverage lock check-lock lint typecheck unit bench preview translations system clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -70,6 +70,20 @@ test-robust: $(STAMP) system  ## the robustness tests: the API fuzzed against it
 bench: $(STAMP)  ## render generated S/M/L documents and print timings and ratios
 	@scripts/ensure-system.sh runtime
 	$(BIN)/python -m bench.run
+
+# The pages are written in Danish; English comes from one catalogue. This collects new
+# texts into it (with their places, for the translator) and compiles it; a test fails
+# while a text lacks its English or the compiled file is older than the catalogue.
+CATALOGUE := service/translations
+translations: $(STAMP)  ## collect the pages' texts into the English catalogue and compile it
+	@mkdir -p build
+	$(BIN)/pybabel extract -F $(CATALOGUE)/babel.cfg --no-wrap --sort-by-file \
+	  --project udkast --copyright-holder udkast -o build/messages.pot .
+	test -f $(CATALOGUE)/en/LC_MESSAGES/messages.po || \
+	  $(BIN)/pybabel init --no-wrap -l en -i build/messages.pot -d $(CATALOGUE)
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete -N -l en \
+	  -i build/messages.pot -d $(CATALOGUE)
+	$(BIN)/pybabel compile --statistics -l en -d $(CATALOGUE)
 
 preview: $(STAMP)  ## render both examples to PDF, DOCX and PNG pages under preview/
 	@scripts/ensure-system.sh preview

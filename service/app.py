@@ -13,7 +13,18 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.themes import THEMES_DIR
-from service import accounts, api, content_out, errors, help, limits, previews, routing, web
+from service import (
+    accounts,
+    api,
+    content_out,
+    errors,
+    help,
+    i18n,
+    limits,
+    previews,
+    routing,
+    web,
+)
 from service.editor import blueprint as editor_blueprint
 from service.filenames import artifact_name
 from service.local_time import local_time_filters
@@ -75,8 +86,9 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     # every text it is given).
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals["artifact_name"] = artifact_name  # the pages name files as downloads do
-    # Times on the pages, in the configured zone and Danish formats.
-    app.jinja_env.filters.update(local_time_filters(settings.time_zone))
+    i18n.install(app)  # each request's language, and the switch between them
+    # Times on the pages, in the configured zone and the page's language.
+    app.jinja_env.filters.update(local_time_filters(settings.time_zone, i18n.current_language))
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     csrf.init_app(app)
     errors.register(app)

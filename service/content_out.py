@@ -11,10 +11,9 @@ from typing import Any
 from flask import Blueprint, Response
 
 from core.yamlwrite import to_yaml
-from service.login import signed_in
+from service.login import load_session, signed_in
 from service.routing import VERSION
 from service.runtime import session
-from service.web import _load_session as load_session
 from store import NotFound, draft_content, get_draft
 
 blueprint = Blueprint("content_out", __name__)

@@ -1,4 +1,7 @@
-"""Times as people read them: in the service's time zone, in Danish ("30. nov. 2026 kl. 14:02")."""
+"""Times as people read them: in the service's time zone and the page's language.
+
+Danish: "30. nov. 2026 kl. 14:02"; English: "30 Nov 2026 at 14:02".
+"""
 
 from __future__ import annotations
 
@@ -10,30 +13,45 @@ from typing import Any
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-# Danish, as the pages are (a language switch comes later and passes its own locale).
-LOCALE = "da"
-_DATE = "d. MMM y"
-_CLOCK = "'kl.' HH:mm"
-_DATE_TIME = f"{_DATE} {_CLOCK}"
+# Patterns per language (CLDR's "medium" date has no time; ours says "kl." / "at").
+_DATE = {"da": "d. MMM y", "en": "d MMM y"}
+_CLOCK = {"da": "'kl.' HH:mm", "en": "HH:mm"}
+_DATE_TIME = {"da": "d. MMM y 'kl.' HH:mm", "en": "d MMM y 'at' HH:mm"}
 
 
-def local_time_filters(zone_name: str) -> dict[str, Callable[..., str]]:
-    """Return the pages' Jinja filters for times in the zone `zone_name`."""
+def local_time_filters(
+    zone_name: str, language: Callable[[], str] = lambda: "da"
+) -> dict[str, Callable[..., str]]:
+    """Return the pages' Jinja filters for times in `zone_name`, in `language()` of the page."""
     zone = zoneinfo.ZoneInfo(zone_name)
+
+    def local_date(value: Any) -> str:
+        """Return a document date ("2. mar. 2018"); text that is no date as it is."""
+        if isinstance(value, dt.date):
+            lang = language()
+            return format_date(value, _DATE[lang], locale=lang)
+        return "" if value is None else str(value)
+
+    def decimal(value: float) -> str:
+        """Return a number with one decimal, written the page's way: "11,3" or "11.3"."""
+        return format_decimal(value, "#,##0.0", locale=language())
 
     def local_time(value: dt.datetime | None) -> str:
         """Return a UTC timestamp as local date and time: "30. nov. 2026 kl. 14:02"."""
         if value is None:
             return ""
-        return format_datetime(value, _DATE_TIME, tzinfo=zone, locale=LOCALE)
+        lang = language()
+        return format_datetime(value, _DATE_TIME[lang], tzinfo=zone, locale=lang)
 
     def local_day(value: dt.datetime) -> str:
         """Return a UTC timestamp's local date: "30. nov. 2026"."""
-        return format_datetime(value, _DATE, tzinfo=zone, locale=LOCALE)
+        lang = language()
+        return format_datetime(value, _DATE[lang], tzinfo=zone, locale=lang)
 
     def local_clock(value: dt.datetime) -> str:
         """Return a UTC timestamp's local time of day: "kl. 14:02"."""
-        return format_datetime(value, _CLOCK, tzinfo=zone, locale=LOCALE)
+        lang = language()
+        return format_datetime(value, _CLOCK[lang], tzinfo=zone, locale=lang)
 
     def iso_time(value: dt.datetime | None) -> str:
         """Return a timestamp as ISO 8601 with its zone, for a <time datetime> attribute."""
@@ -47,15 +65,3 @@ def local_time_filters(zone_name: str) -> dict[str, Callable[..., str]]:
         "local_date": local_date,
         "decimal": decimal,
     }
-
-
-def local_date(value: Any) -> str:
-    """Return a document date in Danish ("2. mar. 2018"); text that is no date as it is."""
-    if isinstance(value, dt.date):
-        return format_date(value, _DATE, locale=LOCALE)
-    return "" if value is None else str(value)
-
-
-def decimal(value: float) -> str:
-    """Return a number with one decimal, written the Danish way: "11,3"."""
-    return format_decimal(value, "#,##0.0", locale=LOCALE)

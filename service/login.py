@@ -143,6 +143,18 @@ def needs(role: str) -> Callable[[Callable[P, R]], Callable[P, R | Any]]:
     return decorate
 
 
+def load_session() -> None:
+    """Look the cookie's session up in the database before any page (and its limits) runs."""
+    actor = current_actor()
+    if actor is not None:
+        g.actor = actor  # who posts from this browser, and the rate limits' key
+
+
+def web_session() -> ActiveSession | None:
+    """Return the signed-in session of this request, if there is one."""
+    return current_user.web_session if current_user.is_authenticated else None
+
+
 def current_actor() -> Actor | None:
     """Return who is signed in in this browser, or None."""
     return current_user.actor if current_user.is_authenticated else None

@@ -16,11 +16,10 @@ from core.content import Strategy
 from core.errors import InvalidContent, UdkastError
 from core.problem_text import describe_all
 from service.errors import status_of
-from service.login import needs, signed_in
+from service.i18n import why_not
+from service.login import load_session, needs, signed_in, web_session
 from service.runtime import runtime, session
 from service.uploads import read_form_strategy
-from service.web import _in_danish, web_session
-from service.web import _load_session as load_session
 from store import (
     Actor,
     PreviewRecord,
@@ -88,7 +87,7 @@ def create() -> Any:
         page.update(problems=problems, problem_count=exc.total)
         return render_template("index.html", **page), 422
     except UdkastError as exc:
-        return render_template("index.html", error=_in_danish(exc), **page), status_of(exc)
+        return render_template("index.html", error=why_not(exc), **page), status_of(exc)
     preview_id = start_preview(strategy, _actor())
     return render_template("index.html", preview=own_preview(preview_id), **page)
 

@@ -2,38 +2,43 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
-    g,
     jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_login import current_user  # type: ignore[import-untyped]  # no type hints
 
 from core.diff import comparison_view
-from core.errors import InvalidContent, MalformedInput, UdkastError
+from core.errors import InvalidContent, UdkastError
 from core.labels import labels
 from core.outputs import comparison_outputs, find_output
-from core.problem_text import describe, describe_all
+from core.problem_text import describe_all
 from core.themes import theme_folder
 from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
 from service.filenames import artifact_name
+from service.i18n import why_not
 from service.limits import note_failed_sign_in, refuse_sign_in
-from service.login import current_actor, forget_session, needs, sign_in_as, signed_in
+from service.login import (
+    current_actor,
+    forget_session,
+    load_session,
+    needs,
+    sign_in_as,
+    signed_in,
+)
+from service.paths import local_path
 from service.routing import VERSION
 from service.runtime import runtime, session
 from service.uploads import read_form_strategy
 from store import (
-    ActiveSession,
     BuildStatus,
     DraftRecord,
     NotFound,
@@ -87,22 +92,11 @@ def draft_name(label: str | None, version: int) -> str:
     return f"{label} (version {version})" if label else f"version {version}"
 
 
-_LOCAL_PATH = re.compile(r"/[!-\[\]-~]*")  # printable ASCII, no space or backslash
 # The longest email a sign-in reads; longer ones are no account's (and not stored whole).
 ACCOUNT_LENGTH = 100
 
 
-@blueprint.before_request
-def _load_session() -> None:
-    """Look the cookie's session up in the database before any page (and its limits) runs."""
-    actor = current_actor()
-    if actor is not None:
-        g.actor = actor  # who posts from this browser, and the rate limits' key
-
-
-def web_session() -> ActiveSession | None:
-    """Return the signed-in session of this request, if there is one."""
-    return current_user.web_session if current_user.is_authenticated else None
+blueprint.before_request(load_session)
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
@@ -124,7 +118,7 @@ def sign_in() -> Any:
             check = check_password(session(), email, password)
             if check.user is not None:
                 sign_in_as(check.user)
-                return redirect(_local_path(request.args.get("next", "")))
+                return redirect(local_path(request.args.get("next", "")))
             note_failed_sign_in(account)
             error = (
                 "Din konto er deaktiveret. Spørg en administrator."
@@ -133,18 +127,6 @@ def sign_in() -> Any:
             )
             status = 401
     return render_template("sign_in.html", error=error, email=email), status, headers
-
-
-def _local_path(target: str) -> str:
-    r"""Return `target` if it is a plain path on this site, else "/".
-
-    Never redirect to a host named in the link: browsers read `/\\host` as `//host`
-    and drop tabs and line breaks from a URL, so only printable ASCII without a
-    backslash is let through, and the path may not start with two slashes.
-    """
-    if _LOCAL_PATH.fullmatch(target) and not target.startswith("//"):
-        return target
-    return "/"
 
 
 @blueprint.post("/sign-out")
@@ -180,7 +162,7 @@ def upload() -> Any:
         page = render_template(
             "index.html",
             strategies=list_strategies(session()),
-            error=_in_danish(exc),
+            error=why_not(exc),
             text=request.form.get("text", ""),
         )
         return page, status_of(exc)
@@ -345,12 +327,3 @@ def _comparison_files(old: DraftRecord, new: DraftRecord) -> list[tuple[str, str
             url = url_for("web.download", slug=slug, version=new.version, filename=file_name)
             files.append((output_label(name), url))
     return files
-
-
-def _in_danish(exc: UdkastError) -> str:
-    """Say why an upload could not be read, in Danish where the refusal has our own code."""
-    # A YAML or JSON syntax error carries its code, line and column (core.loading); the
-    # form's own refusals are worded for the page where they are raised.
-    if isinstance(exc, MalformedInput) and exc.code:
-        return describe(exc.problem, None, "da").sentence
-    return str(exc)

@@ -25,6 +25,31 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The people udkast is made for read Danish, so the browser asks for Danish pages unless a
+# test asks for another language (new_context(locale="en-GB")).
+LOCALE = "da-DK"
+
+
+class DanishBrowser:
+    """Playwright's Browser whose new contexts ask for Danish pages unless told otherwise."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        """Open a browser context (a fresh profile) with the Danish locale by default."""
+        options.setdefault("locale", LOCALE)
+        return self._browser.new_context(**options)
+
+    def new_page(self, **options: Any) -> Any:
+        """Open a page in a context of its own, with the Danish locale by default."""
+        options.setdefault("locale", LOCALE)
+        return self._browser.new_page(**options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 def launched_chromium() -> Iterator[Any]:
     """Yield a headless Chromium browser (Playwright's Browser) and close it afterwards."""
     try:
@@ -38,6 +63,6 @@ def launched_chromium() -> Iterator[Any]:
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
         try:
-            yield browser
+            yield DanishBrowser(browser)
         finally:
             browser.close()

@@ -1,4 +1,4 @@
-"""Times on the pages: in local time (UDKAST_TIME_ZONE, Europe/Copenhagen by default), in Danish."""
+"""Page times: in local time (UDKAST_TIME_ZONE, Copenhagen by default), in its language."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import zoneinfo
 
 import pytest
 
-from service.local_time import decimal, local_date, local_time_filters
+from service.local_time import local_time_filters
 from settings import ConfigError, load_settings
 from tests.app_fixtures import example_yaml, make_test_app
 
@@ -28,12 +28,22 @@ def test_another_zone_shows_its_own_time():
 
 
 def test_numbers_are_danish():
+    decimal = local_time_filters("UTC")["decimal"]
     assert (decimal(11.25), decimal(1234.5), decimal(0)) == ("11,2", "1.234,5", "0,0")
 
 
 def test_document_dates_are_danish():
+    local_date = local_time_filters("UTC")["local_date"]
     assert local_date(dt.date(2018, 3, 2)) == "2. mar. 2018"
     assert local_date(None) == ""
+
+
+def test_an_english_page_writes_times_dates_and_numbers_the_english_way():
+    english = local_time_filters("Europe/Copenhagen", lambda: "en")
+    assert english["local_time"](WINTER) == "30 Nov 2026 at 14:02"
+    assert english["local_clock"](WINTER) == "14:02"
+    assert english["local_date"](dt.date(2018, 3, 2)) == "2 Mar 2018"
+    assert english["decimal"](1234.5) == "1,234.5"
 
 
 def test_the_time_zone_setting_defaults_to_copenhagen_and_refuses_unknown_zones():

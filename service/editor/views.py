@@ -19,18 +19,18 @@ from core.errors import InvalidContent, MalformedInput, Problem
 from core.problem_text import describe
 from core.richtext import RichTextError, parse
 from service.editor.mapping import AFFECTS_ORDER, field_names, form_data
-from service.login import needs
+from service.login import load_session, needs, web_session
 from service.previews import own_preview, start_preview
 from service.routing import VERSION
 from service.runtime import runtime, session
-from service.web import STATUS_LABELS, _load_session, web_session
+from service.web import STATUS_LABELS
 from store import PreviewRecord, get_draft, submit_draft
 from store.errors import OutdatedBase
 from templates.filters import rich_html
 
 blueprint = Blueprint("editor", __name__)
 # The pages' session lookup (service.web) also runs before the editor's pages.
-blueprint.before_request(_load_session)
+blueprint.before_request(load_session)
 
 LANGUAGES = {"da": "Dansk", "en": "Engelsk"}
 STATES = {"planned": "planlagt", "done": "gennemført", "cancelled": "aflyst"}

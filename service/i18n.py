@@ -1,0 +1,83 @@
+"""The interface's language: Danish or English, per request.
+
+Pages speak the language the reader chose with the switch in the page header (kept in a
+cookie), else the one their browser prefers, else Danish: the people udkast is made for
+read Danish. The API speaks what `Accept-Language` asks for, else English, so a client's
+messages do not change under it.
+
+The pages are written in Danish; `translations/en` is their one catalogue (Flask-Babel,
+gettext). `make translations` extracts new texts into it and compiles it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, redirect, request
+from flask_babel import Babel, get_locale
+
+from core.errors import MalformedInput, UdkastError
+from core.problem_text import describe
+from service.paths import local_path
+
+LANGUAGES = ("da", "en")
+PAGE_DEFAULT = "da"
+API_DEFAULT = "en"
+COOKIE = "udkast_language"
+COOKIE_LIFETIME = 365 * 24 * 3600  # a preference, not a secret: kept for a year
+# Each language names itself, so a reader who cannot read the page finds their own.
+NAMES = {"da": "Dansk", "en": "English"}
+
+blueprint = Blueprint("language", __name__)
+
+
+def install(app: Flask) -> None:
+    """Choose each request's language and offer the switch between them."""
+    Babel(app, default_locale=PAGE_DEFAULT, locale_selector=_chosen_language)
+    app.register_blueprint(blueprint)
+    app.jinja_env.globals["ui_language"] = current_language
+    app.jinja_env.globals["other_languages"] = _other_languages
+
+
+def current_language() -> str:
+    """Return the language of this request: "da" or "en"."""
+    return str(get_locale() or PAGE_DEFAULT)
+
+
+def _chosen_language() -> str:
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LANGUAGES, default=API_DEFAULT) or API_DEFAULT
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return request.accept_languages.best_match(LANGUAGES, default=PAGE_DEFAULT) or PAGE_DEFAULT
+
+
+def _other_languages() -> list[tuple[str, str]]:
+    """Return (code, own name) of each language the page is not in, for the switch."""
+    here = current_language()
+    return [(code, NAMES[code]) for code in LANGUAGES if code != here]
+
+
+@blueprint.get("/language/<any(da, en):code>")
+def switch(code: str) -> Any:
+    """Show the pages in this language from now on, and go back to the page the reader left."""
+    response = redirect(local_path(request.args.get("next", "")))
+    response.set_cookie(
+        COOKIE,
+        code,
+        max_age=COOKIE_LIFETIME,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+def why_not(exc: UdkastError) -> str:
+    """Say why an upload could not be read, in the page's language."""
+    # A YAML or JSON syntax error carries its code, line and column (core.loading); the
+    # form's own refusals are worded for the page where they are raised.
+    if isinstance(exc, MalformedInput) and exc.code:
+        return describe(exc.problem, None, current_language()).sentence
+    return str(exc)
