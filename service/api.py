@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 from flask import Blueprint, Response, g, jsonify, request, url_for
+from flask_babel import gettext as _
 
 from core.errors import MalformedInput
 from core.outputs import Output, registered
@@ -58,14 +59,14 @@ def _authenticate() -> None:
         return
     secret = bearer_secret()
     if not secret:
-        raise Unauthorized("send an API token: Authorization: Bearer <token>")
+        raise Unauthorized(_("send en API-nøgle: Authorization: Bearer <nøgle>"))
     auth = authenticate_token(session(), secret)
     if auth.verdict == "revoked":
-        raise Forbidden("the API token has been revoked")
+        raise Forbidden(_("API-nøglen er trukket tilbage"))
     if auth.verdict == "inactive":
-        raise Forbidden("the API token's user has been deactivated; ask an admin")
+        raise Forbidden(_("API-nøglens bruger er deaktiveret; spørg en administrator"))
     if auth.actor is None:
-        raise Unauthorized("the API token is not known")
+        raise Unauthorized(_("API-nøglen kendes ikke"))
     g.actor = auth.actor  # who is asking: recorded on drafts, and the rate limits' key
 
 
@@ -80,8 +81,18 @@ def _refuse_unknown_query_parameters() -> None:
     reads = query_parameters().get((path_template(rule.rule), method), ())
     unknown = [name for name in request.args if name not in reads]
     if unknown:
-        takes = f"it reads only {', '.join(reads)}" if reads else "it reads none"
-        raise MalformedInput(f"this call has no query parameter {shown(unknown[0])}: {takes}")
+        name = shown(unknown[0])
+        if reads:
+            raise MalformedInput(
+                _(
+                    "dette kald har ingen forespørgselsparameter %(name)s: det læser kun %(names)s",
+                    name=name,
+                    names=", ".join(reads),
+                )
+            )
+        raise MalformedInput(
+            _("dette kald har ingen forespørgselsparameter %(name)s: det læser ingen", name=name)
+        )
 
 
 def path_template(rule: str) -> str:
@@ -111,8 +122,10 @@ def submit() -> Any:
     """Store a draft and queue a new build (or a failed build's retry); 200 if nothing is new."""
     if not current_actor().may("editor"):
         raise Forbidden(
-            "this API token belongs to a reader, who may read and download but not post "
-            "drafts; ask an admin for an editor's token"
+            _(
+                "denne API-nøgle tilhører en læser, som må læse og hente, men ikke sende "
+                "udkast; bed en administrator om en redaktørs nøgle"
+            )
         )
     strategy = read_strategy(request)
     rt = runtime()
@@ -142,11 +155,14 @@ def _base_version() -> int | None:
     if not values:
         return None
     if len(values) > 1:
-        raise MalformedInput("send base_version once")
+        raise MalformedInput(_("send base_version én gang"))
     text = values[0].strip()
     if not re.fullmatch(r"\d{1,9}", text):
         raise MalformedInput(
-            f"base_version must be a version number (0 for a new strategy), not {shown(text)}"
+            _(
+                "base_version skal være et versionsnummer (0 for en ny strategi), ikke %(value)s",
+                value=shown(text),
+            )
         )
     return int(text)
 
@@ -156,7 +172,7 @@ def build(build_id: str) -> Any:
     """Return a build's state, per-output states, timings and links."""
     status = build_status(session(), build_id)
     if status is None:
-        raise NotFound(f"no build {build_id!r}")
+        raise NotFound(_("ingen bygning %(id)s", id=repr(build_id)))
     draft = get_draft(session(), status.slug, status.version)
     return jsonify(build_json(status, draft.label if draft else None))
 
@@ -172,7 +188,7 @@ def drafts(slug: str) -> Any:
     """Return a strategy's history, newest first."""
     history = list_drafts(session(), slug)
     if not history:
-        raise NotFound(f"no strategy {slug!r}")
+        raise NotFound(_("ingen strategi %(slug)s", slug=repr(slug)))
     return jsonify(slug=slug, drafts=[summary_json(slug, d) for d in history])
 
 
@@ -181,7 +197,9 @@ def draft(slug: str, version: int) -> Any:
     """Return one draft with its content and its latest build."""
     found = get_draft(session(), slug, version)
     if found is None:
-        raise NotFound(f"{slug!r} has no version {version}")
+        raise NotFound(
+            _("%(slug)s har ingen version %(version)d", slug=repr(slug), version=version)
+        )
     build = latest_build(session(), found.id)
     return jsonify(_draft_with_build(found, build.id if build else None, with_content=True))
 

@@ -1,7 +1,8 @@
 """Every error the service can answer with, mapped to an HTTP status in one place.
 
 API paths (`/api/...`) get JSON bodies `{"error": code, "message": text, ...}`; pages get
-a short HTML page. A person should understand every message without reading code.
+a short HTML page. A person should understand every message without reading code, in
+the request's language (service.i18n: the page's, or the API's `Accept-Language`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import (
@@ -26,6 +29,8 @@ from core.errors import (
     UdkastError,
     UnsupportedMediaType,
 )
+from core.problem_text import describe
+from service.i18n import current_language
 from store import NameTaken, NotFound, storage_full
 from store.errors import OutdatedBase
 
@@ -118,12 +123,30 @@ def drain_body() -> None:
 
 def _domain_error(exc: UdkastError) -> Any:
     status, code = next((v for k, v in _STATUS.items() if isinstance(exc, k)), (400, "bad_request"))
+    language = current_language()
     if isinstance(exc, InvalidContent):
-        problems = [{"path": p.path, "message": p.message} for p in exc.problems]
-        message = f"The document has {exc.total} problem(s); nothing was stored."
+        # English keeps the validator's wording, which clients know; other languages get
+        # the problem worded for a person (counted from 1, the part named by its title).
+        problems = [
+            {
+                "path": p.path,
+                "message": p.message
+                if language == "en"
+                else describe(p, exc.data, language).sentence,
+            }
+            for p in exc.problems
+        ]
+        message = ngettext(
+            "Dokumentet har %(num)d problem; intet blev gemt.",
+            "Dokumentet har %(num)d problemer; intet blev gemt.",
+            exc.total,
+        )
         return error_response(status, code, message, problems=problems)
     if isinstance(exc, OutdatedBase):
         return _outdated_base(exc)
+    if isinstance(exc, MalformedInput) and exc.code and language != "en":
+        # A YAML or JSON syntax error: its line and column, and a hint, in Danish.
+        return error_response(status, code, describe(exc.problem, None, language).sentence)
     return error_response(status, code, str(exc))
 
 
@@ -142,26 +165,45 @@ def _too_large(exc: RequestEntityTooLarge) -> Any:
         # The body fits; the form parser refused it (MAX_FORM_PARTS, MAX_FORM_MEMORY_SIZE).
         parts = request.max_form_parts or 0
         field_kib = (request.max_form_memory_size or 0) // 1024
-        message = (
-            f"The form has more than {parts} parts, or a text field larger than {field_kib} KiB."
+        message = _(
+            "Formularen har mere end %(parts)d dele eller et tekstfelt på over %(kib)d KiB.",
+            parts=parts,
+            kib=field_kib,
         )
         return error_response(413, "too_large", message)
-    return error_response(413, "too_large", f"The request is larger than {limit // 1024} KiB.")
+    message = _("Det sendte fylder mere end %(kib)d KiB.", kib=limit // 1024)
+    return error_response(413, "too_large", message)
 
 
 def _http_error(exc: HTTPException) -> Any:
     code = (exc.name or "error").lower().replace(" ", "_")
-    body, status, headers = error_response(
-        exc.code or 500, code, exc.description or exc.name or "error"
-    )
+    status = exc.code or 500
+    # Werkzeug's descriptions are English and technical: ours say what to do, in the
+    # request's language. A description of our own (abort(…, description)) is kept.
+    own = exc.description if exc.description != type(exc).description else None
+    message = own or _http_message(status) or exc.description or exc.name or "error"
+    body, status, headers = error_response(status, code, message)
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # RFC 9110: a 405 names them
     return body, status, headers
 
 
+def _http_message(status: int) -> str | None:
+    """Return what an HTTP error means for a person, or None for a status we do not word."""
+    messages = {
+        400: _("Forespørgslen kunne ikke læses."),
+        404: _("Der er ingen side eller fil på denne adresse."),
+        405: _("Denne adresse tager ikke imod den slags forespørgsel."),
+        429: _("For mange forespørgsler lige nu. Vent lidt, og prøv igen."),
+    }
+    return messages.get(status)
+
+
 def _form_expired(exc: CSRFError) -> Any:
     # Flask-WTF's own text is English and technical; the person needs to know what to do.
-    message = "Formularen er udløbet eller kom ikke fra denne side. Genindlæs siden, og prøv igen."
+    message = _(
+        "Formularen er udløbet eller kom ikke fra denne side. Genindlæs siden, og prøv igen."
+    )
     return error_response(400, "form_expired", message)
 
 
@@ -169,10 +211,7 @@ def _database_unavailable(exc: OperationalError) -> Any:
     if storage_full(exc):
         return _storage_full(exc)
     log.warning("database unavailable: %s", exc)
-    if request.path.startswith("/api/"):
-        message = "The database is unavailable; try again shortly."
-    else:
-        message = "Databasen svarer ikke lige nu. Prøv igen om lidt."
+    message = _("Databasen svarer ikke lige nu. Prøv igen om lidt.")
     return error_response(503, "unavailable", message)
 
 
@@ -184,16 +223,10 @@ def _os_error(exc: OSError) -> Any:
 def _storage_full(exc: BaseException) -> Any:
     # Logged as an error: it lasts until someone frees space, and someone must be told.
     log.error("the server's storage is full on %s %s: %s", request.method, request.path, exc)
-    if request.path.startswith("/api/"):
-        message = (
-            "The server's storage is full, so nothing was stored. "
-            "Try again once an administrator has freed space."
-        )
-    else:
-        message = (
-            "Serverens disk er fuld, så intet blev gemt. "
-            "Prøv igen, når en administrator har gjort plads."
-        )
+    message = _(
+        "Serverens disk er fuld, så intet blev gemt. "
+        "Prøv igen, når en administrator har gjort plads."
+    )
     body, status, headers = error_response(503, "storage_full", message)
     headers["Retry-After"] = _FULL_RETRY_AFTER
     return body, status, headers
@@ -201,4 +234,5 @@ def _storage_full(exc: BaseException) -> Any:
 
 def _unexpected(exc: Exception) -> Any:
     log.exception("unexpected error on %s %s", request.method, request.path)
-    return error_response(500, "internal", "Something went wrong on our side; it was logged.")
+    message = _("Noget gik galt hos os. Fejlen er skrevet i loggen.")
+    return error_response(500, "internal", message)

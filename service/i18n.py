@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, redirect, request
+from flask import Blueprint, Flask, redirect, request, url_for
 from flask_babel import Babel, get_locale
 
 from core.errors import MalformedInput, UdkastError
@@ -27,6 +27,7 @@ COOKIE = "udkast_language"
 COOKIE_LIFETIME = 365 * 24 * 3600  # a preference, not a secret: kept for a year
 # Each language names itself, so a reader who cannot read the page finds their own.
 NAMES = {"da": "Dansk", "en": "English"}
+BACK_LENGTH = 300  # characters of an address the switch returns to
 
 blueprint = Blueprint("language", __name__)
 
@@ -53,10 +54,25 @@ def _chosen_language() -> str:
     return request.accept_languages.best_match(LANGUAGES, default=PAGE_DEFAULT) or PAGE_DEFAULT
 
 
-def _other_languages() -> list[tuple[str, str]]:
-    """Return (code, own name) of each language the page is not in, for the switch."""
+def _other_languages() -> list[tuple[str, str, str]]:
+    """Return (code, own name, switch URL) of each language the page is not in."""
     here = current_language()
-    return [(code, NAMES[code]) for code in LANGUAGES if code != here]
+    back = _this_page()
+    return [
+        (code, NAMES[code], url_for("language.switch", code=code, next=back))
+        for code in LANGUAGES
+        if code != here
+    ]
+
+
+def _this_page() -> str:
+    """Return where the switch leads back to: this page, if a GET of a short address."""
+    # A form's answer cannot be fetched again, and an address a reader could not have
+    # meant (a 404 for a 10 KiB path) is not repeated in the page's links.
+    path = request.full_path.removesuffix("?")
+    if request.method != "GET" or len(path) > BACK_LENGTH:
+        return request.path if len(request.path) <= BACK_LENGTH else "/"
+    return path
 
 
 @blueprint.get("/language/<any(da, en):code>")

@@ -24,7 +24,13 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
 
 
 def _messages(catalog) -> dict[str, object]:
-    return {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in catalog if m.id}
+    return {
+        m.id if isinstance(m.id, str) else m.id[0]: tuple(m.string)
+        if isinstance(m.string, (list, tuple))
+        else m.string
+        for m in catalog
+        if m.id
+    }
 
 
 def test_every_text_of_the_pages_has_its_english_and_the_compiled_catalogue_is_current():
@@ -79,3 +85,36 @@ def test_the_switch_goes_back_only_to_this_site(made):
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         assert client.get(f"/language/en?next={target}").headers["Location"] == "/"
     assert client.get("/language/fr").status_code == 404
+
+
+def test_the_api_answers_in_english_unless_asked_for_danish(made):
+    client = made.app.test_client()
+    auth = {"Authorization": f"Bearer {made.token}", "Content-Type": "application/yaml"}
+    invalid = example_yaml(slug="sprog-api").replace(b"headline:", b"overskrift:", 1)
+    english = client.post("/api/v1/drafts", data=invalid, headers=auth).get_json()
+    danish = client.post(
+        "/api/v1/drafts", data=invalid, headers={**auth, "Accept-Language": "da-DK,da;q=0.9"}
+    ).get_json()
+    assert english["error"] == danish["error"] == "invalid_content"
+    assert "nothing was stored" in english["message"]
+    assert "intet blev gemt" in danish["message"]
+    assert [p["path"] for p in english["problems"]] == [p["path"] for p in danish["problems"]]
+    # Counted from 1 and named by its title in Danish; the API's own wording in English.
+    assert any(p["message"].startswith("Vision 1 «") for p in danish["problems"])
+    assert not any("Vision 1 «" in p["message"] for p in english["problems"])
+    missing = client.get("/api/v1/strategies/ingen/drafts", headers=auth)
+    assert missing.get_json()["message"] == "no strategy 'ingen'"
+    missing = client.get(
+        "/api/v1/strategies/ingen/drafts", headers={**auth, "Accept-Language": "da"}
+    )
+    assert missing.get_json()["message"] == "ingen strategi 'ingen'"
+
+
+def test_an_error_page_speaks_the_page_language_not_the_frameworks(made):
+    client = made.app.test_client()
+    assert made.sign_in(client).status_code == 302
+    danish = client.get("/findes/ikke").get_data(as_text=True)
+    assert "Der er ingen side eller fil på denne adresse." in danish
+    english = client.get("/findes/ikke", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "There is no page or file at this address." in english
+    assert "requested URL was not found" not in danish + english  # Werkzeug's own text
