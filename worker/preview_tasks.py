@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
-from celery.exceptions import SoftTimeLimitExceeded
+import logging
+from typing import Any
+
+from celery import Task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
 from broker import PREVIEW_TASK
 from worker import previews
 from worker.celery_app import app
-from worker.tasks import _sessions, _settings
+from worker.tasks import _sessions, _settings, main_process_sessions
+
+log = logging.getLogger(__name__)
+
+
+class PreviewTask(Task):  # type: ignore[misc]  # Celery ships no type information
+    """The preview task's class: a preview killed at the hard time limit fails at once."""
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        """Mark the preview failed when Celery killed its render at the hard time limit."""
+        # Called in the worker's main process after the child is killed; without it the
+        # owner's page said "being made" until the preview expired an hour later.
+        if not isinstance(exc, TimeLimitExceeded) or len(args) != 1:
+            return
+        reason = f"the preview took longer than {_settings().hard_time_limit} s"
+        try:
+            with main_process_sessions() as sessions:
+                previews.fail_for(sessions, args[0], reason)
+        except Exception:  # the database is away: the preview expires within the hour
+            log.warning("could not mark preview %s failed", args[0], exc_info=True)
 
 
 @app.task(  # type: ignore[untyped-decorator]  # Celery ships no type information
     name=PREVIEW_TASK,
+    base=PreviewTask,
     autoretry_for=(OperationalError,),
     retry_backoff=2,
     max_retries=3,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -46,17 +48,23 @@ class RenderTask(Task):  # type: ignore[misc]  # Celery ships no type informatio
         if not isinstance(exc, TimeLimitExceeded) or len(args) != 2:
             return
         build_id, output = args
-        # An engine of its own, disposed at once: a pool made in the main process would
-        # be inherited by the children it forks later (_sessions is per child).
-        engine = make_engine(_settings().database_url)
         try:
-            jobs.fail_for_time(
-                make_session_factory(engine), build_id, output, _settings().hard_time_limit
-            )
+            with main_process_sessions() as sessions:
+                jobs.fail_for_time(sessions, build_id, output, _settings().hard_time_limit)
         except Exception:  # the database is away: the recovery step sees the silent output
             log.warning("could not mark %s of build %s failed", output, build_id, exc_info=True)
-        finally:
-            engine.dispose()
+
+
+@contextmanager
+def main_process_sessions() -> Iterator[sessionmaker[Session]]:
+    """Yield sessions on an engine of their own, disposed after: for the worker's main process."""
+    # A pool made in the main process would be inherited by the children it forks later
+    # (_sessions is per child).
+    engine = make_engine(_settings().database_url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 @app.task(
