@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import json
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,14 +23,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from cli.serve import web_command
 from core.content import Strategy, validate
 from core.diff import compare
+from core.outputs import comparison_outputs
 from service.compare import REQUEST_CHARACTERS, REQUEST_WORDS
 from service.runtime import runtime
 from settings import ConfigError, load_settings
-from store import draft_content, stored_comparison, submit_draft
+from store import (
+    beat_output,
+    draft_content,
+    save_comparison,
+    start_output,
+    stored_comparison,
+    submit_draft,
+)
 from store.models import Draft
 from tests.app_fixtures import TestApp, example_data, make_test_app
 from tests.test_api import SPEC, contract_problems
 from worker import jobs
+from worker.heartbeat import WATCH_SECONDS
 
 REPEATED = "a " * 12000  # the issue's text: quadratic for an unbounded word diff
 
@@ -75,6 +86,80 @@ def test_a_first_version_has_no_diff_to_store(
 ) -> None:
     build_id = submit_draft(session, udkast1, "default").build.id
     assert jobs.keep_build_comparison(session_factory, build_id) == "no comparison"
+
+
+def _second_comparison_output() -> str:
+    return next(name for name in comparison_outputs() if name != jobs.DIFF_KEEPER)
+
+
+@pytest.fixture
+def diffs_computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the diffs the worker's jobs compute (each still computed for real)."""
+    computed: list[int] = []
+
+    def counted(*args: Any) -> Any:
+        computed.append(1)
+        return compare(*args)
+
+    monkeypatch.setattr(jobs, "compare", counted)
+    return computed
+
+
+def _in_thread(call: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
+    result: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: result.update(value=call()), daemon=True)
+    thread.start()
+    return thread, result
+
+
+def test_a_second_comparison_output_takes_the_keepers_diff_instead_of_computing_it_too(
+    session_factory: sessionmaker[Session], session: Session, diffs_computed: list[int]
+) -> None:
+    old_data, new_data = long_pair("venter")
+    old, new = validate(old_data), validate(new_data)
+    submit_draft(session, old, "default")
+    build_id = submit_draft(session, new, "default").build.id
+    hashes = [d.content_hash for d in session.query(Draft).order_by(Draft.version)]
+    with session_factory() as keeper:
+        assert start_output(keeper, build_id, jobs.DIFF_KEEPER)  # its render began
+
+    other = _second_comparison_output()
+    thread, result = _in_thread(
+        lambda: jobs.build_comparison(session_factory, build_id, output=other)
+    )
+    # The keeper's render beats while it compares, then stores its diff.
+    for _ in range(3):
+        time.sleep(WATCH_SECONDS)
+        with session_factory() as keeper:
+            assert beat_output(keeper, build_id, jobs.DIFF_KEEPER)
+    data = compare(old, new).to_json()
+    with session_factory() as keeper:
+        save_comparison(keeper, *hashes, data)
+    thread.join(timeout=60)
+
+    assert result["value"] == ("stored already", json.loads(json.dumps(data)))
+    assert diffs_computed == []  # the pair was compared once, by the keeper
+
+
+def test_a_keeper_that_went_silent_or_is_not_running_leaves_the_diff_to_the_other_output(
+    session_factory: sessionmaker[Session], session: Session, diffs_computed: list[int]
+) -> None:
+    old_data, new_data = long_pair("stille")
+    submit_draft(session, validate(old_data), "default")
+    build_id = submit_draft(session, validate(new_data), "default").build.id
+    other = _second_comparison_output()
+    with session_factory() as keeper:
+        assert start_output(keeper, build_id, jobs.DIFF_KEEPER)  # then its child died
+
+    state, data = jobs.build_comparison(session_factory, build_id, output=other, silent_after=1)
+    assert (state, diffs_computed) == ("stored", [1]) and data is not None
+
+    # A keeper still queued (or done) is not waited for at all.
+    old_data, new_data = long_pair("i-koe")
+    submit_draft(session, validate(old_data), "default")
+    queued = submit_draft(session, validate(new_data), "default").build.id
+    assert jobs.build_comparison(session_factory, queued, output=other)[0] == "stored"
+    assert diffs_computed == [1, 1]
 
 
 # ---------- the views, on a real app ----------

@@ -34,12 +34,13 @@ from store import (
     get_build,
     has_comparison,
     requeue_output,
+    running_heartbeat,
     save_comparison,
     stale_outputs,
     storage_full,
     stored_comparison,
 )
-from worker.heartbeat import heartbeat, start_unless_alive
+from worker.heartbeat import SILENT_AFTER, WATCH_SECONDS, heartbeat, start_unless_alive
 from worker.memory import memory_guard
 from worker.render import comparison_renderer, renderer
 from worker.render.fingerprint import renderer_version
@@ -116,7 +117,9 @@ def render_output(
             # After prepare counted the attempt: a diff that kills the child is not
             # retried for ever. With a RenderJob the contents are validated already.
             contents = (job.old, job.new) if isinstance(job, RenderJob) and job.old else None
-            _, comparison = build_comparison(sessions, build_id, contents, passthrough)
+            _, comparison = build_comparison(
+                sessions, build_id, contents, passthrough, output=output
+            )
         if isinstance(job, str):
             return job
         data = render(sessions, job, passthrough, comparison)
@@ -275,9 +278,14 @@ def build_comparison(
     build_id: str,
     contents: tuple[Strategy, Strategy] | None = None,
     passthrough: tuple[type[BaseException], ...] = (),
+    *,
+    output: str = DIFF_KEEPER,
+    silent_after: float = SILENT_AFTER,
 ) -> tuple[str, dict[str, Any] | None]:
     """Store the diff of a build unless stored; return what happened and the diff, if any.
 
+    Another comparison `output` first waits while the build's DIFF_KEEPER renders (it
+    computes the diff first), so two workers do not compare the same pair at once.
     A failure is logged, not raised (the diff is then None): the output's own render
     still runs and reports.
     """
@@ -287,12 +295,50 @@ def build_comparison(
             return "no comparison", None
         new_id = build.draft_id
     try:
+        if output != DIFF_KEEPER:
+            kept = _wait_for_keeper(sessions, build, silent_after)
+            if kept is not None:
+                return "stored already", kept
         return _kept_comparison(sessions, build.predecessor_draft_id, new_id, contents)
     except passthrough:
         raise
     except Exception:  # the diff failing must not stop the render that reports it
         log.exception("storing the diff of build %s failed", build_id)
         return "failed", None
+
+
+def _wait_for_keeper(
+    sessions: sessionmaker[Session], build: BuildRecord, silent_after: float
+) -> dict[str, Any] | None:
+    """Return the build's diff once its keeper stored it; None if the keeper is not at it.
+
+    The keeper is at it while its output runs and its heartbeat moves: a keeper that is
+    queued, finished or silent for `silent_after` seconds leaves the diff to the caller.
+    """
+    assert build.predecessor_draft_id is not None  # a build with a comparison  # noqa: S101
+    with sessions() as session:
+        old, new = (
+            draft_by_id(session, build.predecessor_draft_id),
+            draft_by_id(session, build.draft_id),
+        )
+    if old is None or new is None:
+        return None
+    seen: dt.datetime | None = None
+    seen_at = time.monotonic()
+    while True:
+        with sessions() as session:
+            stored = stored_comparison(session, old.content_hash, new.content_hash)
+            if stored is not None:
+                return stored
+            beat = running_heartbeat(session, build.id, DIFF_KEEPER)
+        now = time.monotonic()
+        if beat is None:
+            return None
+        if beat != seen:
+            seen, seen_at = beat, now
+        elif now - seen_at > silent_after:
+            return None
+        time.sleep(WATCH_SECONDS)
 
 
 def store_comparison(
