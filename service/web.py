@@ -219,7 +219,7 @@ def _build_and_draft(build_id: str) -> tuple[BuildStatus, DraftRecord | None]:
 @blueprint.get("/builds/<build_id:build_id>/state")
 @signed_in
 def build_state(build_id: str) -> Any:
-    """Return a build's states as JSON for its page's script (signed in by the cookie)."""
+    """Return a build's states as JSON for its page's script, worded in the page's language."""
     status, draft = _build_and_draft(build_id)
     label = draft.label if draft else None
     outputs = []
@@ -244,10 +244,19 @@ def build_state(build_id: str) -> Any:
                 "kib": round((out.size or 0) / 1024) if done else None,
             }
         )
+    ended = status.state not in ("queued", "running")
+    announcement = None  # what the page's script tells a screen reader when the build ends
+    if ended:
+        announcement = (
+            _("Bygningen er færdig: filerne kan hentes.")
+            if status.state == "done"
+            else _("Bygningen fejlede.")
+        )
     answer = jsonify(
         state=status.state,
         state_label=_state_label(status.state),
-        ended=status.state not in ("queued", "running"),
+        ended=ended,
+        announcement=announcement,
         seconds=status.seconds,
         error=status.error,
         outputs=outputs,

@@ -96,16 +96,16 @@ def test_build_history_and_comparison_pages_in_english(made: TestApp) -> None:
     client = english_reader(made)
 
     following = page(client, f"/builds/{build_id}")
-    # What build.js announces in the aria-live region comes from the page, in English.
-    assert 'data-text-done="The build is finished: the files are ready to download."' in following
-    assert 'data-text-failed="The build failed."' in following
     assert ">queued<" in following and ">Refresh<" in following
+    assert 'data-text-took="in {seconds}"' in following
     state = client.get(f"/builds/{build_id}/state").get_json()
-    assert state["state_label"] == "queued"
+    assert (state["state_label"], state["announcement"]) == ("queued", None)
 
     finish(made, build_id, "pdf", "docx", "changes-pdf", "changes-docx")
     state = client.get(f"/builds/{build_id}/state").get_json()
+    # What build.js announces in the aria-live region when the build ends, in English.
     assert state["state_label"] == "done"
+    assert state["announcement"] == "The build is finished: the files are ready to download."
     assert [o["label"] for o in state["outputs"]][-1] == "Tracked changes (Word)"
     build = page(client, f"/builds/{build_id}")
     assert "See what has changed since version 1" in build and "All versions of" in build

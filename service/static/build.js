@@ -1,8 +1,8 @@
 // Follows a build on its page: asks for its states every 2 seconds and updates them in
 // place, announcing each change to screen readers (the aria-live region), until the
 // build is done or failed. Without this script the page's "Opdater" link reloads it.
-// Its words come from the page (data-text-*), in the page's language; so do the states'
-// names, which the state URL words for the same reader.
+// Its words are the page's language: the state URL words the states and the end for the
+// same reader, and the page gives the rest (data-text-*).
 (function () {
   "use strict";
   var card = document.getElementById("build");
@@ -12,11 +12,7 @@
   var refresh = card.querySelector("[data-refresh-link]");
   var EVERY_MS = 2000;
   var language = document.documentElement.lang || "da";
-  var text = {
-    took: card.dataset.textTook || "{seconds}",
-    done: card.dataset.textDone || "",
-    failed: card.dataset.textFailed || ""
-  };
+  var took = card.dataset.textTook || "{seconds}";
   var seen = {};
 
   function setState(span, state, label) {
@@ -65,7 +61,7 @@
     setState(card.querySelector("[data-build-state]"), data.state, data.state_label);
     if (data.ended) {
       card.querySelector("[data-build-seconds]").textContent =
-        data.seconds === null ? "" : text.took.replace("{seconds}", secondsText(data.seconds));
+        data.seconds === null ? "" : took.replace("{seconds}", secondsText(data.seconds));
       if (data.error) {
         var box = card.querySelector("[data-build-error]");
         var p = document.createElement("p");
@@ -75,7 +71,7 @@
         box.textContent = "";
         box.appendChild(p);
       }
-      news.push(data.state === "done" ? text.done : text.failed);
+      if (data.announcement) { news.push(data.announcement); }
       if (refresh) { refresh.hidden = true; }
     }
     if (news.length) { announce.textContent = news.join(". "); }
