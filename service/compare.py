@@ -6,6 +6,9 @@ is compared here only when both drafts together are small (REQUEST_WORDS and
 REQUEST_CHARACTERS: under half a second even for the costliest text); a larger one is
 handed to the workers and answered 503 with Retry-After until it is stored. So no
 request spends longer on a diff than a small one takes, whatever the drafts hold.
+
+The refusals are worded in the request's language: a page's reader's, or the one an API
+client asks for (English by default, as the API has always answered).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.diff import compare
@@ -52,22 +56,40 @@ def drafts_to_compare(slug: str, version: int) -> tuple[DraftRecord, DraftRecord
         digits = raw.lstrip("0")
         if len(digits) > len(str(MAX_VERSION)):
             # No draft has such a version, and Python refuses to convert thousands of digits.
-            raise NotFound(f"{slug!r} has no version {shortened(digits, 60)} to compare with")
+            raise NotFound(_no_version_to_compare(slug, shortened(digits, 60)))
         against = int(digits)
     else:
-        raise MalformedInput(f"against must be a version number (1, 2, …), not {shown(raw)}")
+        raise MalformedInput(
+            _("against skal være et versionsnummer (1, 2, …), ikke %(value)s", value=shown(raw))
+        )
     new = get_draft(session(), slug, version)
     if new is None:
-        raise NotFound(f"{slug!r} has no version {version}")
+        raise NotFound(
+            _("%(slug)s har ingen version %(version)d", slug=repr(slug), version=version)
+        )
     if against < 1:
         raise NotFound(
-            f"version {version} of {slug!r} is the first: there is no previous draft; "
-            "name one with ?against=N"
+            _(
+                "version %(version)d af %(slug)s er den første: der er intet tidligere "
+                "udkast; vælg et med ?against=N",
+                version=version,
+                slug=repr(slug),
+            )
         )
     old = get_draft(session(), slug, against) if against <= MAX_VERSION else None
     if old is None:
-        raise NotFound(f"{slug!r} has no version {against} to compare with")
+        raise NotFound(_no_version_to_compare(slug, str(against)))
     return old, new
+
+
+def _no_version_to_compare(slug: str, version: str) -> str:
+    return str(
+        _(
+            "%(slug)s har ingen version %(version)s at sammenligne med",
+            slug=repr(slug),
+            version=version,
+        )
+    )
 
 
 def within_request_budget(old: DraftRecord, new: DraftRecord) -> bool:
@@ -101,9 +123,12 @@ def comparison_data(old: DraftRecord, new: DraftRecord) -> dict[str, Any] | None
 
 def not_ready(old: DraftRecord, new: DraftRecord) -> Any:
     """Answer 503 with Retry-After: the diff is being prepared by the workers."""
-    message = (
-        f"what changed from version {old.version} to {new.version} is being prepared; "
-        f"try again in {RETRY_AFTER_SECONDS} seconds"
+    message = _(
+        "Ændringerne fra version %(old)d til %(new)d bliver gjort klar; "
+        "prøv igen om %(seconds)d sekunder",
+        old=old.version,
+        new=new.version,
+        seconds=RETRY_AFTER_SECONDS,
     )
     body, status, headers = error_response(503, "diff_not_ready", message)
     headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

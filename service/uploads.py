@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import IO
 
 from flask import Request
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wsgi import LimitedStream
 
@@ -78,26 +79,31 @@ def read_form_strategy(request: Request) -> Strategy:
     if request.mimetype != "multipart/form-data":
         # The page sends multipart; a URL-encoded body would turn bytes that are not
         # UTF-8 into other text without a word.
-        raise UnsupportedMediaType("send the upload form as multipart/form-data")
+        raise UnsupportedMediaType(_("Formularen skal sendes som multipart/form-data."))
     upload = uploaded_file(request)
     pasted = request.form.get(TEXT_FIELD, "")
     if upload is not None and pasted.strip():
         # Taking one and dropping the other would store a draft the person did not mean.
-        # The page says so in Danish, and keeps the pasted text in the form.
+        # The page says so in its language, and keeps the pasted text in the form.
         raise MalformedInput(
-            "Du har både valgt en fil og indsat tekst. Vælg én af dem: teksten står "
-            "stadig i feltet herunder; send den igen, eller tøm feltet og vælg filen."
+            _(
+                "Du har både valgt en fil og indsat tekst. Vælg én af dem: teksten står "
+                "stadig i feltet herunder; send den igen, eller tøm feltet og vælg filen."
+            )
         )
     if upload is not None:
         return _load_file(upload, limit)
     if not pasted.strip():
-        raise MalformedInput("choose a file or paste the document")
+        raise MalformedInput(_("Vælg en fil, eller indsæt indholdet."))
     if "\ufffd" in pasted:
         # The form parser puts U+FFFD where the bytes were not UTF-8; the API refuses
         # such bytes, and so does the form, instead of storing the damage.
         raise MalformedInput(
-            "the pasted text holds U+FFFD (\ufffd), the mark of text that was not valid "
-            "UTF-8: paste it again from its source, or upload the file"
+            _(
+                "Den indsatte tekst indeholder U+FFFD (%(mark)s), tegnet for tekst, der ikke "
+                "var gyldig UTF-8: indsæt den igen fra kilden, eller upload filen.",
+                mark="\ufffd",
+            )
         )
     return load(pasted.encode("utf-8"), "application/yaml", max_bytes=limit)
 

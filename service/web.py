@@ -13,6 +13,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from core.diff import comparison_view
 from core.errors import InvalidContent, UdkastError
@@ -24,7 +26,7 @@ from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
 from service.filenames import artifact_name
-from service.i18n import why_not
+from service.i18n import current_language, why_not
 from service.limits import note_failed_sign_in, refuse_sign_in
 from service.login import (
     current_actor,
@@ -54,9 +56,15 @@ from store import (
 
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static")
 
-# Build and draft states as the pages show them (the API keeps the English codes).
-STATE_LABELS = {"queued": "i kø", "running": "bygges", "done": "færdig", "failed": "fejlede"}
-STATUS_LABELS = {"draft": "udkast", "consultation": "i høring", "final": "endelig"}
+# Build and draft states as the pages show them, in the page's language (the API keeps
+# the English codes). Lazy: each is worded when a page renders it.
+STATE_LABELS = {
+    "queued": _l("i kø"),
+    "running": _l("bygges"),
+    "done": _l("færdig"),
+    "failed": _l("fejlede"),
+}
+STATUS_LABELS = {"draft": _l("udkast"), "consultation": _l("i høring"), "final": _l("endelig")}
 # The cookie's key for the session id (Flask-Login's); the cookie holds nothing else
 # about who is signed in.
 SESSION_ID = "_user_id"
@@ -64,32 +72,36 @@ SESSION_ID = "_user_id"
 
 @blueprint.app_template_filter("state_label")
 def _state_label(state: str | None) -> str:
-    return STATE_LABELS.get(state or "", state or "")
+    return str(STATE_LABELS.get(state or "", state or ""))
 
 
 @blueprint.app_template_filter("status_label")
 def _status_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status or "", status or "")
+    return str(STATUS_LABELS.get(status or "", status or ""))
 
 
 @blueprint.app_template_filter("output_label")
 def output_label(name: str) -> str:
     """Name an output as people do, in the pages' language: "PDF", "Word", "Ændringer (PDF)"."""
-    known = labels("da").get(f"output.{name}")
+    known = labels(current_language()).get(f"output.{name}")
     if known is not None:
         return known
     # An output registered without a name in core.labels: say what kind of file it is.
     output = find_output(name)
     if output is None:
         return name.upper()
-    changes = "Ændringer " if output.kind == "comparison" else ""
-    return changes + output.extension.upper()
+    extension = output.extension.upper()
+    if output.kind == "comparison":
+        return str(_("Ændringer %(extension)s", extension=extension))
+    return extension
 
 
 @blueprint.app_template_global("draft_name")
 def draft_name(label: str | None, version: int) -> str:
     """Name a draft for people: "Udkast 1 (version 1)", or "version 3" without a label."""
-    return f"{label} (version {version})" if label else f"version {version}"
+    if label:
+        return str(_("%(label)s (version %(version)d)", label=label, version=version))
+    return str(_("version %(version)d", version=version))
 
 
 # The longest email a sign-in reads; longer ones are no account's (and not stored whole).
@@ -112,7 +124,7 @@ def sign_in() -> Any:
         # the limit, and the check's cost (argon2) is bounded per address and account.
         wait = refuse_sign_in(account)
         if wait is not None:
-            error = "For mange forkerte forsøg. Vent et minut, og prøv igen."
+            error = _("For mange forkerte forsøg. Vent et minut, og prøv igen.")
             status, headers = 429, {"Retry-After": str(wait)}
         else:
             check = check_password(session(), email, password)
@@ -121,9 +133,9 @@ def sign_in() -> Any:
                 return redirect(local_path(request.args.get("next", "")))
             note_failed_sign_in(account)
             error = (
-                "Din konto er deaktiveret. Spørg en administrator."
+                _("Din konto er deaktiveret. Spørg en administrator.")
                 if check.verdict == "inactive"
-                else "Forkert e-mail eller adgangskode."
+                else _("Forkert e-mail eller adgangskode.")
             )
             status = 401
     return render_template("sign_in.html", error=error, email=email), status, headers
@@ -153,7 +165,7 @@ def upload() -> Any:
         page = render_template(
             "index.html",
             strategies=list_strategies(session()),
-            problems=describe_all(exc.problems, exc.data, "da"),
+            problems=describe_all(exc.problems, exc.data, current_language()),
             problem_count=exc.total,
             text=request.form.get("text", ""),
         )
@@ -200,14 +212,14 @@ def _build_and_draft(build_id: str) -> tuple[BuildStatus, DraftRecord | None]:
     """Return a build's status and its draft, or raise NotFound (a 404 page)."""
     status = build_status(session(), build_id)
     if status is None:
-        raise NotFound(f"no build {build_id!r}")
+        raise NotFound(_("Bygningen «%(build)s» findes ikke.", build=build_id))
     return status, get_draft(session(), status.slug, status.version)
 
 
 @blueprint.get("/builds/<build_id:build_id>/state")
 @signed_in
 def build_state(build_id: str) -> Any:
-    """Return a build's states as JSON for its page's script (signed in by the cookie)."""
+    """Return a build's states as JSON for its page's script, worded in the page's language."""
     status, draft = _build_and_draft(build_id)
     label = draft.label if draft else None
     outputs = []
@@ -232,10 +244,19 @@ def build_state(build_id: str) -> Any:
                 "kib": round((out.size or 0) / 1024) if done else None,
             }
         )
+    ended = status.state not in ("queued", "running")
+    announcement = None  # what the page's script tells a screen reader when the build ends
+    if ended:
+        announcement = (
+            _("Bygningen er færdig: filerne kan hentes.")
+            if status.state == "done"
+            else _("Bygningen fejlede.")
+        )
     answer = jsonify(
         state=status.state,
         state_label=_state_label(status.state),
-        ended=status.state not in ("queued", "running"),
+        ended=ended,
+        announcement=announcement,
         seconds=status.seconds,
         error=status.error,
         outputs=outputs,
@@ -250,7 +271,7 @@ def history(slug: str) -> Any:
     """Show every draft of a strategy, newest first."""
     drafts = list_drafts(session(), slug)
     if not drafts:
-        raise NotFound(f"no strategy {slug!r}")
+        raise NotFound(_("Strategien «%(slug)s» findes ikke.", slug=slug))
     return render_template("history.html", slug=slug, drafts=drafts)
 
 
@@ -270,8 +291,11 @@ def diff_page(slug: str, version: int) -> Any:
     if data is None:
         return compare.not_ready(old, new)
     view = comparison_view(data)
-    old_name = old.label or f"version {old.version}"
-    new_name = new.label or f"version {new.version}"
+    # The page's own words (headings, labels, badges) are in the reader's language; the
+    # drafts' text, labels included, stays as written.
+    chrome = labels(current_language())
+    old_name = old.label or str(_("version %(version)d", version=old.version))
+    new_name = new.label or str(_("version %(version)d", version=new.version))
     return render_template(
         "diff.html",
         slug=slug,
@@ -285,9 +309,9 @@ def diff_page(slug: str, version: int) -> Any:
         files=_comparison_files(old, new),
         theme=_theme_of(new),
         c=view.data,
-        L=labels(view.language),
+        L=chrome,
         lang=view.language,
-        title=view.title(old_name, new_name),
+        title=chrome["cmp.title"].format(old=old_name, new=new_name),
         anchored=view.anchored,
         inputs=view.inputs,
         moves=view.moves,

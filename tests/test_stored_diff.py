@@ -264,7 +264,7 @@ def test_a_long_pair_not_stored_yet_is_handed_to_the_workers(
     assert first.get_json()["error"] == "diff_not_ready"
     assert contract_problems(first.request.path, "GET", 503, first.get_json()) == []
     assert "being prepared" in first.get_json()["message"]
-    assert "being prepared" in page.get_data(as_text=True)
+    assert "bliver gjort klar" in page.get_data(as_text=True)  # the page speaks Danish
     assert page.headers["Refresh"] == page.headers["Retry-After"]
     assert diff_calls == []
     # One task for the pair, however often it is asked for meanwhile.

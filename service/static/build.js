@@ -1,6 +1,8 @@
 // Follows a build on its page: asks for its states every 2 seconds and updates them in
 // place, announcing each change to screen readers (the aria-live region), until the
 // build is done or failed. Without this script the page's "Opdater" link reloads it.
+// Its words are the page's language: the state URL words the states and the end for the
+// same reader, and the page gives the rest (data-text-*).
 (function () {
   "use strict";
   var card = document.getElementById("build");
@@ -9,6 +11,8 @@
   var announce = card.querySelector("[data-announce]");
   var refresh = card.querySelector("[data-refresh-link]");
   var EVERY_MS = 2000;
+  var language = document.documentElement.lang || "da";
+  var took = card.dataset.textTook || "{seconds}";
   var seen = {};
 
   function setState(span, state, label) {
@@ -18,7 +22,7 @@
   }
 
   function secondsText(seconds) {
-    return seconds === null || seconds === undefined ? "" : seconds.toLocaleString("da-DK", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " s";
+    return seconds === null || seconds === undefined ? "" : seconds.toLocaleString(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " s";
   }
 
   function updateRow(out) {
@@ -57,7 +61,7 @@
     setState(card.querySelector("[data-build-state]"), data.state, data.state_label);
     if (data.ended) {
       card.querySelector("[data-build-seconds]").textContent =
-        data.seconds === null ? "" : "på " + secondsText(data.seconds);
+        data.seconds === null ? "" : took.replace("{seconds}", secondsText(data.seconds));
       if (data.error) {
         var box = card.querySelector("[data-build-error]");
         var p = document.createElement("p");
@@ -67,7 +71,7 @@
         box.textContent = "";
         box.appendChild(p);
       }
-      news.push(data.state === "done" ? "Bygningen er færdig: filerne kan hentes." : "Bygningen fejlede.");
+      if (data.announcement) { news.push(data.announcement); }
       if (refresh) { refresh.hidden = true; }
     }
     if (news.length) { announce.textContent = news.join(". "); }
