@@ -25,6 +25,7 @@ from core.themes import theme_folder
 from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
+from service.failure_text import failure_text
 from service.filenames import artifact_name
 from service.i18n import current_language, why_not
 from service.limits import note_failed_sign_in, refuse_sign_in
@@ -94,6 +95,16 @@ def output_label(name: str) -> str:
     if output.kind == "comparison":
         return str(_("Ændringer %(extension)s", extension=extension))
     return extension
+
+
+@blueprint.app_template_global("build_failure")
+def build_failure(status: BuildStatus) -> str:
+    """Say why a build failed, output by output, in the page's language ("" if it did not)."""
+    return "; ".join(
+        f"{output_label(name)}: {failure_text(out.error)}"
+        for name, out in status.outputs.items()
+        if out.state == "failed" and out.error
+    )
 
 
 @blueprint.app_template_global("draft_name")
@@ -234,7 +245,7 @@ def build_state(build_id: str) -> Any:
                 "state_label": _state_label(out.state),
                 "attempts": out.attempts,
                 "seconds": out.seconds,
-                "error": out.error,
+                "error": failure_text(out.error) or None,
                 "file": file_name if done else None,
                 "url": url_for(
                     "web.download", slug=status.slug, version=status.version, filename=file_name
@@ -258,7 +269,7 @@ def build_state(build_id: str) -> Any:
         ended=ended,
         announcement=announcement,
         seconds=status.seconds,
-        error=status.error,
+        error=build_failure(status) or None,
         outputs=outputs,
     )
     answer.headers["Cache-Control"] = "no-store"  # each poll must see the database

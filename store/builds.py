@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.failures import failure
 from store.artifacts import remember_render, store_artifact
 from store.base import utcnow
 from store.db import writing
@@ -62,12 +63,7 @@ def start_output(
             return False
         now = utcnow()
         if row.attempts >= max_attempts:
-            _fail(
-                row,
-                f"gave up after {row.attempts} attempts: the renderer crashed or was "
-                "stopped every time (the document may be too large or too complex)",
-                now,
-            )
+            _fail(row, failure("gave_up", attempts=row.attempts), now)
         else:
             row.attempts += 1
             row.state, row.started_at, row.updated_at = "running", now, now

@@ -21,6 +21,7 @@ from broker.publish import send_render
 from core.content import Strategy
 from core.diff import compare, comparison_from_json
 from core.errors import InvalidContent
+from core.failures import failure
 from core.outputs import comparison_outputs, find_output, output_named
 from store import (
     BuildRecord,
@@ -53,11 +54,6 @@ Publish = Callable[[str, str, str], bool]
 Peek = Callable[[], HeldRenders]
 # How long the recovery step waits before it looks at the broker a second time.
 CONFIRM_SECONDS = 1.0
-TOO_LARGE = "; the document is too large or complex"
-STORAGE_FULL = (
-    "the server's disk is full, so the file could not be stored; post the draft again "
-    "once space has been freed"
-)
 # The comparison output whose job stores the build's diff for the web (the JSON endpoint
 # and the diff page read it back) even when its own file comes from the render cache.
 # Every comparison output that renders reads that stored diff, or computes and stores it.
@@ -133,7 +129,7 @@ def render_output(
             # Retrying would only count attempts and end in "the renderer crashed". If even
             # this small write finds no room, it raises and the task retries as before.
             log.error("no room to store %s of build %s: %s", output, build_id, exc)
-            _fail(sessions, build_id, output, STORAGE_FULL)
+            _fail(sessions, build_id, output, failure("storage_full"))
             return "failed"
         return "done"
 
@@ -190,14 +186,14 @@ def render(
     except Exception as exc:  # a renderer bug must fail this output, not the worker
         log.exception("rendering %s of build %s failed", job.output, job.build_id)
         # The exception's own text is the library's, for the log; people read ours.
-        reason = f"the {job.output} renderer failed on this draft ({type(exc).__name__}); "
-        _fail(sessions, job.build_id, job.output, reason + "the worker log has the details")
+        reason = failure("renderer_failed", output=job.output, error=type(exc).__name__)
+        _fail(sessions, job.build_id, job.output, reason)
         return None
     # The machine itself ran out of memory. Collect what the render built now, so the
     # child has room for the message below and for its next task.
     gc.collect()
     log.warning("rendering %s of build %s ran out of memory", job.output, job.build_id)
-    _fail(sessions, job.build_id, job.output, "rendering ran out of memory" + TOO_LARGE)
+    _fail(sessions, job.build_id, job.output, failure("out_of_memory"))
     return None
 
 
@@ -219,7 +215,7 @@ def _predecessor(session: Session, build: BuildRecord, output: str) -> DraftReco
     """Return the draft a comparison output compares against; None for the draft's own files."""
     found = find_output(output)
     if found is None:  # a message from before the output was removed, say
-        raise Unrenderable(f"this worker renders no output named {output!r}")
+        raise Unrenderable(failure("unknown_output", output=repr(output)))
     if found.kind != "comparison":
         return None
     old_draft = (
@@ -228,7 +224,7 @@ def _predecessor(session: Session, build: BuildRecord, output: str) -> DraftReco
         else None
     )
     if old_draft is None:
-        raise Unrenderable("there is no previous version to compare")
+        raise Unrenderable(failure("no_previous"))
     return old_draft
 
 
@@ -239,7 +235,7 @@ def _theme_version(theme: str) -> str:
     # Any error (unknown name, broken theme.toml, unreadable file) is the theme's: every
     # retry would meet it again, so the output fails now and names the theme.
     except Exception as exc:
-        raise Unrenderable(f"the theme {theme!r} cannot be loaded: {exc}") from exc
+        raise Unrenderable(failure("theme", theme=repr(theme), detail=exc)) from exc
 
 
 def _contents(
@@ -249,7 +245,7 @@ def _contents(
     try:
         return draft_content(draft), draft_content(old_draft) if old_draft is not None else None
     except InvalidContent as exc:
-        raise Unrenderable(f"the stored draft is no longer valid: {exc}") from exc
+        raise Unrenderable(failure("invalid_draft", detail=exc)) from exc
 
 
 def _cache_key(draft: DraftRecord, old_draft: DraftRecord | None) -> str:
@@ -395,15 +391,15 @@ def fail_for_memory(
 ) -> None:
     """Mark an output failed because its render grew past the memory one render may use."""
     log.warning("rendering %s of build %s passed %d MiB: stopped", output, build_id, limit_mib)
-    reason = f"rendering needed more than the {limit_mib} MiB one render may use "
-    _fail(sessions, build_id, output, reason + f"({used_mib} MiB when it was stopped)" + TOO_LARGE)
+    reason = failure("memory_limit", limit=limit_mib, used=used_mib)
+    _fail(sessions, build_id, output, reason)
 
 
 def fail_for_time(
     sessions: sessionmaker[Session], build_id: str, output: str, seconds: int
 ) -> None:
     """Mark an output failed because it ran past the soft time limit."""
-    _fail(sessions, build_id, output, f"rendering took longer than {seconds} s" + TOO_LARGE)
+    _fail(sessions, build_id, output, failure("timeout", seconds=seconds))
 
 
 def _fail(sessions: sessionmaker[Session], build_id: str, output: str, reason: str) -> None:

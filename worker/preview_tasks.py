@@ -10,6 +10,7 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
 from broker import PREVIEW_TASK
+from core.failures import failure
 from worker import previews
 from worker.celery_app import app
 from worker.tasks import _sessions, _settings, main_process_sessions
@@ -28,7 +29,7 @@ class PreviewTask(Task):  # type: ignore[misc]  # Celery ships no type informati
         # owner's page said "being made" until the preview expired an hour later.
         if not isinstance(exc, TimeLimitExceeded) or len(args) != 1:
             return
-        reason = f"the preview took longer than {_settings().hard_time_limit} s"
+        reason = failure("preview_timeout", seconds=_settings().hard_time_limit)
         try:
             with main_process_sessions() as sessions:
                 previews.fail_for(sessions, args[0], reason)
@@ -52,9 +53,8 @@ def render_preview(preview_id: str) -> str:
     settings = _settings()
 
     def too_large(used: int, limit: int = settings.render_memory_mib) -> None:
-        previews.fail_for(
-            _sessions(), preview_id, f"the preview needed more than {limit} MiB ({used} MiB)"
-        )
+        reason = failure("preview_memory", limit=limit, used=used)
+        previews.fail_for(_sessions(), preview_id, reason)
 
     try:
         return previews.render_preview(
@@ -65,6 +65,6 @@ def render_preview(preview_id: str) -> str:
             on_memory=too_large,
         )
     except SoftTimeLimitExceeded:
-        reason = f"the preview took longer than {settings.soft_time_limit} s"
+        reason = failure("preview_timeout", seconds=settings.soft_time_limit)
         previews.fail_for(_sessions(), preview_id, reason)
         return "failed"

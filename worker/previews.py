@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.content import Strategy, validate
 from core.errors import InvalidContent
+from core.failures import failure
 from store import begin_preview, fail_preview, finish_preview, preview_content
 from worker.memory import memory_guard
 from worker.render import renderer
@@ -77,7 +78,7 @@ def render_preview(
     try:
         strategy = validate(data)
     except InvalidContent as exc:
-        _fail(sessions, preview_id, f"the content is no longer valid: {exc}")
+        _fail(sessions, preview_id, failure("preview_invalid", detail=exc))
         return "failed"
     try:
         if memory_mib is not None and on_memory is not None:
@@ -89,7 +90,7 @@ def render_preview(
         raise
     except Exception as exc:  # a renderer bug fails this preview, not the worker
         log.exception("rendering preview %s failed", preview_id)
-        _fail(sessions, preview_id, f"the PDF renderer failed ({type(exc).__name__})")
+        _fail(sessions, preview_id, failure("preview_failed", error=type(exc).__name__))
         return "failed"
     with sessions() as session:
         kept = finish_preview(session, preview_id, pages, count)
