@@ -10,13 +10,15 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from core import budget
 from core.content import Strategy
 from core.errors import InvalidContent, UdkastError
 from core.problem_text import describe_all
 from service.errors import status_of
-from service.i18n import why_not
+from service.i18n import current_language, why_not
 from service.login import load_session, needs, signed_in, web_session
 from service.runtime import runtime, session
 from service.uploads import read_form_strategy
@@ -34,13 +36,30 @@ blueprint = Blueprint("previews", __name__)
 # The pages' session lookup (service.web), which runs for that blueprint's views only.
 blueprint.before_request(load_session)
 
-STATE_LABELS = {
-    "queued": "venter på en ledig maskine",
-    "running": "laves",
-    "done": "klar",
-    "failed": "mislykkedes",
-}
+# The reason stored when the queue refuses a preview: English, as the workers' reasons are
+# (they store no code), and worded for the page's language by `failure_reason`.
 QUEUE_DOWN = "the queue is unavailable; try again in a moment"
+
+
+def state_labels() -> dict[str, str]:
+    """Return each state of a preview as the panel says it ("Status: klar")."""
+    return {
+        "queued": _("venter på en ledig maskine"),
+        "running": _("laves"),
+        "done": _("klar"),
+        "failed": _("mislykkedes"),
+    }
+
+
+def failure_reason(error: str | None) -> tuple[str, str]:
+    """Return (why a preview failed, the language it is written in) for the page.
+
+    The reasons the service stores itself are said in the page's language; a worker's
+    reason is English text without a code, so it is shown as it is, tagged English.
+    """
+    if error == QUEUE_DOWN:
+        return _("køen kan ikke nås lige nu; prøv igen om et øjeblik"), current_language()
+    return error or "", "en"
 
 
 def owner_of(actor: Actor) -> str:
@@ -83,7 +102,7 @@ def create() -> Any:
     try:
         strategy = read_form_strategy(request)
     except InvalidContent as exc:
-        problems = describe_all(exc.problems, exc.data, "da")
+        problems = describe_all(exc.problems, exc.data, current_language())
         page.update(problems=problems, problem_count=exc.total)
         return render_template("index.html", **page), 422
     except UdkastError as exc:
@@ -125,13 +144,25 @@ def page_image(preview_id: str, number: int) -> Response:
 def preview_json(preview: PreviewRecord) -> dict[str, Any]:
     """Return what a page needs to show a preview: state, labels, pages with URLs and alt text."""
     ended = preview.state in ("done", "failed")
+    error, error_language = failure_reason(preview.error)
+    shown = len(preview.pages)
+    count = preview.page_count or 0
     return {
         "id": preview.id,
         "state": preview.state,
-        "state_label": STATE_LABELS[preview.state],
+        "state_label": state_labels()[preview.state],
         "ended": ended,
-        "error": preview.error,
+        "error": error,
+        "error_language": error_language,
         "page_count": preview.page_count,
+        "count_text": ngettext(
+            "Viser %(shown)s af %(num)d side.",
+            "Viser %(shown)s af %(num)d sider.",
+            count,
+            shown=shown,
+        )
+        if count
+        else "",
         "pages": [
             {
                 "number": number,
@@ -148,4 +179,4 @@ def preview_json(preview: PreviewRecord) -> dict[str, Any]:
 
 def page_alt(number: int) -> str:
     """Return a page image's alt text."""
-    return f"Side {number} af forhåndsvisningen"
+    return str(_("Side %(n)s af forhåndsvisningen", n=number))

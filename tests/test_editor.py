@@ -506,7 +506,8 @@ def test_an_invalid_form_is_not_previewed_and_says_why_in_danish(client, made):
     html = text_of(client.get("/new"))
     before = made.queued_messages()
 
-    shown = client.post("/editor/pdf", data=MultiDict([*form_of(html), ("action", "preview")]))
+    fields = [(n, v) for n, v in form_of(html)]
+    shown = client.post("/editor/pdf", data=MultiDict([*fields, ("action", "preview")]))
 
     assert shown.status_code == 422
     assert "overskriften mangler" in text_of(shown)

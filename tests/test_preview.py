@@ -11,7 +11,7 @@ import io
 import json
 from typing import Any
 
-import pypdfium2
+import pypdfium2  # type: ignore[import-untyped]  # ships no type information
 import pytest
 from flask.testing import FlaskClient
 from PIL import Image
@@ -52,7 +52,7 @@ def ask_preview(client: FlaskClient, **form: Any) -> Any:
 
 
 def preview_id_of(page: Any) -> str:
-    html = page.get_data(as_text=True)
+    html = str(page.get_data(as_text=True))
     marker = 'data-preview-url="/previews/'
     assert marker in html, html
     return html.split(marker, 1)[1].split('"', 1)[0]

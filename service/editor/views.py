@@ -8,22 +8,26 @@ without JavaScript; static/editor.js only adds live counts, ids and previews.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from babel.numbers import get_group_symbol
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_number
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from core import editing, samples
-from core.content import MAX_RICH, validate
+from core.content import LIMITS, MAX_RICH, validate
 from core.errors import InvalidContent, MalformedInput, Problem
 from core.problem_text import describe
 from core.richtext import RichTextError, parse
 from service.editor.mapping import AFFECTS_ORDER, field_names, form_data
+from service.i18n import current_language
 from service.login import load_session, needs, web_session
 from service.previews import own_preview, start_preview
 from service.routing import VERSION
 from service.runtime import runtime, session
-from service.web import STATUS_LABELS
 from store import PreviewRecord, get_draft, submit_draft
 from store.errors import OutdatedBase
 from templates.filters import rich_html
@@ -32,14 +36,76 @@ blueprint = Blueprint("editor", __name__)
 # The pages' session lookup (service.web) also runs before the editor's pages.
 blueprint.before_request(load_session)
 
-LANGUAGES = {"da": "Dansk", "en": "Engelsk"}
-STATES = {"planned": "planlagt", "done": "gennemført", "cancelled": "aflyst"}
-INPUT_STATUSES = {
-    "pending": "afventer",
-    "incorporated": "indarbejdet",
-    "partly": "delvist indarbejdet",
-    "declined": "ikke indarbejdet",
-}
+
+# The choices' labels are made per request, in the page's language (the values are the
+# format's). Functions rather than lazy constants: `make translations` extracts `_` only.
+def languages() -> dict[str, str]:
+    """Return the document languages a strategy may be written in, named in the page's language."""
+    return {"da": _("Dansk"), "en": _("Engelsk")}
+
+
+def document_statuses() -> dict[str, str]:
+    """Return where a strategy is in its process, for the document's status choice."""
+    # The same words as the pages' status labels (service.web), said here so that the
+    # editor's choice follows the page's language on its own.
+    return {"draft": _("udkast"), "consultation": _("i høring"), "final": _("endelig")}
+
+
+def milestone_states() -> dict[str, str]:
+    """Return the states of a milestone, for the timeline's choice."""
+    return {"planned": _("planlagt"), "done": _("gennemført"), "cancelled": _("aflyst")}
+
+
+def input_statuses() -> dict[str, str]:
+    """Return what was done with a consultation input, for its choice."""
+    return {
+        "pending": _("afventer"),
+        "incorporated": _("indarbejdet"),
+        "partly": _("delvist indarbejdet"),
+        "declined": _("ikke indarbejdet"),
+    }
+
+
+def targets(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return (id, name) of every part a consultation input may concern, named for the page."""
+    # core.editing words them in Danish ("Vision 2: Det hele liv"); its order, ids and
+    # shortened titles stay, and each name is said again as the part's legend says it.
+    named = []
+    for key, label in editing.targets(data):
+        part = _TARGET.match(label)
+        if part is None:
+            named.append((key, _whole_part(label)))
+            continue
+        word, n, title = part["word"], int(part["n"]), part["title"]
+        if word == "Vision":
+            shown = (
+                _("Vision %(n)s: %(title)s", n=n, title=title) if title else _("Vision %(n)s", n=n)
+            )
+        elif word == "Afsnit":
+            shown = (
+                _("Afsnit %(n)s: %(title)s", n=n, title=title) if title else _("Afsnit %(n)s", n=n)
+            )
+        elif title:
+            shown = _("Tegn på succes %(n)s: %(title)s", n=n, title=title)
+        else:
+            shown = _("Tegn på succes %(n)s", n=n)
+        named.append((key, shown))
+    return named
+
+
+_TARGET = re.compile(
+    r"^(?P<word>Vision|Tegn på succes|Afsnit) (?P<n>\d+)(?:: (?P<title>.*))?$", re.S
+)
+
+
+def _whole_part(label: str) -> str:
+    wholes = {
+        "Forord": _("Forord"),
+        "Tegn på succes (alle)": _("Tegn på succes (alle)"),
+        "Tidsplan": _("Tidsplan"),
+        "Layout": _("Layout"),
+    }
+    return str(wholes.get(label, label))
 
 
 @blueprint.get("/new")
@@ -74,12 +140,20 @@ def act() -> Any:
             validate(data)
         except InvalidContent as exc:
             return _page(data, base_slug, base_version, problems=exc.problems, status=422)
-        return _page(data, base_slug, base_version, note="Ingen fejl: udkastet kan gemmes.")
+        return _page(data, base_slug, base_version, note=_("Ingen fejl: udkastet kan gemmes."))
     try:
         result = editing.apply_action(data, action)
     except editing.UnknownAction as exc:
         raise MalformedInput(str(exc)) from None
-    return _page(data, base_slug, base_version, focus=result.focus, note=result.note)
+    # The one note core.editing gives (in Danish) is a list at its limit: worded here.
+    note = _("Der kan højst være %(n)s.", n=_limit_of(action)) if result.note else ""
+    return _page(data, base_slug, base_version, focus=result.focus, note=note)
+
+
+def _limit_of(action: str) -> str:
+    """Return the longest a list may be, for an `…-add` action, written the page's way."""
+    kind = action.removesuffix("-add").rsplit("-", 1)[-1]
+    return str(format_number(LIMITS[kind])) if kind in LIMITS else "?"
 
 
 @blueprint.post("/editor/save")
@@ -134,24 +208,27 @@ def preview() -> Any:
     body = request.get_json(silent=True)
     text = body.get("text") if isinstance(body, dict) else None
     if not isinstance(text, str):
-        return jsonify(error='Send teksten som JSON: {"text": …}'), 400
+        return jsonify(error=_('Send teksten som JSON: {"text": …}')), 400
     if len(text) > MAX_RICH:
-        return jsonify(
-            error=f"Teksten er for lang: højst {MAX_RICH:,} tegn.".replace(",", ".")
-        ), 413
+        return jsonify(error=_too_long()), 413
     html, error = rich_preview(text)
     return jsonify(html=str(html), error=error)
 
 
 def rich_preview(text: str) -> tuple[Markup, str]:
-    """Return (HTML, "") of rich text, or ("", the problem in Danish) if it cannot be shown."""
+    """Return (HTML, "") of rich text, or ("", the problem in the page's language)."""
     if len(text) > MAX_RICH:
-        return Markup(""), f"Teksten er for lang: højst {MAX_RICH:,} tegn.".replace(",", ".")
+        return Markup(""), _too_long()
     try:
         return rich_html(parse(text)), ""
     except RichTextError as exc:
         problem = Problem("", str(exc), code=exc.code, args=exc.values)
-        return Markup(""), "Teksten " + describe(problem, None, "da").what
+        what = describe(problem, None, current_language()).what
+        return Markup(""), _("Teksten %(what)s", what=what)
+
+
+def _too_long() -> str:
+    return str(_("Teksten er for lang: højst %(max)s tegn.", max=format_number(MAX_RICH)))
 
 
 def _posted() -> tuple[dict[str, Any], str, int]:
@@ -187,7 +264,7 @@ def _page(
     summary: list[tuple[str, str]] = []
     errors: dict[str, list[str]] = {}
     for problem in problems or []:
-        text = describe(problem, data, "da")
+        text = describe(problem, data, current_language())
         anchor = editing.anchor_for(problem.path, shown)
         summary.append((text.sentence, anchor))
         near = f"{text.field} {text.what}" if text.field else text.what
@@ -203,14 +280,17 @@ def _page(
         note=note,
         conflict=conflict,
         preview=preview,
-        languages=LANGUAGES,
-        statuses=STATUS_LABELS,
-        states=STATES,
-        input_statuses=INPUT_STATUSES,
-        targets=editing.targets(data),
+        languages=languages(),
+        statuses=document_statuses(),
+        states=milestone_states(),
+        input_statuses=input_statuses(),
+        targets=targets(data),
         guided=editing.GUIDED,
         word_count=editing.word_count,
         rich_preview=rich_preview,
+        number=format_number,
+        number_group=get_group_symbol(current_language()),
+        limits=LIMITS,
         affects_order=AFFECTS_ORDER,
     )
     return page, status

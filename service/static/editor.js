@@ -8,6 +8,14 @@
   var csrf = form.querySelector("input[name=csrf_token]").value;
   var previewUrl = form.dataset.previewUrl;
   var WAIT_MS = 400;
+  // The page's language comes with the form: "{n} ord" / "{n} words", and its digit grouping.
+  var texts = form.dataset;
+
+  function fill(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (whole, key) {
+      return key in values ? values[key] : whole;
+    });
+  }
 
   function words(text) {
     var parts = text.trim().split(/\s+/);
@@ -15,7 +23,7 @@
   }
 
   function number(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, texts.group || ".");
   }
 
   function updateCount(field) {
@@ -25,7 +33,9 @@
     var value = field.value.replace(/\r\n/g, "\n");
     // Counts as the server keeps it: a line field loses the spaces around it.
     var length = field.tagName === "INPUT" ? value.trim().length : value.length;
-    note.textContent = number(words(value)) + " ord · " + number(length) + " af højst " + number(max) + " tegn";
+    var count = words(value);
+    note.textContent = fill(count === 1 ? texts.wordsOne : texts.wordsOther, { n: number(count) }) +
+      " · " + fill(texts.chars, { chars: number(length), max: number(max) });
     note.classList.toggle("over", length > max);
   }
 

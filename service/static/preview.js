@@ -1,6 +1,8 @@
 // Follows a preview (templates/previews/panel.html): asks for its state every second
 // and, when it is ready, shows its pages, announcing the change to screen readers (the
 // aria-live region). Without this script the panel's "Opdater" link shows it again.
+// Its texts are the page's language: the panel's data-text-* attributes and the answer's
+// labels, both made by the server.
 (function () {
   "use strict";
   var EVERY_MS = 1000;
@@ -15,6 +17,7 @@
     var refresh = panel.querySelector("[data-refresh-link]");
     var stateSpan = panel.querySelector("[data-preview-state]");
     var seen = stateSpan.textContent;
+    var texts = panel.dataset;
     var started = Date.now();
 
     function later() {
@@ -26,7 +29,7 @@
       stateSpan.className = "state state-" + data.state;
       stateSpan.textContent = data.state_label;
       if (!data.ended) {
-        if (data.state_label !== seen) { announce.textContent = "Forhåndsvisningen " + data.state_label + "."; }
+        if (data.state_label !== seen) { announce.textContent = texts.textState.replace("{state}", data.state_label); }
         seen = data.state_label;
         return;
       }
@@ -36,7 +39,12 @@
         var p = document.createElement("p");
         p.className = "flash bad";
         p.setAttribute("role", "alert");
-        p.textContent = "Forhåndsvisningen kunne ikke laves. " + (data.error || "");
+        p.textContent = texts.textFailed + " ";
+        var reason = document.createElement("span");
+        // A worker's reason is English whatever the page's language: said so for screen readers.
+        if (data.error_language !== document.documentElement.lang) { reason.lang = data.error_language; }
+        reason.textContent = data.error || "";
+        p.appendChild(reason);
         box.textContent = "";
         box.appendChild(p);
         return;
@@ -54,10 +62,9 @@
         link.appendChild(img);
         pages.appendChild(link);
       });
-      var count = "Viser " + data.pages.length + " af " + data.page_count + " sider.";
       panel.querySelector("[data-preview-count]").textContent =
-        count + " Vælg en side for at se den i fuld størrelse.";
-      announce.textContent = "Forhåndsvisningen er klar. " + count;
+        data.count_text ? data.count_text + " " + texts.textChoose : "";
+      announce.textContent = texts.textReady + " " + data.count_text;
     }
 
     function poll() {
