@@ -16,8 +16,10 @@ from flask_babel import ngettext
 from core import budget
 from core.content import Strategy
 from core.errors import InvalidContent, UdkastError
+from core.failures import failure, read_failure
 from core.problem_text import describe_all
 from service.errors import status_of
+from service.failure_text import failure_text
 from service.i18n import current_language, why_not
 from service.login import load_session, needs, signed_in, web_session
 from service.runtime import runtime, session
@@ -36,9 +38,9 @@ blueprint = Blueprint("previews", __name__)
 # The pages' session lookup (service.web), which runs for that blueprint's views only.
 blueprint.before_request(load_session)
 
-# The reason stored when the queue refuses a preview: English, as the workers' reasons are
-# (they store no code), and worded for the page's language by `failure_reason`.
-QUEUE_DOWN = "the queue is unavailable; try again in a moment"
+# The reason stored when the queue refuses a preview: one of core.failures, as the
+# workers' reasons are, worded for the page's language by `failure_reason`.
+QUEUE_DOWN = failure("queue_down")
 
 
 def state_labels() -> dict[str, str]:
@@ -54,11 +56,11 @@ def state_labels() -> dict[str, str]:
 def failure_reason(error: str | None) -> tuple[str, str]:
     """Return (why a preview failed, the language it is written in) for the page.
 
-    The reasons the service stores itself are said in the page's language; a worker's
-    reason is English text without a code, so it is shown as it is, tagged English.
+    Every reason of a known kind (core.failures) is said in the page's language; any
+    other stored text is shown as it is, tagged English.
     """
-    if error == QUEUE_DOWN:
-        return _("køen kan ikke nås lige nu; prøv igen om et øjeblik"), current_language()
+    if error and read_failure(error) is not None:
+        return failure_text(error), current_language()
     return error or "", "en"
 
 

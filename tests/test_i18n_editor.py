@@ -11,6 +11,7 @@ from flask import render_template
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
+from core.failures import failure
 from service.previews import QUEUE_DOWN, preview_json
 from store import PreviewRecord
 from tests.app_fixtures import TestApp, csrf_token, example_yaml, make_test_app
@@ -135,19 +136,23 @@ def test_the_preview_answer_counts_pages_in_the_page_language(made, language, pa
     assert answer["count_text"] == count and answer["pages"][0]["alt"] == alt
 
 
-def test_a_refused_preview_says_why_in_the_page_language_and_a_workers_reason_is_tagged(made):
+def test_a_failed_preview_says_why_in_the_page_language_and_unknown_text_is_tagged(made):
     refused = _record(state="failed", error=QUEUE_DOWN, page_count=None, pages=())
     crashed = _record(
-        state="failed", error="the PDF renderer failed (X)", page_count=None, pages=()
+        state="failed", error=failure("preview_failed", error="X"), page_count=None, pages=()
     )
+    odd = _record(state="failed", error="something else went wrong", page_count=None, pages=())
     with made.app.test_request_context("/", headers={"Accept-Language": "da"}):
         danish = render_template("previews/panel.html", preview=refused)
         worker = render_template("previews/panel.html", preview=crashed)
-    assert "Forhåndsvisningen kunne ikke laves. køen kan ikke nås lige nu;" in danish
-    assert 'lang="en"' not in danish
-    assert '<span lang="en">the PDF renderer failed (X)</span>' in worker
+        other = render_template("previews/panel.html", preview=odd)
+    assert "Forhåndsvisningen kunne ikke laves. Køen svarer ikke lige nu." in danish
+    assert 'lang="en"' not in danish + worker
+    assert "PDF-programmet fejlede (X)." in worker
+    assert '<span lang="en">something else went wrong</span>' in other
     with made.app.test_request_context("/", headers={"Accept-Language": "en"}):
         answer = preview_json(refused)
         english = render_template("previews/panel.html", preview=refused)
-    assert (answer["state_label"], answer["error"]) == ("failed", QUEUE_DOWN)
-    assert f"The preview could not be made. {QUEUE_DOWN}" in english
+    assert answer["state_label"] == "failed"
+    assert answer["error"] == "The queue is not answering right now. Try again in a moment."
+    assert "The preview could not be made. The queue is not answering" in english

@@ -1,7 +1,7 @@
 """Previews in-process: the render and its bounds, the store's rules, and the pages.
 
 The render runs here as the worker runs it (worker.previews.render_preview on the app's
-own database); tests/test_preview_browser.py drives a real worker and browser.
+own database); tests/test_browser.py drives a real worker and browser.
 """
 
 from __future__ import annotations
