@@ -164,3 +164,25 @@ def test_the_format_help_and_a_missing_versions_content_are_english(made):
 
     missing = reader.get("/strategies/none/7/content.yaml")
     assert missing.status_code == 404 and "&#39;none&#39; has no version 7" in html(missing)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("da", "For mange udkast fra denne bruger: højst 1 pr. minut. Prøv igen om lidt."),
+        ("en", "Too many drafts from this user: at most 1 a minute. Try again shortly."),
+    ],
+)
+def test_too_many_drafts_on_the_page_is_said_in_the_pages_language(tmp_path, language, text):
+    made = make_test_app(tmp_path, UDKAST_DRAFTS_PER_MINUTE="1")
+    browser = made.app.test_client()
+    assert made.sign_in(browser).status_code == 302
+    browser.get(f"/language/{language}?next=/")
+
+    answers = []
+    for slug in ("first", "second"):
+        form = {"csrf_token": csrf_token(browser, "/"), "text": example_yaml(slug=slug).decode()}
+        answers.append(browser.post("/drafts", data=form, content_type="multipart/form-data"))
+
+    assert [a.status_code for a in answers] == [302, 429]
+    assert text in html(answers[1]) and "Retry-After" not in html(answers[1])
