@@ -5,9 +5,11 @@ Who is signed in, and what each role may, is service.login's.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user  # type: ignore[import-untyped]  # no type hints
 
@@ -90,24 +92,74 @@ def account() -> Any:
     return render_template("accounts/account.html", errors=errors, changed=changed), status
 
 
-@blueprint.route("/set-password/<secret>", methods=["GET", "POST"])
-def set_password(secret: str) -> Any:
-    """Set your password from the one-time link an admin gave you, and sign in."""
-    user = link_user(session(), secret)
+# A set-password link carries its secret after "#" (/set-password/#SECRET): browsers never
+# send that part, so no web server's or proxy's access log holds it, nor does a mail
+# scanner that opens the link spend it. The page's script posts it from the address
+# (without JavaScript, the person pastes the link); the secret then waits in this
+# browser's signed session cookie, for the form to choose the password.
+LINK_CODE = "set_password_code"
+LINK_CODE_SECONDS = 30 * 60  # a link opened and left on a shared computer: open it anew
+
+
+@blueprint.route("/set-password/", methods=["GET", "POST"])
+def set_password() -> Any:
+    """Open a set-password link, then choose your password and sign in."""
+    if request.method == "POST" and "code" in request.form:
+        return _open_link(_pasted_code(request.form["code"]))
+    code = _opened_code()
+    if not code:
+        # No link opened in this browser lately: the script sends the one in the address.
+        cookie.pop(LINK_CODE, None)
+        return render_template("accounts/set_password.html", user=None, opening=True)
+    user = link_user(session(), code)
     if user is None:
-        return render_template("accounts/set_password.html", user=None), 404
+        return _dead_link()  # used meanwhile (in another browser), or expired
     errors: dict[str, str] = {}
     if request.method == "POST":
         new = request.form.get("new", "")
         errors = _new_password_errors(new, request.form.get("repeat", ""))
         if not errors:
-            done = set_password_by_link(session(), secret, new)
+            done = set_password_by_link(session(), code, new)
             if done is not None:
-                sign_in_as(done)
+                sign_in_as(done)  # which also empties the cookie of the code
                 return redirect(url_for("web.index"))
-            return render_template("accounts/set_password.html", user=None), 404
+            return _dead_link()
     status = 400 if errors else 200
     return render_template("accounts/set_password.html", user=user, errors=errors), status
+
+
+@blueprint.get("/set-password/<secret>")
+def open_old_link(secret: str) -> Any:
+    """Open a link of the earlier kind, with its secret in the path (it still works)."""
+    # Links handed out before the secret moved behind "#", and any still printed so.
+    return _open_link(secret)
+
+
+def _open_link(code: str) -> Any:
+    if not code or link_user(session(), code) is None:
+        return _dead_link()
+    cookie[LINK_CODE] = {"code": code, "at": int(time.time())}
+    return redirect(url_for("accounts.set_password"), 303)  # the address holds no secret
+
+
+def _opened_code() -> str:
+    """Return the secret of the link opened in this browser lately, or ""."""
+    kept = cookie.get(LINK_CODE)
+    if not isinstance(kept, dict) or not isinstance(kept.get("code"), str):
+        return ""
+    if not isinstance(kept.get("at"), int) or time.time() - kept["at"] > LINK_CODE_SECONDS:
+        return ""
+    return str(kept["code"])
+
+
+def _pasted_code(text: str) -> str:
+    # The whole link may be pasted, of either kind, or just the part after "#".
+    return text.strip().rsplit("#", 1)[-1].rsplit("/", 1)[-1].strip()
+
+
+def _dead_link() -> Any:
+    cookie.pop(LINK_CODE, None)
+    return render_template("accounts/set_password.html", user=None), 404
 
 
 def _new_password_errors(new: str, repeat: str) -> dict[str, str]:
@@ -212,7 +264,7 @@ def _users_page(
 
 
 def _link_url(secret: str) -> str:
-    return url_for("accounts.set_password", secret=secret, _external=True)
+    return url_for("accounts.set_password", _external=True) + "#" + secret
 
 
 # --- API tokens (admins) ------------------------------------------------------------

@@ -23,7 +23,8 @@ from tests.app_fixtures import (
 )
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
-LINK = re.compile(r"https?://[^\s\"<]+/set-password/[\w-]+")
+LINK = re.compile(r"https?://[^\s\"<]+/set-password/#[\w-]+")
+PAGE = "/set-password/"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,13 @@ def html(response: Any) -> str:
 def post(client: FlaskClient, path: str, form_page: str, **form: str) -> Any:
     """Post a form as the page at `form_page` would (with its CSRF token)."""
     return client.post(path, data={**form, "csrf_token": csrf_token(client, form_page)})
+
+
+def post_as_english(made: TestApp, code: str) -> Any:
+    """Open a set-password link's code in a new English browser."""
+    browser = made.app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = ENGLISH["Accept-Language"]
+    return post(browser, PAGE, PAGE, code=code)
 
 
 def assert_english(page: str, *danish: str) -> None:
@@ -123,19 +131,27 @@ def test_the_set_password_link_speaks_english_to_an_english_browser(made):
     )
     found = LINK.search(html(added))
     assert found
-    link = found.group(0).split("localhost", 1)[-1]
+    code = found.group(0).rsplit("#", 1)[1]
     newcomer = made.app.test_client()
     newcomer.environ_base["HTTP_ACCEPT_LANGUAGE"] = ENGLISH["Accept-Language"]
 
-    page = html(newcomer.get(link))
+    asking = html(newcomer.get(PAGE))
+    assert "Paste the whole link here" in asking and ">Continue</button>" in asking
+    assert_english(asking, "Sæt hele linket ind", "Fortsæt")
+    assert post(newcomer, PAGE, PAGE, code=code).status_code == 303
+    page = html(newcomer.get(PAGE))
     assert "<h1>Choose your password</h1>" in page
     assert "Hello Sue. You sign in with <strong>sp@example.dk</strong>" in page
-    short = html(post(newcomer, link, link, new="short", repeat="short"))
+    short = html(post(newcomer, PAGE, PAGE, new="short", repeat="short"))
     assert "The password must have at least 10 characters." in short
     assert_english(short, "Vælg din adgangskode", "mindst 10 tegn")
-    assert post(newcomer, link, link, new=PASSWORD, repeat=PASSWORD).status_code == 302
+    # Switching language keeps the opened link: its code waits in the session, not the URL.
+    newcomer.environ_base.pop("HTTP_ACCEPT_LANGUAGE")
+    assert newcomer.get("/language/da?next=/set-password/").status_code == 302
+    assert "Hej Sue." in html(newcomer.get(PAGE))
+    assert post(newcomer, PAGE, PAGE, new=PASSWORD, repeat=PASSWORD).status_code == 302
 
-    used = made.app.test_client().get(link, headers=ENGLISH)
+    used = post_as_english(made, code)
     assert used.status_code == 404 and "The link no longer works" in html(used)
     assert_english(html(used), "virker ikke længere")
 
