@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response
+from flask_babel import gettext as _
 
 from core.yamlwrite import to_yaml
 from service.login import load_session, signed_in
@@ -27,7 +28,8 @@ def content_file(slug: str, version: int, kind: str) -> Response:
     """Answer with a version's content as a YAML or JSON attachment (404 if there is none)."""
     draft = get_draft(session(), slug, version)
     if draft is None:
-        raise NotFound(f"{slug!r} has no version {version}")
+        # The pages and the API share this answer, each in its own language.
+        raise NotFound(_("«%(slug)s» har ingen version %(version)d.", slug=slug, version=version))
     # Validated as it is read, so the file holds what the format says today, in its order.
     data: dict[str, Any] = draft_content(draft).to_data()
     if kind == "yaml":

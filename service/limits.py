@@ -11,9 +11,11 @@ proxy's address unless the app trusts its X-Forwarded-For (see service.app's Pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, g, request
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 
 from service.runtime import runtime, session
@@ -53,7 +55,7 @@ def install(app: Flask, settings: Settings) -> Limiter:
         scope="drafts",
         key_func=_client_token,
         methods=["POST"],
-        error_message=_refusal("drafts from this user", settings.drafts_per_minute),
+        error_message=_drafts_refusal(settings.drafts_per_minute),
     )
     # The views are shared by every app the factory makes; each app wraps its own copy,
     # so each app's limits and counts stay its own.
@@ -62,10 +64,26 @@ def install(app: Flask, settings: Settings) -> Limiter:
     return limiter
 
 
-def _refusal(what: str, per_minute: int) -> str:
-    return (
-        f"Too many {what}: at most {per_minute} per 1 minute. Try again after Retry-After seconds."
-    )
+def _drafts_refusal(per_minute: int) -> Callable[[], str]:
+    """Return what says, in the request's language, that a user posted too many drafts."""
+
+    # Called per refusal (Flask-Limiter takes a callable), so it is worded for that request.
+    def text() -> str:
+        if request.path.startswith("/api/"):
+            # A client reads the Retry-After header; a person on a page just waits a little.
+            worded = _(
+                "For mange udkast fra denne bruger: højst %(n)d pr. minut. "
+                "Prøv igen efter Retry-After sekunder.",
+                n=per_minute,
+            )
+        else:
+            worded = _(
+                "For mange udkast fra denne bruger: højst %(n)d pr. minut. Prøv igen om lidt.",
+                n=per_minute,
+            )
+        return str(worded)
+
+    return text
 
 
 def _wrap(app: Flask, endpoint: str, limit: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, g, redirect, request, url_for
 from flask import session as cookie
+from flask_babel import gettext as _
 from flask_login import (  # type: ignore[import-untyped]  # Flask-Login ships no type hints
     LoginManager,
     UserMixin,
@@ -37,13 +38,24 @@ login_manager = LoginManager()
 P = ParamSpec("P")
 R = TypeVar("R")
 
-ROLE_LABELS = {"reader": "læser", "editor": "redaktør", "admin": "administrator"}
-# What each role may do, said where it is refused (a page names what the person lacks).
-REFUSALS = {
-    "editor": "Du kan se og hente strategier, men ikke gemme udkast. "
-    "Spørg en administrator, hvis du skal kunne det.",
-    "admin": "Kun administratorer kan styre brugere og API-nøgler.",
-}
+
+def role_label(role: str) -> str:
+    """Return a role's name in the page's language ("redaktør", "editor")."""
+    # Worded per request, not in a module constant: pybabel finds `_()` calls only.
+    labels = {"reader": _("læser"), "editor": _("redaktør"), "admin": _("administrator")}
+    return str(labels.get(role, role))
+
+
+def refusal(role: str) -> str:
+    """Say, in the page's language, what a person lacks who may not do what `role` may."""
+    if role == "editor":
+        worded = _(
+            "Du kan se og hente strategier, men ikke gemme udkast. "
+            "Spørg en administrator, hvis du skal kunne det."
+        )
+    else:
+        worded = _("Kun administratorer kan styre brugere og API-nøgler.")
+    return str(worded)
 
 
 class SignedIn(UserMixin):  # type: ignore[misc]  # an untyped base (see the import)
@@ -93,7 +105,7 @@ def install(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_forget_loaded_user)
-    app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    app.jinja_env.globals["role_label"] = role_label
 
 
 def _forget_loaded_user() -> None:
@@ -135,7 +147,7 @@ def needs(role: str) -> Callable[[Callable[P, R]], Callable[P, R | Any]]:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not current_user.may(role):
-                raise Forbidden(REFUSALS.get(role, REFUSALS["admin"]))
+                raise Forbidden(refusal(role))
             return view(*args, **kwargs)
 
         return wrapper

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from cli.main import main as udkast
 from cli.serve import FIRST_ADMIN, first_admin
+from service import accounts
 from settings import load_settings
 from tests.app_fixtures import (
     PASSWORD,
@@ -26,7 +27,9 @@ from tests.app_fixtures import (
 )
 from tests.test_api import ContractClient
 
-LINK = re.compile(r"https?://[^\s\"<]+/set-password/[\w-]+")
+# A set-password link; its secret after "#" (the CLI's may still have it in the path).
+LINK = re.compile(r"https?://[^\s\"<]+/set-password/#?[\w-]+")
+LINK_PAGE = "/set-password/"
 SECRET = re.compile(r"udk_[\w-]{40,}")
 
 
@@ -52,6 +55,21 @@ def html(response: Any) -> str:
 def form_post(client: FlaskClient, path: str, form_page: str, **form: str) -> Any:
     """Post a form as the page at `form_page` would (with its CSRF token)."""
     return client.post(path, data={**form, "csrf_token": csrf_token(client, form_page)})
+
+
+def open_link(client: FlaskClient, link: str) -> Any:
+    """Open a set-password link as a browser does: its script posts the code after "#"."""
+    if "#" in link:
+        code = link.rsplit("#", 1)[1]
+        return form_post(client, LINK_PAGE, LINK_PAGE, code=code)
+    return client.get(LINK_PAGE + link.rsplit("/", 1)[1])  # the earlier kind of link
+
+
+def choose_password(client: FlaskClient, link: str, new: str, repeat: str | None = None) -> Any:
+    """Open the link, then choose a password on its form; return the form's answer."""
+    opened = open_link(client, link)
+    assert opened.status_code == 303 and opened.headers["Location"] == LINK_PAGE
+    return form_post(client, LINK_PAGE, LINK_PAGE, new=new, repeat=repeat or new)
 
 
 def api(made: TestApp, method: str, path: str, token: str, **kw: Any) -> Any:
@@ -122,23 +140,67 @@ def test_an_admin_adds_a_user_who_sets_a_password_by_the_link_once(made):
     assert created.status_code == 200
     found = LINK.search(html(created))
     assert found, html(created)
-    link = found.group(0).split("localhost", 1)[-1]  # the test client's host
+    link = found.group(0)
+    assert link.startswith("http://localhost/set-password/#")  # the secret is never sent
     assert LINK.search(html(admin.get("/admin/users"))) is None  # shown once
 
     newcomer = made.app.test_client()
-    page = newcomer.get(link)
+    opened = open_link(newcomer, link)
+    assert opened.status_code == 303 and opened.headers["Location"] == LINK_PAGE
+    page = newcomer.get(LINK_PAGE)
     assert page.status_code == 200 and "Nina Ny" in html(page) and "ny@example.dk" in html(page)
-    short = form_post(newcomer, link, link, new="kort", repeat="kort")
+    short = form_post(newcomer, LINK_PAGE, LINK_PAGE, new="kort", repeat="kort")
     assert short.status_code == 400 and "mindst 10 tegn" in html(short)
-    differ = form_post(newcomer, link, link, new=PASSWORD, repeat=PASSWORD + "x")
+    differ = form_post(newcomer, LINK_PAGE, LINK_PAGE, new=PASSWORD, repeat=PASSWORD + "x")
     assert differ.status_code == 400 and "ikke ens" in html(differ)
-    done = form_post(newcomer, link, link, new=PASSWORD, repeat=PASSWORD)
+    done = form_post(newcomer, LINK_PAGE, LINK_PAGE, new=PASSWORD, repeat=PASSWORD)
     assert done.status_code == 302
     assert "Nina Ny" in html(newcomer.get("/"))  # signed in
 
-    again = made.app.test_client().get(link)
+    again = open_link(made.app.test_client(), link)
     assert again.status_code == 404 and "virker ikke længere" in html(again)
     assert sign_in_as(made.app.test_client(), "ny@example.dk").status_code == 302
+
+
+def test_the_link_page_without_its_code_asks_for_the_link_and_takes_it_pasted(made):
+    _, user_id = add_person(made.app, "reader", "Pia Paste")
+    admin = client_as(made, "admin")
+    shown = form_post(admin, f"/admin/users/{user_id}", "/admin/users", action="link")
+    link = LINK.search(html(shown))
+    assert link
+    browser = made.app.test_client()
+
+    # What a browser without JavaScript shows: the page cannot see the part after "#".
+    page = html(browser.get(LINK_PAGE))
+    assert "Sæt hele linket ind her" in page and 'name="code"' in page
+    assert "set-password.js" in page and "Pia Paste" not in page
+    wrong = form_post(browser, LINK_PAGE, LINK_PAGE, code="ikke-en-kode")
+    assert wrong.status_code == 404 and "virker ikke længere" in html(wrong)
+    pasted = form_post(browser, LINK_PAGE, LINK_PAGE, code=f"  {link.group(0)} ")
+    assert pasted.status_code == 303 and pasted.headers["Location"] == LINK_PAGE
+    assert "Hej Pia Paste" in html(browser.get(LINK_PAGE))
+
+
+def test_opening_a_link_does_not_spend_it_and_an_opened_one_ends_after_a_while(made, monkeypatch):
+    _, user_id = add_person(made.app, "reader", "Sara Scan")
+    admin = client_as(made, "admin")
+    link = LINK.search(
+        html(form_post(admin, f"/admin/users/{user_id}", "/admin/users", action="link"))
+    )
+    assert link
+    # A mail scanner that opens the link first leaves it to the person.
+    scanner, later, person = (made.app.test_client() for _ in range(3))
+    for browser in (scanner, later, person):
+        assert open_link(browser, link.group(0)).status_code == 303
+        assert "Hej Sara Scan" in html(browser.get(LINK_PAGE))
+
+    monkeypatch.setattr(accounts, "LINK_CODE_SECONDS", -1)  # opened too long ago
+    assert 'name="code"' in html(scanner.get(LINK_PAGE))  # asks for the link again
+    monkeypatch.undo()
+    assert choose_password(person, link.group(0), PASSWORD).status_code == 302
+    # Another browser that had it open finds it used (its CSRF token from any page).
+    spent = form_post(later, LINK_PAGE, "/sign-in", new=PASSWORD, repeat=PASSWORD)
+    assert spent.status_code == 404 and "virker ikke længere" in html(spent)
 
 
 def test_the_add_user_form_names_each_wrong_field_and_keeps_what_was_typed(made):
@@ -267,9 +329,8 @@ def test_udkast_user_create_prints_a_link_that_sets_the_password(made, monkeypat
     assert code == 0 and "created kli@example.dk (editor)" in out
     link = LINK.search(out)
     assert link and link.group(0).startswith("https://udkast.kommune.dk/set-password/")
-    path = "/set-password/" + link.group(0).rsplit("/", 1)[1]
     browser = made.app.test_client()
-    assert form_post(browser, path, path, new=PASSWORD, repeat=PASSWORD).status_code == 302
+    assert choose_password(browser, link.group(0), PASSWORD).status_code == 302
     assert udkast(["user", "create", "kli@example.dk", "--name", "Igen", "--role", "reader"]) == 1
     assert "exists already" in capsys.readouterr().err
 
@@ -295,9 +356,8 @@ def test_make_run_creates_the_first_admin_once_and_then_says_it_exists(tmp_path)
     first = first_admin(settings)
     link = LINK.search(first)
     assert FIRST_ADMIN in first and link
-    path = "/set-password/" + link.group(0).rsplit("/", 1)[1]
     browser = made.app.test_client()
-    assert form_post(browser, path, path, new=PASSWORD, repeat=PASSWORD).status_code == 302
+    assert choose_password(browser, link.group(0), PASSWORD).status_code == 302
     assert 'href="/admin/users"' in html(browser.get("/"))
 
     later = first_admin(settings)
