@@ -127,7 +127,7 @@ def first_admin(settings: Settings, base: str | None = None) -> str:
         # A link, not a password: the admin chooses it, and it is never printed. Until
         # it is used, each start prints a new one (the earlier one ends).
         secret = create_password_link(session, user.id)
-    link = f"{base or settings.public_url}/set-password/{secret}"
+    link = f"{base or settings.public_url}/set-password/#{secret}"
     return (
         f"  web UI: the first admin is {FIRST_ADMIN}; choose its password here (once, for\n"
         f"  7 days): {link}\n"

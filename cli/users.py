@@ -38,7 +38,7 @@ def add_commands(commands: Any) -> None:
 
 def set_password_url(secret: str) -> str:
     """Return the set-password link of a secret, on UDKAST_PUBLIC_URL."""
-    return f"{load_settings().public_url}/set-password/{secret}"
+    return f"{load_settings().public_url}/set-password/#{secret}"
 
 
 def _create(args: argparse.Namespace) -> int:

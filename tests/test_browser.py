@@ -8,6 +8,7 @@ is skipped elsewhere.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 
 from core.samples import example_text
-from tests.app_fixtures import example_yaml
+from tests.app_fixtures import example_data, example_yaml
 from tests.chromium import launched_chromium
 from tests.conftest import example_path
 from tests.live_service import LiveService, live_service
@@ -218,7 +219,7 @@ def test_an_admin_adds_a_reader_who_signs_in_and_sees_no_upload_form(browser, se
         own = reader.new_page()
         own.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
         own.goto(link)
-        assert own.get_by_text("Hej Lene Læser").is_visible()
+        own.get_by_text("Hej Lene Læser").wait_for()
         wrong += checked(own, "accounts-set-password")
         own.fill("#new", NEW_PASSWORD)
         own.fill("#repeat", NEW_PASSWORD)
@@ -292,3 +293,102 @@ def test_forhaandsvis_shows_the_first_pages_without_saving_a_version(browser, se
     assert (status, after) == (200, before)  # no version was made
     assert not wrong, "\n".join(wrong)
     assert not console_errors, console_errors
+
+
+# --- the interface in English: every page, no Danish left ---------------------------------
+
+# Every text of a page that is not part of the strategy, as the reader sees or hears it:
+# text, labels for screen readers, titles, placeholders, alternative texts. Text tagged
+# with a language of its own (the switch's "Dansk", quoted English) is left out.
+PAGE_TEXTS = """() => {
+  const texts = [];
+  const own = (el) => el && !el.closest('script, style, [lang]:not(html)');
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode.nodeValue.trim();
+    if (text && own(walker.currentNode.parentElement)) texts.push(text);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
+    if (!own(el)) continue;
+    for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+      const value = el.getAttribute(name);
+      if (value && value.trim()) texts.push(value.trim());
+    }
+  }
+  texts.push(document.title);
+  return texts;
+}"""
+# Words that are the same in both languages, and texts made only of names and numbers.
+SAME_IN_BOTH = {
+    *("udkast", "PDF", "Word", "DOCX", "YAML", "JSON", "API", "Markdown", "E-mail", "slug"),
+    *("Status", "Format", "Version", "Input", "Layout", "administrator"),
+}
+SAME_PATTERN = re.compile(r"[\d.,]+ KiB|\(?vision \d+\)?", re.IGNORECASE)
+
+
+def _strings(value: Any) -> list[str]:
+    """Return every text in a strategy's data (what the user wrote, shown as it is)."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)] if value is not None else []
+
+
+def untranslated(danish: list[str], english: list[str], written: list[str]) -> list[str]:
+    """Return the English page's texts that are the Danish page's, and not the user's."""
+    same = set(danish) & set(english)
+    written = [" ".join(w.replace("**", "").replace("*", "").split()) for w in written]
+    wrong = []
+    for text in sorted(same):
+        # A service user's generated name (tests.live_service) is the user's own words.
+        bare = re.sub(r"test-[0-9a-f]{8}", "", " ".join(text.split())).strip("…:·,()[]«»\"' ")
+        if sum(c.isalpha() for c in bare) < 3 or bare in SAME_IN_BOTH:
+            continue
+        if SAME_PATTERN.fullmatch(bare):
+            continue
+        if any(bare in w or (len(w) > 3 and w in bare) for w in written):
+            continue  # the strategy's own words, or a person's name or address
+        wrong.append(text)
+    return wrong
+
+
+def test_an_english_reader_sees_every_page_in_english(browser, service, two_drafts):
+    written = _strings(example_data("udkast-1")) + _strings(example_data("udkast-2"))
+    written += [service.email, "Ada Admin", "sider", "Socialstrategi"]
+    paths = {
+        "index": "/",
+        **two_drafts,
+        "editor": "/new",
+        "editor-v2": "/strategies/sider/2/edit",
+        "account": "/account",
+        "users": "/admin/users",
+        "tokens": "/admin/tokens",
+        "help": "/help/format",
+    }
+    pages = {}
+    leaks: list[str] = []
+    wrong: list[str] = []
+    for locale in ("da-DK", "en-GB"):
+        context = browser.new_context(locale=locale, viewport={"width": WIDTHS[1], "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(service.url + "/sign-in")
+            pages[locale, "sign-in"] = page.evaluate(PAGE_TEXTS)
+            page.fill("#email", service.email)
+            page.fill("#password", service.password)
+            page.click("main button[type=submit]")
+            page.wait_for_url(service.url + "/")
+            for name, path in paths.items():
+                page.goto(service.url + path)
+                pages[locale, name] = page.evaluate(PAGE_TEXTS)
+                if locale == "en-GB":
+                    assert page.locator("html").get_attribute("lang") == "en", name
+                    wrong += checked(page, f"en-{name}")
+        finally:
+            context.close()
+    for name in ("sign-in", *paths):
+        for text in untranslated(pages["da-DK", name], pages["en-GB", name], written):
+            leaks.append(f"{name}: {text!r}")
+    assert not leaks, "Danish on English pages:\n" + "\n".join(leaks)
+    assert not wrong, "\n".join(wrong)

@@ -71,7 +71,7 @@ def test_the_web_form_and_the_api_share_one_budget_per_user(tmp_path: Path):
 
     assert third.status_code == 302  # to the build page
     assert fourth.status_code == 429
-    assert "Too many drafts from this user" in fourth.get_data(as_text=True)
+    assert "For mange udkast fra denne bruger" in fourth.get_data(as_text=True)
     assert sorted(made.slugs()) == ["api-0", "api-1", "formular-1"]
 
 

@@ -53,10 +53,16 @@ def stored(service: LiveService, old_hash: str, new_hash: str) -> dict[str, Any]
         engine.dispose()
 
 
-def test_the_build_stores_the_diff_and_the_api_serves_it(service: LiveService) -> None:
+@pytest.fixture(scope="module")
+def second(service: LiveService) -> dict[str, Any]:
+    """Post the first two drafts on this service once (whichever test asks first)."""
     post(service, draft(REPEATED, "Udkast 1"))
-    second = post(service, draft(REPEATED + " b", "Udkast 2"))
+    return post(service, draft(REPEATED + " b", "Udkast 2"))
 
+
+def test_the_build_stores_the_diff_and_the_api_serves_it(
+    service: LiveService, second: dict[str, Any]
+) -> None:
     build = service.wait_build(second["build"]["links"]["self"])
 
     assert build["state"] == "done", build
@@ -72,7 +78,11 @@ def test_the_build_stores_the_diff_and_the_api_serves_it(service: LiveService) -
     assert (answer["old"]["version"], answer["new"]["version"]) == (1, 2)
 
 
-def test_a_large_pair_asked_for_is_prepared_by_a_worker(service: LiveService) -> None:
+def test_a_large_pair_asked_for_is_prepared_by_a_worker(
+    service: LiveService, second: dict[str, Any]
+) -> None:
+    # Tests of a module may run in different processes, each with its own service: the
+    # first two drafts come from the fixture, not from the test before this one.
     third = post(service, draft(REPEATED + " b c", "Udkast 3"))
     path = f"/api/v1/strategies/{SLUG}/drafts/{third['draft']['version']}/diff?against=1"
 
