@@ -147,6 +147,17 @@ def test_the_example_start_is_the_reference_example(client):
     assert "Ny strategi" in page
 
 
+def test_the_parts_an_input_concerns_are_folded_behind_the_chosen_ones(client):
+    page = text_of(client.get("/new?from=example"))
+    folded = page.split('id="consultation-0-affects"', 1)[1].split("</fieldset>", 1)[0]
+    summary = folded.split("<summary>", 1)[1].split("</summary>", 1)[0]
+    # The chosen parts by their names, every part of the document one click away.
+    assert "<details>" in folded and "(vælg dele)" in summary
+    chosen = folded.count(" checked>")
+    assert chosen >= 1 and folded.count('type="checkbox"') > chosen
+    assert "Ingen dele valgt" not in summary and summary.count(" · ") == chosen - 1
+
+
 # --- actions ---------------------------------------------------------------------------
 
 
