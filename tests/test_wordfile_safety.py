@@ -143,8 +143,13 @@ def test_a_file_that_is_not_a_zip_is_refused_with_what_to_send(data: bytes) -> N
     assert "Word-skabelonen fra forsiden" in danish(exc)
 
 
-def test_not_a_zip_reads_well_in_danish() -> None:
+def test_not_a_zip_reads_well_in_danish_and_english() -> None:
     exc = refused(b"just text")
+
+    assert describe(getattr(exc, "problem"), None, "en").sentence == (  # noqa: B009
+        "The document: is not a Word file (.docx); upload the DOCX udkast made, "
+        "or the Word template from the start page"
+    )
 
     assert danish(exc) == (
         "Dokumentet: er ikke en Word-fil (.docx); upload den DOCX-fil, udkast har lavet, "
@@ -422,6 +427,16 @@ def test_five_thousand_comments_are_refused(udkast_docx: bytes) -> None:
     )
 
 
+def test_comments_are_counted_where_the_document_points_whatever_their_type(
+    udkast_docx: bytes,
+) -> None:
+    data = with_rels(
+        changed(udkast_docx, {"word/notes.xml": comments(2001)}),
+        f'<Relationship Id="rIdC" Type="{RELS}comments" Target="notes.xml"/>',
+    )
+    assert code(refused(data)) == "word_too_many_comments"
+
+
 def test_a_few_comments_are_fine(udkast_docx: bytes) -> None:
     data = with_override(
         changed(udkast_docx, {"word/comments.xml": comments(2000)}),
@@ -480,9 +495,9 @@ def _opens_or_is_refused(data: bytes) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.binary(max_size=2000))
-def test_arbitrary_bytes_are_opened_or_refused_never_crash(data: bytes) -> None:
-    _opens_or_is_refused(b"PK\x03\x04" + data if data[:1] == b"\x00" else data)
+@given(st.sampled_from([b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"]), st.binary(max_size=2000))
+def test_arbitrary_bytes_are_opened_or_refused_never_crash(start: bytes, data: bytes) -> None:
+    _opens_or_is_refused(start + data)
 
 
 def small_docx(method: int = zipfile.ZIP_DEFLATED) -> bytes:

@@ -107,8 +107,8 @@ def _package(parts: dict[str, bytes]) -> WordPackage:
     lower = {name.lower(): name for name in parts}
     if "[content_types].xml" not in lower:
         raise unsupported(_NOT_DOCX, code="word_not_docx")
-    name = lower["[content_types].xml"]
-    types = opc.content_types(parse_part(name, parts[name]))
+    types_part = lower["[content_types].xml"]
+    types = opc.content_types(parse_part(types_part, parts[types_part]))
     declared = types.all() | {types.of(name).lower() for name in parts}
     if declared & opc.MACRO_TYPES or any("macroenabled" in t for t in declared):
         raise macros_refused()
@@ -134,15 +134,25 @@ def _is_xml(package: WordPackage, name: str) -> bool:
 
 def _check_comments(package: WordPackage, limits: WordLimits) -> None:
     """Refuse a file with more comments than one upload may bring."""
-    for name in package.parts_of_type(opc.COMMENTS_TYPE):
-        count = sum(1 for _ in package.xml(name).iterchildren(W + "comment"))
-        if count > limits.max_comments:
-            raise too_large(
-                f"the file has {count} comments; at most {limits.max_comments}",
-                code="word_too_many_comments",
-                count=str(count),
-                max=str(limits.max_comments),
-            )
+    # The reader finds comments by the main part's relationship; the content type may differ.
+    related = {
+        r.target
+        for r in package.relationships(package.main_part)
+        if r.type.endswith("/comments") and not r.external
+    }
+    names = set(package.parts_of_type(opc.COMMENTS_TYPE)) | related
+    count = sum(
+        sum(1 for _ in package.xml(name).iterchildren(W + "comment"))
+        for name in names
+        if _is_xml(package, name)
+    )
+    if count > limits.max_comments:
+        raise too_large(
+            f"the file has {count} comments; at most {limits.max_comments}",
+            code="word_too_many_comments",
+            count=str(count),
+            max=str(limits.max_comments),
+        )
 
 
 def _warnings(package: WordPackage) -> list[Problem]:
