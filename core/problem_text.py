@@ -115,6 +115,64 @@ WHAT: dict[str, dict[str, str]] = {
         "number_not_allowed": "har {value}, som ikke er et tal, formatet tillader",
         "duplicate_key": "har nøglen {key} for anden gang",
         "key_not_plain": "har en nøgle, der er en liste eller en gruppe; en nøgle er et navn",
+        # An uploaded Word file (core.wordfile): refusals, then what was left out.
+        "word_not_zip": (
+            "er ikke en Word-fil (.docx); upload den DOCX-fil, udkast har lavet, "
+            "eller Word-skabelonen fra forsiden"
+        ),
+        "word_not_docx": (
+            "er en ZIP-fil, men ikke et Word-dokument (.docx); upload den DOCX-fil, "
+            "udkast har lavet, eller Word-skabelonen fra forsiden"
+        ),
+        "word_old_format": (
+            "er gemt i Words gamle format (.doc) eller beskyttet med en adgangskode; "
+            "gem det i Word som «Word-dokument (.docx)» uden adgangskode, og upload det igen"
+        ),
+        "word_strict": (
+            "er gemt som «Strict Open XML-dokument»; gem det i Word som "
+            "«Word-dokument (.docx)», og upload det igen"
+        ),
+        "word_macros": (
+            "indeholder makroer (VBA), og den slags filer tages ikke imod; gem det i Word "
+            "som «Word-dokument (.docx)» uden makroer, og upload det igen"
+        ),
+        "word_too_many_parts": "består af {count} dele (filer i ZIP-arkivet); højst {max}",
+        "word_part_damaged": (
+            "er beskadiget: delen {part} kan ikke læses; åbn det i Word, gem det igen, "
+            "og upload det igen"
+        ),
+        "word_too_large": (
+            "fylder mere end {size}, når det pakkes ud; fjern store billeder eller "
+            "indlejrede filer, og upload det igen"
+        ),
+        "word_compression": (
+            "har en del ({part}), der pakkes ud til mere end {max} gange sin størrelse; "
+            "sådan en fil kan lægge serveren ned og tages ikke imod"
+        ),
+        "word_xml": (
+            "er beskadiget: delen {part} er ikke gyldig XML; åbn det i Word, gem det igen, "
+            "og upload det igen"
+        ),
+        "word_doctype": (
+            "har en DOCTYPE- eller entity-erklæring i delen {part}; det skriver Word aldrig, "
+            "og den slags filer tages ikke imod"
+        ),
+        "word_too_many_comments": (
+            "har {count} kommentarer; højst {max}: slet de kommentarer, der er "
+            "færdigbehandlet, og upload det igen"
+        ),
+        "word_linked_ignored": (
+            "har sammenkædede filer i {place} (fx et billede, der hentes fra en adresse; "
+            "{count} i alt); de blev ikke hentet og er sprunget over"
+        ),
+        "word_object_ignored": (
+            "har indlejrede objekter i {place} (fx et Excel-ark eller et diagram; "
+            "{count} i alt); de er sprunget over"
+        ),
+        "word_altchunk_ignored": (
+            "har indhold importeret fra andre filer i {place} ({count} i alt); det er "
+            "sprunget over: sæt teksten ind som almindelig tekst, hvis den skal med"
+        ),
     },
     "en": {
         "missing": "is missing",
@@ -180,6 +238,65 @@ WHAT: dict[str, dict[str, str]] = {
         "number_not_allowed": "has {value}, which is not a number this format allows",
         "duplicate_key": "has the key {key} a second time",
         "key_not_plain": "has a key that is a list or a group of fields; a key must be a name",
+        "word_not_zip": (
+            "is not a Word file (.docx); upload the DOCX udkast made, "
+            "or the Word template from the start page"
+        ),
+        "word_not_docx": (
+            "is a ZIP file but not a Word document (.docx); upload the DOCX udkast made, "
+            "or the Word template from the start page"
+        ),
+        "word_old_format": (
+            "is saved in Word's old format (.doc) or protected by a password; save it in "
+            "Word as «Word Document (.docx)» without a password and upload it again"
+        ),
+        "word_strict": (
+            "is saved as «Strict Open XML Document»; save it in Word as "
+            "«Word Document (.docx)» and upload it again"
+        ),
+        "word_macros": (
+            "contains macros (VBA), and such files are not accepted; save it in Word as "
+            "«Word Document (.docx)», without macros, and upload it again"
+        ),
+        "word_too_many_parts": (
+            "consists of {count} parts (files in the ZIP archive); at most {max}"
+        ),
+        "word_part_damaged": (
+            "is damaged: the part {part} cannot be read; open it in Word, save it again "
+            "and upload it again"
+        ),
+        "word_too_large": (
+            "takes up more than {size} unpacked; remove large pictures or embedded files "
+            "and upload it again"
+        ),
+        "word_compression": (
+            "has a part ({part}) that unpacks to more than {max} times its size; such a "
+            "file can bring the server down and is not accepted"
+        ),
+        "word_xml": (
+            "is damaged: the part {part} is not valid XML; open it in Word, save it again "
+            "and upload it again"
+        ),
+        "word_doctype": (
+            "has a DOCTYPE or entity declaration in the part {part}; Word never writes "
+            "one, and such files are not accepted"
+        ),
+        "word_too_many_comments": (
+            "has {count} comments; at most {max}: delete the comments that are resolved "
+            "and upload it again"
+        ),
+        "word_linked_ignored": (
+            "has linked files in {place} (such as a picture fetched from an address; "
+            "{count} in all); they were not fetched and were left out"
+        ),
+        "word_object_ignored": (
+            "has embedded objects in {place} (such as an Excel sheet or a chart; "
+            "{count} in all); they were left out"
+        ),
+        "word_altchunk_ignored": (
+            "has content imported from other files in {place} ({count} in all); it was "
+            "left out: paste the text in as ordinary text if it should be kept"
+        ),
     },
 }
 
@@ -236,6 +353,13 @@ _WORDS = {
         "consultation": "Høringssvar {n}",
         "of_vision": "(vision {title})",
         "from": "fra {title}",
+        "word_document": "teksten",
+        "word_header": "et sidehoved",
+        "word_footer": "en sidefod",
+        "word_footnotes": "fodnoterne",
+        "word_endnotes": "slutnoterne",
+        "word_comments": "kommentarerne",
+        "word_part": "delen {part}",
     },
     "en": {
         "document": "The document",
@@ -250,6 +374,13 @@ _WORDS = {
         "consultation": "Consultation input {n}",
         "of_vision": "(vision {title})",
         "from": "from {title}",
+        "word_document": "the text",
+        "word_header": "a header",
+        "word_footer": "a footer",
+        "word_footnotes": "the footnotes",
+        "word_endnotes": "the endnotes",
+        "word_comments": "the comments",
+        "word_part": "the part {part}",
     },
 }
 
@@ -457,6 +588,16 @@ def _values(args: Mapping[str, str], data: Any, language: str) -> dict[str, str]
             out[name] = "; ".join(_largest(value, data, language))
         elif name == "hint":
             out[name] = HINTS[language].get(value, "")
+        elif name == "place":
+            # Where in a Word file: "et sidehoved", or the part's name if it has no word.
+            part = _quote(args.get("part", ""))
+            out[name] = _WORDS[language].get(f"word_{value}", "").format(part=part) or (
+                _WORDS[language]["word_part"].format(part=part)
+            )
+        elif name == "part":
+            out[name] = _quote(value)
+        elif name == "size":
+            out[name] = _bytes(value, language)
         else:
             out[name] = value
     return out
@@ -486,6 +627,16 @@ def _number(value: str, language: str) -> str:
         return value
     text = f"{int(value):,}"
     return text.replace(",", ".") if language == "da" else text
+
+
+def _bytes(value: str, language: str) -> str:
+    """Write a number of bytes as people read it: "50 MB", "1,5 MB", "200 KB"."""
+    if not value.isascii() or not value.isdigit():
+        return value
+    n = int(value)
+    amount, unit = (n / 1024**2, "MB") if n >= 1024**2 else (n / 1024, "KB")
+    text = f"{amount:.1f}".removesuffix(".0")
+    return f"{text.replace('.', ',') if language == 'da' else text} {unit}"
 
 
 def _entry(data: Any, kind: str, index: int) -> dict[str, Any]:
