@@ -33,7 +33,7 @@ def to_markdown(blocks: Sequence[Block]) -> str:
     return _blocks(blocks, "")
 
 
-def _blocks(blocks: Sequence[Block], indent: str) -> str:
+def _blocks(blocks: Sequence[Block], indent: str, between: str = "\n\n") -> str:
     out = []
     previous: Block | None = None
     other = False
@@ -48,21 +48,22 @@ def _blocks(blocks: Sequence[Block], indent: str) -> str:
         other = not other if same_kind else False
         out.append(_block(block, indent, other))
         previous = block
-    return "\n\n".join(out)
+    return between.join(out)
 
 
 def _block(block: Block, indent: str, other: bool = False) -> str:
     if isinstance(block, Paragraph):
         return _paragraph(block.inlines, indent)
+    # A paragraph after another block of its item needs blank lines around the items
+    # (a loose list); else the list is written tight, as people write it.
+    loose = any(isinstance(part, Paragraph) for item in block.items for part in item[1:])
     lines = []
     for number, item in enumerate(block.items, start=block.start):
         bullet = "*" if other else "-"
         marker = f"{number}{')' if other else '.'}" if block.ordered else bullet
         inner = indent + " " * (len(marker) + 1)  # an item's blocks sit under its text
-        body = _blocks(item, inner)
+        body = _blocks(item, inner, "\n\n" if loose else "\n")
         lines.append((indent + marker + " " + body[len(inner) :]).rstrip())
-    # A blank line between items keeps an item's paragraphs in that item (a loose list).
-    loose = any(len(item) > 1 for item in block.items)
     return ("\n\n" if loose else "\n").join(lines)
 
 
