@@ -30,7 +30,7 @@ from core.errors import (
     UnsupportedMediaType,
 )
 from core.problem_text import describe
-from service.i18n import current_language
+from service.i18n import coded_reason, current_language
 from store import NameTaken, NotFound, storage_full
 from store.errors import OutdatedBase
 
@@ -144,9 +144,11 @@ def _domain_error(exc: UdkastError) -> Any:
         return error_response(status, code, message, problems=problems)
     if isinstance(exc, OutdatedBase):
         return _outdated_base(exc)
-    if isinstance(exc, MalformedInput) and exc.code and language != "en":
-        # A YAML or JSON syntax error: its line and column, and a hint, in Danish.
-        return error_response(status, code, describe(exc.problem, None, language).sentence)
+    reason = coded_reason(exc, language) if language != "en" else None
+    if reason is not None:
+        # A refusal with a code (a YAML syntax error with its line and column, a Word
+        # file's refusal) worded for a person, in Danish; English keeps its own text.
+        return error_response(status, code, reason)
     return error_response(status, code, str(exc))
 
 

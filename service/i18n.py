@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, redirect, request, url_for
 from flask_babel import Babel, get_locale
 
-from core.errors import MalformedInput, UdkastError
+from core.errors import Problem, UdkastError
 from core.problem_text import describe
 from service.paths import local_path
 
@@ -92,8 +92,15 @@ def switch(code: str) -> Any:
 
 def why_not(exc: UdkastError) -> str:
     """Say why an upload could not be read, in the page's language."""
-    # A YAML or JSON syntax error carries its code, line and column (core.loading); the
-    # form's own refusals are worded for the page where they are raised.
-    if isinstance(exc, MalformedInput) and exc.code:
-        return describe(exc.problem, None, current_language()).sentence
-    return str(exc)
+    return coded_reason(exc, current_language()) or str(exc)
+
+
+def coded_reason(exc: UdkastError, language: str) -> str | None:
+    """Word a refusal that carries a code (core.problem_text) in `language`, else None."""
+    # A YAML or JSON syntax error carries its code, line and column (core.loading), and so
+    # does every refusal of a Word file (core.wordfile); the form's own refusals are
+    # worded for the page where they are raised.
+    problem: Problem | None = getattr(exc, "problem", None) if getattr(exc, "code", "") else None
+    if problem is None:
+        return None
+    return describe(problem, None, language).sentence
