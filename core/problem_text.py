@@ -173,6 +173,18 @@ WHAT: dict[str, dict[str, str]] = {
             "har indhold importeret fra andre filer i {place} ({count} i alt); det er "
             "sprunget over: sæt teksten ind som almindelig tekst, hvis den skal med"
         ),
+        "word_not_ours": (
+            "er ikke lavet af udkast: den har ingen udkast-felter. Upload den Word-fil, "
+            "udkast lavede til et udkast, eller start fra Word-skabelonen på forsiden"
+        ),
+        "word_tables_kept": (
+            "tabellerne (tegn på succes, tidsplan, høringssvar) og forfatterne læses endnu "
+            "ikke tilbage fra Word; de er taget fra udkastet"
+        ),
+        "word_unknown_place": (
+            "har feltet {place}, som ikke findes i udkastet (fx en ny del); det er sprunget "
+            "over: tilføj nye dele i editoren"
+        ),
     },
     "en": {
         "missing": "is missing",
@@ -296,6 +308,18 @@ WHAT: dict[str, dict[str, str]] = {
         "word_altchunk_ignored": (
             "has content imported from other files in {place} ({count} in all); it was "
             "left out: paste the text in as ordinary text if it should be kept"
+        ),
+        "word_not_ours": (
+            "was not made by udkast: it has no udkast fields. Upload the Word file udkast "
+            "made for a draft, or start from the Word template on the start page"
+        ),
+        "word_tables_kept": (
+            "the tables (signs of success, timeline, consultation) and the authors are not "
+            "read back from Word yet; they were taken from the draft"
+        ),
+        "word_unknown_place": (
+            "has the field {place}, which is not in the draft (a new part, say); it was left "
+            "out: add new parts in the editor"
         ),
     },
 }

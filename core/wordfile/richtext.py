@@ -179,6 +179,20 @@ def _style_level(name: str) -> int:
     return int(last) - 1 if last.isdigit() and int(last) > 1 else 0
 
 
+def runs_text(element: Any, revisions: Revisions = "accept") -> str:
+    """Return the plain text of the runs in `element` (a field of one line)."""
+    parts: list[str] = []
+    for run, _href in _runs(element, None, revisions, {}):
+        for child in run:
+            if child.tag in (w("t"), w("delText")):
+                parts.append(child.text or "")
+            elif child.tag == w("tab"):
+                parts.append("\t")
+            elif child.tag == w("noBreakHyphen"):
+                parts.append("-")
+    return "".join(parts)
+
+
 def _inlines(p: Any, styles: WordStyles, revisions: Revisions) -> list[Inline]:
     out: list[Inline] = []
     for run, href in _runs(p, None, revisions, styles.links):

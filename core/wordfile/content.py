@@ -1,0 +1,173 @@
+"""A DOCX udkast made, edited in Word, read back as the content of the next draft.
+
+udkast's DOCX holds every field a person may edit in a content control tagged with its
+place (`udkast:visions[det-hele-liv].headline`) and, in a custom XML part, the slug and
+the ids of each list (worker/render/docx/controls.py and customxml.py). Reading it back
+starts from the content the file was made from and puts in what each control holds now:
+one-line fields as text, dates from Word's date picker, rich text as Markdown, a
+vision's commitments as its list's items. What cannot come back yet is kept from the
+content and named in a warning, never dropped without a word.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from core.errors import Problem
+from core.markdown_out import to_markdown
+from core.richtext import ListBlock, plain_text
+from core.wordfile.errors import malformed
+from core.wordfile.package import WordPackage
+from core.wordfile.richtext import Revisions, WordStyles, read_blocks, read_styles, runs_text, w
+
+NAMESPACE = "https://udkast.dk/ns/strategy/v1"
+TAG_PREFIX = "udkast:"
+# The tables are read back in a later step; until then they come from the content.
+NOT_READ_YET = ("signs_of_success", "timeline", "consultation", "document.authors")
+LISTS = ("visions", "signs_of_success", "sections", "consultation")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the file says of itself in its custom XML: the strategy and its lists' ids."""
+
+    slug: str
+    language: str
+    ids: Mapping[str, tuple[str, ...]]
+
+
+@dataclass
+class ReadBack:
+    """The content read from the file, and what could not come back, for the person."""
+
+    data: dict[str, Any]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def identity(package: WordPackage) -> Identity:
+    """Return the strategy the file was made from, or refuse a DOCX udkast did not make."""
+    for name in package.part_names:
+        if not name.lower().startswith("customxml/item") or "props" in name.lower():
+            continue
+        root = package.xml(name)
+        if root.tag != f"{{{NAMESPACE}}}udkast":
+            continue
+        slug = (root.findtext(f"{{{NAMESPACE}}}slug") or "").strip()
+        language = (root.findtext(f"{{{NAMESPACE}}}language") or "da").strip()
+        ids = {
+            name: tuple(
+                (item.text or "").strip()
+                for item in root.iterfind(f"{{{NAMESPACE}}}{name}/{{{NAMESPACE}}}id")
+            )
+            for name in LISTS
+        }
+        if slug:
+            return Identity(slug, language, ids)
+    raise malformed(
+        "this Word file was not made by udkast: it has no udkast fields; upload the DOCX "
+        "udkast made for a draft, or start from the Word template on the start page",
+        code="word_not_ours",
+    )
+
+
+def read_content(
+    package: WordPackage, base: Mapping[str, Any], revisions: Revisions = "accept"
+) -> ReadBack:
+    """Return the content of `base` with every field the file holds put in, and warnings."""
+    data = copy.deepcopy(dict(base))
+    result = ReadBack(data)
+    main = package.main_part
+    links = {r.id: r.target for r in package.relationships(main) if r.external}
+    styles = read_styles(
+        _optional(package, "word/styles.xml"), _optional(package, "word/numbering.xml"), links
+    )
+    body = package.xml(main).find(w("body"))
+    if body is None:
+        return result
+    seen: set[str] = set()
+    for sdt in body.iter(w("sdt")):
+        tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
+        place = tag.get(w("val"), "") if tag is not None else ""
+        if not place.startswith(TAG_PREFIX):
+            continue  # a control a person added: its text is outside udkast's fields
+        place = place[len(TAG_PREFIX) :]
+        seen.add(place)
+        _put(result, place, sdt, styles, revisions)
+    if any(place.startswith(NOT_READ_YET) for place in seen):
+        result.warnings.append(
+            Problem(
+                "",
+                "the tables (signs of success, timeline, consultation) and the authors are "
+                "not read back from Word yet; they were taken from the draft",
+                code="word_tables_kept",
+            )
+        )
+    return result
+
+
+def _put(result: ReadBack, place: str, sdt: Any, styles: WordStyles, revisions: Revisions) -> None:
+    """Put what one control holds into the content at its place."""
+    if place.startswith(NOT_READ_YET):
+        return
+    content = sdt.find(w("sdtContent"))
+    if content is None:
+        return
+    target = _locate(result.data, place)
+    if target is None:
+        result.warnings.append(
+            Problem(
+                "",
+                f"the field {place} is not in the draft (a new part, say); it was left out",
+                code="word_unknown_place",
+                args=(("place", place),),
+            )
+        )
+        return
+    holder, key = target
+    properties = sdt.find(w("sdtPr"))
+    date = properties.find(w("date")) if properties is not None else None
+    if date is not None:
+        full = (date.get(w("fullDate")) or "")[:10]
+        if full:
+            holder[key] = full
+        return
+    if sdt.getparent().tag == w("p"):  # a one-line field: the text of its runs
+        text = runs_text(content, revisions).strip()
+        if text or holder.get(key) is not None:
+            holder[key] = text or None
+        return
+    blocks = read_blocks(content.iter(w("p")), styles, revisions)
+    if key == "commitments":  # plain lines, one a list item (or paragraph) in Word
+        lines: list[str] = []
+        for block in blocks:
+            parts = block.items if isinstance(block, ListBlock) else ((block,),)
+            lines.extend(text for part in parts if (text := plain_text(part).strip()))
+        holder[key] = lines
+        return
+    text = to_markdown(blocks)
+    holder[key] = text or None
+
+
+def _locate(data: dict[str, Any], place: str) -> tuple[dict[str, Any], str] | None:
+    """Return the mapping and key a place names (`visions[id].headline`), if it exists."""
+    head, _, key = place.rpartition(".")
+    if not head:
+        return (data, key) if key in ("foreword",) else None
+    if head == "document":
+        document = data.setdefault("document", {})
+        return document, key
+    name, _, ident = head.partition("[")
+    ident = ident.rstrip("]")
+    for item in data.get(name) or []:
+        if isinstance(item, dict) and item.get("id") == ident:
+            return item, key
+    return None
+
+
+def _optional(package: WordPackage, part: str) -> etree._Element | None:
+    return package.xml(part) if package.has(part) else None
