@@ -13,6 +13,8 @@ import docx
 import pytest
 from docx.document import Document
 from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from core.content import LIMITS, MAX_LINE, MAX_WORD, Strategy, validate
 from tests.conftest import load_example
@@ -128,8 +130,18 @@ def _instructions(element: Any) -> str:
     return " | ".join(i.text or "" for i in element.iter(f"{W}instrText"))
 
 
+def _tables(document: Document) -> list[Table]:
+    """Every table of the body, those in content controls too (`document.tables` skips them)."""
+    return [Table(t, document._body) for t in document.element.body.iter(f"{W}tbl")]
+
+
+def _body_paragraphs(document: Document) -> list[Paragraph]:
+    """Every paragraph of the body, those in content controls and cells too."""
+    return [Paragraph(p, document._body) for p in document.element.body.iter(f"{W}p")]
+
+
 def _table(document: Document, first_heading: str) -> Any:
-    return next(t for t in document.tables if t.rows[0].cells[0].text == first_heading)
+    return next(t for t in _tables(document) if t.rows[0].cells[0].text == first_heading)
 
 
 def _indicator_rows(document: Document, heading: str) -> list[tuple[str, ...]]:
@@ -336,11 +348,11 @@ def test_rich_text_lists_and_emphasis(rich_doc: Document) -> None:
     assert ("List Bullet", "first") in paragraphs
     assert ("List Bullet 2", "nested strong") in paragraphs
     assert ("List Bullet 3", "deeper") in paragraphs
-    numbered = [p for p in rich_doc.paragraphs if p.style and p.style.name == "List Number"]
+    numbered = [p for p in _body_paragraphs(rich_doc) if p.style and p.style.name == "List Number"]
     assert [p.text for p in numbered] == ["one", "two", "three", "four"]
     num_ids = [p._p.xpath("string(w:pPr/w:numPr/w:numId/@w:val)") for p in numbered]
     assert num_ids[0] == num_ids[1] != num_ids[2] == num_ids[3]
-    runs = [r for p in rich_doc.paragraphs for r in p.runs]
+    runs = [r for p in _body_paragraphs(rich_doc) for r in p.runs]
     assert any(r.text == "strong" and r.bold for r in runs)
     assert any(r.text == "more" and r.italic for r in runs)
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from docx import Document
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from tests.conftest import example_path
@@ -51,9 +52,9 @@ def pdf_text(data: bytes) -> str:
 
 
 def docx_text(data: bytes) -> str:
-    document = Document(io.BytesIO(data))
-    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells)
+    # Every paragraph, in cells and content controls too (python-docx's lists skip those).
+    body = Document(io.BytesIO(data)).element.body
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
 
 
 def test_two_drafts_become_versions_with_downloadable_files(service: LiveService):

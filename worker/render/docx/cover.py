@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from docx.document import Document
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from core.content import Strategy
 from core.shortening import shortened
@@ -24,28 +26,47 @@ from worker.render.docx.styles import (
 CORE_PROPERTY_MAX = 255
 
 
+@dataclass(frozen=True)
+class CoverParagraphs:
+    """The cover's paragraphs that show a document field, by field (None when not shown)."""
+
+    organisation: Paragraph
+    title: Paragraph
+    subtitle: Paragraph | None
+    draft_label: Paragraph | None
+    date: Paragraph | None
+    authors: list[Paragraph]
+
+
 def add_cover(document: Document, view: DocumentView) -> None:
     """Write the cover: draft banner, organisation, title, subtitle, date and authors."""
+    write_cover(document, view)
+
+
+def write_cover(document: Document, view: DocumentView) -> CoverParagraphs:
+    """Write the cover as `add_cover` does; return the paragraphs showing fields."""
     info, table, mark = view.info, view.labels, view.mark
     if mark:
         banner = " · ".join(part for part in (mark, info.draft_label) if part)
         add_styled(document, DRAFT_BANNER, banner)
     top = add_styled(document, COVER_ORGANISATION, info.organisation or "")
     top.paragraph_format.space_before = Pt(150)
-    add_styled(document, "Title", info.title)
-    if info.subtitle:
-        add_styled(document, "Subtitle", info.subtitle)
-    for line in (info.draft_label, view.date):
-        if line:
-            add_styled(document, COVER_META, line)
+    title = add_styled(document, "Title", info.title)
+    subtitle = add_styled(document, "Subtitle", info.subtitle) if info.subtitle else None
+    label_line, date_line = (
+        add_styled(document, COVER_META, line) if line else None
+        for line in (info.draft_label, view.date)
+    )
+    authors = []
     if info.authors:
         label = add_styled(document, COVER_META, table["authors"])
         label.paragraph_format.space_before = Pt(36)
         label.runs[0].bold = True
         for author in info.authors:
             name = f"{author.name}, {author.role}" if author.role else author.name
-            add_styled(document, COVER_META, name)
+            authors.append(add_styled(document, COVER_META, name))
     document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    return CoverParagraphs(top, title, subtitle, label_line, date_line, authors)
 
 
 def set_core_properties(document: Document, strategy: Strategy) -> None:

@@ -35,11 +35,12 @@ def add_vision_card(
     theme: Theme,
     width: Length,
     commitments_label: str,
-) -> None:
+) -> CardParagraphs:
     """Add one card: theme title (Heading 2), headline, body and commitments."""
     cell = add_card_cell(document, theme, width)
-    fill_card(cell, card, outline, commitments_label)
+    paragraphs = fill_card(cell, card, outline, commitments_label)
     add_card_spacer(document)
+    return paragraphs
 
 
 def add_card_cell(document: Document, theme: Theme, width: Length) -> _Cell:

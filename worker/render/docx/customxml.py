@@ -1,0 +1,67 @@
+"""The custom XML part: what a udkast DOCX does not print, for reading it back.
+
+`customXml/item1.xml` holds `<udkast xmlns="https://udkast.dk/ns/strategy/v1">` with the
+format, slug and language and the ids of each list in content order; its itemProps part
+and the relationship from the document part make it standard custom XML data storage.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from lxml import etree
+
+from core.content import FORMAT, Strategy
+
+NAMESPACE = "https://udkast.dk/ns/strategy/v1"
+ITEM_PART = "/customXml/item1.xml"
+PROPS_PART = "/customXml/itemProps1.xml"
+
+
+def add_custom_xml(document: Document, strategy: Strategy) -> None:
+    """Replace the template's custom XML with udkast's: format, slug, language, list ids."""
+    part = document.part
+    for r_id, rel in list(part.rels.items()):
+        # The template's only item is an empty bibliography; once unrelated it is not saved.
+        if rel.reltype == RT.CUSTOM_XML:
+            part.rels.pop(r_id)
+    package = part.package
+    item = Part(PackURI(ITEM_PART), CT.XML, custom_xml(strategy), package)
+    props = Part(PackURI(PROPS_PART), CT.OFC_CUSTOM_XML_PROPERTIES, _item_props(strategy), package)
+    item.relate_to(props, RT.CUSTOM_XML_PROPS)
+    part.relate_to(item, RT.CUSTOM_XML)
+
+
+def custom_xml(strategy: Strategy) -> bytes:
+    """Return the custom XML item: what the document does not print, ids in content order."""
+    info = strategy.document
+    root = etree.Element(f"{{{NAMESPACE}}}udkast", nsmap={None: NAMESPACE})
+    for name, value in (("format", FORMAT), ("slug", info.slug), ("language", info.language)):
+        etree.SubElement(root, f"{{{NAMESPACE}}}{name}").text = value
+    lists = (
+        ("visions", strategy.visions),
+        ("signs_of_success", strategy.signs_of_success),
+        ("sections", strategy.sections),
+        ("consultation", strategy.consultation),
+    )
+    for name, items in lists:
+        holder = etree.SubElement(root, f"{{{NAMESPACE}}}{name}")
+        for item in items:
+            etree.SubElement(holder, f"{{{NAMESPACE}}}id").text = item.id
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _item_props(strategy: Strategy) -> bytes:
+    ds = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+    # A stable id per strategy: rendering twice gives the same file.
+    item_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}/{strategy.document.slug}")
+    root = etree.Element(f"{{{ds}}}datastoreItem", nsmap={"ds": ds})
+    root.set(f"{{{ds}}}itemID", "{" + str(item_id).upper() + "}")
+    refs = etree.SubElement(root, f"{{{ds}}}schemaRefs")
+    etree.SubElement(refs, f"{{{ds}}}schemaRef").set(f"{{{ds}}}uri", NAMESPACE)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
