@@ -89,6 +89,22 @@ def _written(inlines: Sequence[Inline], marks: tuple[str, str], flat: bool) -> s
     return "\n".join(_guard_line_start(line) for line in text.split("\n"))
 
 
+def same_blocks(a: Sequence[Block], b: Sequence[Block]) -> bool:
+    """Tell whether two texts show the same: characters, formatting, paragraphs, lists."""
+    return _shape(a) == _shape(b)
+
+
+def _shape(blocks: Sequence[Block]) -> list[object]:
+    shape: list[object] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            shape.append(_visible(block.inlines))
+        else:
+            items = tuple(tuple(_shape(item)) for item in block.items)
+            shape.append((block.ordered, block.start, items))
+    return shape
+
+
 def _reads_as(written: str, wanted: tuple[tuple[str, object], ...]) -> bool:
     try:
         blocks = parse(written)

@@ -19,8 +19,8 @@ from typing import Any
 from lxml import etree
 
 from core.errors import Problem
-from core.markdown_out import to_markdown
-from core.richtext import ListBlock, plain_text
+from core.markdown_out import same_blocks, to_markdown
+from core.richtext import Block, ListBlock, RichTextError, parse, plain_text
 from core.wordfile.errors import malformed
 from core.wordfile.package import WordPackage
 from core.wordfile.richtext import Revisions, WordStyles, read_blocks, read_styles, runs_text, w
@@ -138,7 +138,7 @@ def _put(result: ReadBack, place: str, sdt: Any, styles: WordStyles, revisions: 
         return
     if sdt.getparent().tag == w("p"):  # a one-line field: the text of its runs
         text = runs_text(content, revisions).strip()
-        if text or holder.get(key) is not None:
+        if text != str(holder.get(key) or "").strip():  # unchanged keeps it as written
             holder[key] = text or None
         return
     blocks = read_blocks(content.iter(w("p")), styles, revisions)
@@ -147,10 +147,22 @@ def _put(result: ReadBack, place: str, sdt: Any, styles: WordStyles, revisions: 
         for block in blocks:
             parts = block.items if isinstance(block, ListBlock) else ((block,),)
             lines.extend(text for part in parts if (text := plain_text(part).strip()))
-        holder[key] = lines
+        if lines != [str(c).strip() for c in holder.get(key) or []]:
+            holder[key] = lines
         return
-    text = to_markdown(blocks)
-    holder[key] = text or None
+    # Unchanged text keeps its Markdown as the person wrote it (line breaks, `_` or `*`),
+    # so a file sent back without edits is the same content, and no new version.
+    before = holder.get(key)
+    if isinstance(before, str) and _same(before, blocks):
+        return
+    holder[key] = to_markdown(blocks) or None
+
+
+def _same(markdown: str, blocks: tuple[Block, ...]) -> bool:
+    try:
+        return same_blocks(parse(markdown), blocks)
+    except RichTextError:
+        return False
 
 
 def _locate(data: dict[str, Any], place: str) -> tuple[dict[str, Any], str] | None:

@@ -1,0 +1,128 @@
+"""udkast's own DOCX read back as content: unchanged, it is the content it was made from.
+
+The reference drafts are rendered by the DOCX renderer, opened with the safe opener and
+read back starting from an empty copy of their lists' fields; every text field, date and
+commitment must come back as the content has it (rich text as the same Markdown text and
+formatting). Edits made in the XML, as Word makes them, come back as edits.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from core.content import load, validate
+from core.richtext import parse
+from core.wordfile import open_word_file
+from core.wordfile.content import identity, read_content
+from core.wordfile.richtext import w
+from tests.conftest import example_path
+from tests.test_markdown_out import visible
+from worker.render.docx import render_docx
+
+TEXT_FIELDS = ("title", "headline")
+
+
+def rendered(name: str) -> tuple[dict[str, Any], bytes]:
+    strategy = load(example_path(name).read_bytes(), filename=f"{name}.yaml")
+    return strategy.to_data(), render_docx(strategy)
+
+
+def blanked(data: dict[str, Any]) -> dict[str, Any]:
+    """Return the content with every field the DOCX carries emptied, to be read back."""
+    base = copy.deepcopy(data)
+    base["foreword"] = "?"
+    for vision in base.get("visions", []):
+        vision.update(title="?", headline="?", body="?", commitments=[])
+    for section in base.get("sections", []):
+        section.update(title="?", body="?")
+    base["document"]["title"] = "?"
+    return base
+
+
+@pytest.mark.parametrize("name", ["udkast-1", "udkast-2"])
+def test_an_unchanged_docx_reads_back_as_the_content_it_was_made_from(name):
+    data, docx = rendered(name)
+    package = open_word_file(docx)
+    assert identity(package).slug == data["document"]["slug"]
+    back = read_content(package, blanked(data)).data
+    assert back["document"]["title"] == data["document"]["title"]
+    assert str(back["document"].get("date")) == str(data["document"].get("date"))
+    for got, want in zip(back["visions"], data["visions"], strict=True):
+        for field in TEXT_FIELDS:
+            assert got[field] == want[field].strip()
+        assert visible(parse(got["body"] or "")) == visible(parse(want.get("body") or ""))
+        assert got["commitments"] == [c.strip() for c in want.get("commitments", [])]
+    for got, want in zip(back.get("sections", []), data.get("sections", []), strict=True):
+        assert got["title"] == want["title"].strip()
+        assert visible(parse(got["body"] or "")) == visible(parse(want.get("body") or ""))
+    assert visible(parse(back["foreword"])) == visible(parse(data["foreword"]))
+    # Read onto the content it came from, nothing changes: the same content, no version.
+    unchanged = read_content(package, data)
+    assert unchanged.data == data
+
+
+def edited(docx: bytes, place: str, change) -> bytes:
+    """Return the DOCX with the control at `place` changed by `change(sdtContent)`."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                root = etree.fromstring(content)
+                for sdt in root.iter(w("sdt")):
+                    tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
+                    if tag is not None and tag.get(w("val")) == "udkast:" + place:
+                        change(sdt.find(w("sdtContent")))
+                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_a_headline_changed_and_a_word_made_bold_in_word_come_back():
+    data, docx = rendered("udkast-1")
+    vision = data["visions"][1]
+    place = f"visions[{vision['id']}]"
+
+    def new_headline(content):
+        runs = list(content.iter(w("t")))
+        runs[0].text = "Alle skal have en ven"
+        for extra in runs[1:]:
+            extra.text = ""
+
+    def bold_first_run(content):
+        run = next(content.iter(w("r")))
+        rpr = run.find(w("rPr"))
+        if rpr is None:
+            rpr = etree.SubElement(run, w("rPr"))
+            run.remove(rpr)
+            run.insert(0, rpr)
+        etree.SubElement(rpr, w("b"))
+
+    docx = edited(docx, f"{place}.headline", new_headline)
+    docx = edited(docx, f"{place}.body", bold_first_run)
+    back = read_content(open_word_file(docx), data).data
+    assert back["visions"][1]["headline"] == "Alle skal have en ven"
+    assert back["visions"][1]["body"].startswith("**")
+    assert back["visions"][0] == data["visions"][0] or validate(back)  # the rest as it was
+
+
+def test_a_docx_udkast_did_not_make_is_refused_with_what_to_do():
+    import docx as python_docx
+
+    from core.errors import MalformedInput
+    from core.problem_text import describe
+
+    document = python_docx.Document()
+    document.add_paragraph("Et notat")
+    out = io.BytesIO()
+    document.save(out)
+    with pytest.raises(MalformedInput) as refused:
+        identity(open_word_file(out.getvalue()))
+    assert "Word-skabelonen" in describe(refused.value.problem, None, "da").sentence
