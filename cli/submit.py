@@ -79,6 +79,8 @@ def _submit(args: argparse.Namespace) -> int:
     _check(status, body, (200, 202))
     draft, build = body["draft"], body["build"]
     name = f"{draft['slug']} v{draft['version']}"
+    for warning in body.get("warnings", []):  # what a Word file could not bring back
+        print(f"warning: {name}: {warning.get('message', '')}", file=sys.stderr)
     if status == 200:
         print(f"{name}: unchanged since the latest draft", file=sys.stderr)
     if args.wait or args.out:
@@ -110,6 +112,9 @@ def _check(status: int, body: dict[str, Any], expected: tuple[int, ...]) -> None
     raise SubmitError(f"{status}: {body.get('message', body)}", 2 if usage else 1)
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def _read(file: str) -> tuple[bytes, str]:
     if file == "-":
         return sys.stdin.buffer.read(), "application/yaml"
@@ -117,7 +122,10 @@ def _read(file: str) -> tuple[bytes, str]:
         data = Path(file).read_bytes()
     except OSError as exc:
         raise SubmitError(f"cannot read {file}: {exc.strerror}") from None
-    return data, "application/json" if file.lower().endswith(".json") else "application/yaml"
+    name = file.lower()
+    if name.endswith(".docx"):  # a DOCX udkast made, edited in Word: the next draft
+        return data, DOCX_TYPE
+    return data, "application/json" if name.endswith(".json") else "application/yaml"
 
 
 def _follow(args: argparse.Namespace, build: dict[str, Any], name: str) -> dict[str, Any]:

@@ -185,6 +185,15 @@ WHAT: dict[str, dict[str, str]] = {
             "har feltet {place}, som ikke findes i udkastet (fx en ny del); det er sprunget "
             "over: tilføj nye dele i editoren"
         ),
+        "word_unknown_strategy": (
+            "hører til strategien {slug}, som ikke har nogen version her endnu: upload "
+            "først dens YAML eller JSON"
+        ),
+        "word_fields_lost": (
+            "nævner sin strategi, men har ingen af udkasts felter: den er gemt af et "
+            "program, der fjerner dem (det gør LibreOffice). Ret Word-filen i Microsoft "
+            "Word, eller lav ændringerne i editoren"
+        ),
     },
     "en": {
         "missing": "is missing",
@@ -320,6 +329,15 @@ WHAT: dict[str, dict[str, str]] = {
         "word_unknown_place": (
             "has the field {place}, which is not in the draft (a new part, say); it was left "
             "out: add new parts in the editor"
+        ),
+        "word_unknown_strategy": (
+            "belongs to the strategy {slug}, which has no version here yet: upload its YAML "
+            "or JSON first"
+        ),
+        "word_fields_lost": (
+            "names its strategy but holds none of udkast's fields: it was saved by a "
+            "program that removes them (LibreOffice does). Edit the Word file in Microsoft "
+            "Word, or make the changes in the editor"
         ),
     },
 }

@@ -14,11 +14,13 @@ from flask_babel import gettext as _
 
 from core.errors import MalformedInput
 from core.outputs import Output, registered
+from core.problem_text import describe
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
 from service import compare
 from service.content_out import content_file
 from service.downloads import send_artifact
 from service.errors import Forbidden, Unauthorized
+from service.i18n import current_language
 from service.representations import (
     build_json,
     draft_json,
@@ -27,7 +29,7 @@ from service.representations import (
 )
 from service.routing import VERSION, shown
 from service.runtime import runtime, session
-from service.uploads import read_strategy
+from service.uploads import read_strategy, upload_warnings
 from store import (
     Actor,
     DraftRecord,
@@ -139,6 +141,11 @@ def submit() -> Any:
     body = _draft_with_build(result.draft, result.build.id)
     # A new version may repeat an older one's content (not the latest's: that adds none).
     body["same_as_version"] = same_content_as(session(), result.draft)
+    # What a Word file could not bring back (kept from the draft, or left out), worded.
+    language = current_language()
+    body["warnings"] = [
+        {"code": p.code, "message": describe(p, None, language).sentence} for p in upload_warnings()
+    ]
     if not result.new_build:
         return jsonify(body), 200
     queued = rt.queue.enqueue_submitted(result)

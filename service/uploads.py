@@ -10,17 +10,26 @@ from __future__ import annotations
 
 from typing import IO
 
-from flask import Request
+from flask import Request, g
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wsgi import LimitedStream
 
-from core.content import Strategy, load
-from core.errors import InputTooLarge, MalformedInput, UnsupportedMediaType
+from core.content import Strategy, load, validate
+from core.errors import InputTooLarge, MalformedInput, Problem, UnsupportedMediaType
 from core.loading import JSON_TYPES, YAML_TYPES
-from service.runtime import runtime
+from core.wordfile import open_word_file
+from core.wordfile.content import identity, read_content
+from core.wordfile.errors import malformed
+from service.runtime import runtime, session
+from store import draft_content, latest_draft
 
-ACCEPTED = "application/json, application/yaml or multipart/form-data with a file field"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+ACCEPTED = (
+    "application/json, application/yaml, a DOCX udkast made "
+    f"({DOCX_TYPE}) or multipart/form-data with a file field"
+)
 FILE_FIELD = "file"
 TEXT_FIELD = "text"
 
@@ -68,6 +77,8 @@ def read_strategy(request: Request) -> Strategy:
         return _load_file(upload, limit)
     if media_type in JSON_TYPES | YAML_TYPES:
         return load(read_body(request), media_type, max_bytes=limit)
+    if media_type == DOCX_TYPE:
+        return load_word(read_body(request))
     shown = media_type or "no Content-Type"
     raise UnsupportedMediaType(f"cannot read {shown}: send {ACCEPTED}")
 
@@ -106,6 +117,29 @@ def read_form_strategy(request: Request) -> Strategy:
             )
         )
     return load(pasted.encode("utf-8"), "application/yaml", max_bytes=limit)
+
+
+def load_word(data: bytes) -> Strategy:
+    """Return the next draft a DOCX udkast made carries, read onto its strategy's latest."""
+    package = open_word_file(data)
+    made_from = identity(package)
+    latest = latest_draft(session(), made_from.slug)
+    if latest is None:
+        raise malformed(
+            f"the Word file belongs to the strategy {made_from.slug!r}, which has no version "
+            "here; upload its YAML or JSON first",
+            code="word_unknown_strategy",
+            slug=made_from.slug,
+        )
+    read = read_content(package, draft_content(latest).to_data())
+    g.upload_warnings = read.warnings  # the view says what could not come back
+    return validate(read.data)
+
+
+def upload_warnings() -> list[Problem]:
+    """Return what the request's Word file could not bring back (empty for other files)."""
+    found: list[Problem] = g.get("upload_warnings", [])
+    return found
 
 
 def read_body(request: Request) -> bytes:
@@ -154,6 +188,10 @@ def refuse_cut_body(request: Request) -> None:
 def _load_file(upload: FileStorage, limit: int) -> Strategy:
     # The file's own name and type only choose the parser; they are never stored.
     data = upload.read(limit + 1)
+    if upload.mimetype == DOCX_TYPE or (upload.filename or "").lower().endswith(".docx"):
+        if len(data) > limit:
+            raise InputTooLarge(f"the file is larger than {limit // 1024} KiB")
+        return load_word(data)
     return load(data, _declared(upload.mimetype), upload.filename or "upload.yaml", max_bytes=limit)
 
 

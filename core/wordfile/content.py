@@ -98,6 +98,16 @@ def read_content(
         place = place[len(TAG_PREFIX) :]
         seen.add(place)
         _put(result, place, sdt, styles, revisions)
+    if not seen:
+        # The strategy is named, but every field is gone: the file was saved by a program
+        # that drops Word's content controls (LibreOffice Writer does). Reading it would
+        # silently give the draft it came from.
+        raise malformed(
+            "the Word file names its strategy but holds none of udkast's fields: it was "
+            "saved by a program that removes them (LibreOffice does); edit the DOCX in "
+            "Microsoft Word, or make the changes in the editor",
+            code="word_fields_lost",
+        )
     if any(place.startswith(NOT_READ_YET) for place in seen):
         result.warnings.append(
             Problem(

@@ -1,0 +1,130 @@
+"""A DOCX udkast made, edited in Word, posted back: the next version of its strategy.
+
+Through the API of a real app (SQLite, the folder queue) and through `udkast submit`: the
+file is opened safely, read onto the strategy's latest version, validated and stored as
+any draft is. Unchanged, it is no new version; a DOCX udkast did not make, or one whose
+fields a program removed, is refused with what to do, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from lxml import etree
+
+from core.content import load
+from core.wordfile.richtext import w
+from tests.app_fixtures import TestApp, example_yaml, make_test_app
+from tests.test_wordfile_content import edited
+from worker.render.docx import render_docx
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
+    made = make_test_app(tmp_path_factory.mktemp("word-upload"))
+    assert made.post_yaml(example_yaml("udkast-1", slug="ordet")).status_code == 202
+    return made
+
+
+def post_docx(made: TestApp, data: bytes, language: str = "en"):
+    client = made.app.test_client()
+    headers = {"Authorization": f"Bearer {made.token}", "Accept-Language": language}
+    return client.post("/api/v1/drafts", data=data, content_type=DOCX, headers=headers)
+
+
+def docx_of(made: TestApp) -> bytes:
+    client = made.app.test_client()
+    auth = {"Authorization": f"Bearer {made.token}"}
+    content = client.get("/api/v1/strategies/ordet/drafts", headers=auth).get_json()
+    latest = content["drafts"][0]["version"]
+    yaml_text = client.get(
+        f"/api/v1/strategies/ordet/drafts/{latest}/content.yaml", headers=auth
+    ).data
+    return render_docx(load(yaml_text, "application/yaml"))
+
+
+def test_the_unchanged_docx_is_no_new_version(made):
+    answer = post_docx(made, docx_of(made))
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["draft"]["version"] == 1
+    assert made.versions("ordet") == [1]
+
+
+def test_a_headline_edited_in_word_is_the_next_version_and_the_tables_are_said_kept(made):
+    def new_headline(content):
+        texts = list(content.iter(w("t")))
+        texts[0].text = "Alle skal have en ven"
+        for extra in texts[1:]:
+            extra.text = ""
+
+    data = load(example_yaml("udkast-1", slug="ordet"), "application/yaml").to_data()
+    place = f"visions[{data['visions'][0]['id']}].headline"
+    answer = post_docx(made, edited(docx_of(made), place, new_headline), "da")
+    body = answer.get_json()
+    assert answer.status_code == 202, body
+    assert body["draft"]["version"] == 2
+    stored = (
+        made.app.test_client()
+        .get("/api/v1/strategies/ordet/drafts/2", headers={"Authorization": f"Bearer {made.token}"})
+        .get_json()["draft"]["content"]
+    )
+    assert stored["visions"][0]["headline"] == "Alle skal have en ven"
+    assert stored["visions"][1] == data["visions"][1]  # the rest as it was
+    assert [w["code"] for w in body["warnings"]] == ["word_tables_kept"]
+    assert "tabellerne" in body["warnings"][0]["message"]  # in the language asked for
+
+
+def test_a_docx_udkast_did_not_make_is_refused_and_nothing_is_stored(made):
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_paragraph("Et notat")
+    out = io.BytesIO()
+    document.save(out)
+    answer = post_docx(made, out.getvalue(), "da")
+    assert answer.status_code == 400
+    assert "Word-skabelonen" in answer.get_json()["message"]
+    assert made.versions("ordet")[0] <= 2
+
+
+def test_a_docx_whose_fields_a_program_removed_is_refused_not_read_as_unchanged(made):
+    # What LibreOffice Writer 7.4 does on open and save: it keeps the custom XML part
+    # (the strategy's name) but drops every content control around the fields.
+    source = zipfile.ZipFile(io.BytesIO(docx_of(made)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                root = etree.fromstring(content)
+                for tag in list(root.iter(w("tag"))):
+                    tag.getparent().remove(tag)
+                content = etree.tostring(root)
+            target.writestr(item, content)
+    before = made.versions("ordet")
+    answer = post_docx(made, out.getvalue())
+    assert answer.status_code == 400
+    assert "LibreOffice" in answer.get_json()["message"]
+    assert made.versions("ordet") == before
+
+
+def test_a_zip_bomb_posted_as_docx_is_refused_before_it_is_read(made):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("[Content_Types].xml", "<Types/>")
+        bomb.writestr("word/document.xml", bytes(60 * 1024 * 1024))
+    answer = post_docx(made, out.getvalue())
+    assert answer.status_code in (400, 413), answer.get_json()
+    assert answer.get_json()["error"] in ("too_large", "malformed")
+
+
+def test_a_new_strategy_cannot_start_from_a_docx_of_one_this_service_does_not_have(tmp_path):
+    empty = make_test_app(tmp_path)
+    docx = render_docx(load(example_yaml("udkast-1", slug="fremmed"), "application/yaml"))
+    answer = post_docx(empty, docx)
+    assert answer.status_code == 400
+    assert "fremmed" in answer.get_json()["message"]
