@@ -7,6 +7,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -20,7 +21,7 @@ from core.diff import comparison_view
 from core.errors import InvalidContent, UdkastError
 from core.labels import labels
 from core.outputs import comparison_outputs, find_output
-from core.problem_text import describe_all
+from core.problem_text import describe, describe_all
 from core.themes import theme_folder
 from service import compare
 from service.downloads import send_artifact
@@ -40,7 +41,7 @@ from service.login import (
 from service.paths import local_path
 from service.routing import VERSION
 from service.runtime import runtime, session
-from service.uploads import read_form_strategy
+from service.uploads import read_form_strategy, upload_warnings
 from store import (
     BuildStatus,
     DraftRecord,
@@ -193,6 +194,8 @@ def upload() -> Any:
     result = submit_draft(session(), strategy, rt.settings.theme, posted_by=current_actor())
     if result.new_build:  # a new version, or a new build after the last one failed
         rt.queue.enqueue_submitted(result)
+    for problem in upload_warnings():  # what a Word file could not bring back
+        flash(describe(problem, None, current_language()).sentence, "warning")
     return redirect(url_for("web.build", build_id=result.build.id, same=int(not result.created)))
 
 

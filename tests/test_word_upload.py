@@ -128,3 +128,30 @@ def test_a_new_strategy_cannot_start_from_a_docx_of_one_this_service_does_not_ha
     answer = post_docx(empty, docx)
     assert answer.status_code == 400
     assert "fremmed" in answer.get_json()["message"]
+
+
+def test_the_web_form_takes_the_docx_and_the_build_page_says_what_was_kept(made):
+    from tests.app_fixtures import csrf_token
+
+    def new_title(content):
+        texts = list(content.iter(w("t")))
+        texts[0].text = "Et liv med andre"
+        for extra in texts[1:]:
+            extra.text = ""
+
+    data = load(example_yaml("udkast-1", slug="ordet"), "application/yaml").to_data()
+    place = f"visions[{data['visions'][1]['id']}].title"
+    client = made.app.test_client()
+    assert made.sign_in(client).status_code == 302
+    form = {
+        "csrf_token": csrf_token(client, "/"),
+        "file": (io.BytesIO(edited(docx_of(made), place, new_title)), "socialstrategi.docx"),
+    }
+    saved = client.post("/drafts", data=form, content_type="multipart/form-data")
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "læses endnu ikke tilbage fra Word" in page
+    auth = {"Authorization": f"Bearer {made.token}"}
+    latest = client.get("/api/v1/strategies/ordet/drafts", headers=auth).get_json()["drafts"][0]
+    stored = client.get(latest["links"]["self"], headers=auth).get_json()["draft"]["content"]
+    assert stored["visions"][1]["title"] == "Et liv med andre"
