@@ -185,6 +185,10 @@ WHAT: dict[str, dict[str, str]] = {
             "har feltet {place}, som ikke findes i udkastet (fx en ny del); det er sprunget "
             "over: tilføj nye dele i editoren"
         ),
+        "word_comments_added": (
+            "havde {count} nye kommentarer; de er blevet til høringssvar, der venter på "
+            "et svar i næste udkast"
+        ),
         "word_unknown_strategy": (
             "hører til strategien {slug}, som ikke har nogen version her endnu: upload "
             "først dens YAML eller JSON"
@@ -329,6 +333,10 @@ WHAT: dict[str, dict[str, str]] = {
         "word_unknown_place": (
             "has the field {place}, which is not in the draft (a new part, say); it was left "
             "out: add new parts in the editor"
+        ),
+        "word_comments_added": (
+            "had {count} new comments; they became consultation input awaiting a response "
+            "in the next draft"
         ),
         "word_unknown_strategy": (
             "belongs to the strategy {slug}, which has no version here yet: upload its YAML "

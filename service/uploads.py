@@ -19,6 +19,7 @@ from core.content import Strategy, load, validate
 from core.errors import InputTooLarge, MalformedInput, Problem, UnsupportedMediaType
 from core.loading import JSON_TYPES, YAML_TYPES
 from core.wordfile import open_word_file
+from core.wordfile.comments import add_inputs, read_comments
 from core.wordfile.content import identity, read_content
 from core.wordfile.errors import malformed
 from service.runtime import runtime, session
@@ -132,6 +133,18 @@ def load_word(data: bytes) -> Strategy:
             slug=made_from.slug,
         )
     read = read_content(package, draft_content(latest).to_data())
+    # Comments in the margin are input the next draft must answer: each new one (not
+    # imported from an earlier round) becomes a pending consultation input.
+    added = add_inputs(read.data, read_comments(package))
+    if added:
+        read.warnings.append(
+            Problem(
+                "",
+                f"{added} comment(s) became consultation input awaiting a response",
+                code="word_comments_added",
+                args=(("count", str(added)),),
+            )
+        )
     g.upload_warnings = read.warnings  # the view says what could not come back
     return validate(read.data)
 

@@ -155,3 +155,55 @@ def test_the_web_form_takes_the_docx_and_the_build_page_says_what_was_kept(made)
     latest = client.get("/api/v1/strategies/ordet/drafts", headers=auth).get_json()["drafts"][0]
     stored = client.get(latest["links"]["self"], headers=auth).get_json()["draft"]["content"]
     assert stored["visions"][1]["title"] == "Et liv med andre"
+
+
+def commented(data: bytes, place: str, notes: list[str], author: str = "HovedMED") -> bytes:
+    """Return the DOCX with comments by `author` on the first run of the control at `place`."""
+    import docx as python_docx
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
+
+    document = python_docx.Document(io.BytesIO(data))
+    for sdt in document.element.body.iter(w("sdt")):
+        tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
+        if tag is not None and tag.get(w("val")) == "udkast:" + place:
+            run = next(sdt.iter(w("r")))
+            break
+    else:
+        raise AssertionError(f"no control {place}")
+    target = Run(run, Paragraph(run.getparent(), document._body))
+    for note in notes:
+        document.add_comment(target, text=note, author=author, initials="HM")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_comments_in_the_margin_become_pending_input_on_their_vision_once(tmp_path):
+    made = make_test_app(tmp_path)
+    assert made.post_yaml(example_yaml("udkast-1", slug="kommentar")).status_code == 202
+    content = load(example_yaml("udkast-1", slug="kommentar"), "application/yaml")
+    vision = content.visions[1].id
+    data = commented(
+        render_docx(content),
+        f"visions[{vision}].body",
+        ["Gør teksten kortere.", "Nævn frivillige foreninger."],
+    )
+    answer = post_docx(made, data, "da")
+    body = answer.get_json()
+    assert answer.status_code == 202, body
+    assert "2 nye kommentarer" in " ".join(w["message"] for w in body["warnings"])
+    auth = {"Authorization": f"Bearer {made.token}"}
+    stored = (
+        made.app.test_client()
+        .get("/api/v1/strategies/kommentar/drafts/2", headers=auth)
+        .get_json()["draft"]["content"]
+    )
+    new = [c for c in stored["consultation"] if c["from"] == "HovedMED"]
+    assert [c["status"] for c in new] == ["pending", "pending"]
+    assert all(c["affects"] == [vision] for c in new)
+    assert new[0]["input"].endswith("Gør teksten kortere.") and new[0]["input"].startswith("«")
+    # The same file again: its comments were imported already, so nothing is new.
+    again = post_docx(made, data)
+    assert again.status_code == 200, again.get_json()
+    assert made.versions("kommentar") == [2, 1]
