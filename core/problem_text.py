@@ -185,6 +185,17 @@ WHAT: dict[str, dict[str, str]] = {
             "har feltet {place}, som ikke findes i udkastet (fx en ny del); det er sprunget "
             "over: tilføj nye dele i editoren"
         ),
+        "word_revisions_accepted": (
+            "havde {count} sporede ændringer; de er læst som godkendt: {who}"
+        ),
+        "word_revisions_rejected": "havde {count} sporede ændringer; de er læst som afvist: {who}",
+        "word_revisions_refused": (
+            "har {count} sporede ændringer ({who}); godkend eller afvis dem i Word, eller "
+            "send filen med revisions=accept eller revisions=reject"
+        ),
+        "word_refused_on_warnings": (
+            "blev ikke gemt, fordi der var advarsler, og strict=true blev sendt"
+        ),
         "word_comments_added": (
             "havde {count} nye kommentarer; de er blevet til høringssvar, der venter på "
             "et svar i næste udkast"
@@ -333,6 +344,15 @@ WHAT: dict[str, dict[str, str]] = {
         "word_unknown_place": (
             "has the field {place}, which is not in the draft (a new part, say); it was left "
             "out: add new parts in the editor"
+        ),
+        "word_revisions_accepted": "had {count} tracked changes; they were read as accepted: {who}",
+        "word_revisions_rejected": "had {count} tracked changes; they were read as rejected: {who}",
+        "word_revisions_refused": (
+            "has {count} tracked changes ({who}); accept or reject them in Word, or send the "
+            "file with revisions=accept or revisions=reject"
+        ),
+        "word_refused_on_warnings": (
+            "was not stored because there were warnings and strict=true was sent"
         ),
         "word_comments_added": (
             "had {count} new comments; they became consultation input awaiting a response "

@@ -16,12 +16,19 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wsgi import LimitedStream
 
 from core.content import Strategy, load, validate
-from core.errors import InputTooLarge, MalformedInput, Problem, UnsupportedMediaType
+from core.errors import (
+    InputTooLarge,
+    InvalidContent,
+    MalformedInput,
+    Problem,
+    UnsupportedMediaType,
+)
 from core.loading import JSON_TYPES, YAML_TYPES
 from core.wordfile import open_word_file
 from core.wordfile.comments import add_inputs, read_comments
-from core.wordfile.content import identity, read_content
+from core.wordfile.content import identity, read_content, revisions_by_author, revisions_note
 from core.wordfile.errors import malformed
+from core.wordfile.richtext import Revisions
 from service.runtime import runtime, session
 from store import draft_content, latest_draft
 
@@ -75,11 +82,11 @@ def read_strategy(request: Request) -> Strategy:
             raise MalformedInput(
                 f"the form has no file: send the document in a field named {FILE_FIELD!r}"
             )
-        return _load_file(upload, limit)
+        return _load_file(upload, limit, *word_options(request))
     if media_type in JSON_TYPES | YAML_TYPES:
         return load(read_body(request), media_type, max_bytes=limit)
     if media_type == DOCX_TYPE:
-        return load_word(read_body(request))
+        return load_word(read_body(request), *word_options(request))
     shown = media_type or "no Content-Type"
     raise UnsupportedMediaType(f"cannot read {shown}: send {ACCEPTED}")
 
@@ -120,8 +127,12 @@ def read_form_strategy(request: Request) -> Strategy:
     return load(pasted.encode("utf-8"), "application/yaml", max_bytes=limit)
 
 
-def load_word(data: bytes) -> Strategy:
-    """Return the next draft a DOCX udkast made carries, read onto its strategy's latest."""
+def load_word(data: bytes, revisions: str = "accept", strict: bool = False) -> Strategy:
+    """Return the next draft a DOCX udkast made carries, read onto its strategy's latest.
+
+    Tracked changes are read as accepted, or as rejected; `revisions="refuse"` refuses a
+    file that has any. With `strict`, anything the file could not bring back refuses it.
+    """
     package = open_word_file(data)
     made_from = identity(package)
     latest = latest_draft(session(), made_from.slug)
@@ -132,10 +143,32 @@ def load_word(data: bytes) -> Strategy:
             code="word_unknown_strategy",
             slug=made_from.slug,
         )
-    read = read_content(package, draft_content(latest).to_data())
+    counts = revisions_by_author(package)
+    if revisions == "refuse" and counts:
+        total = sum(counts.values())
+        who = ", ".join(f"{author} ({n})" for author, n in sorted(counts.items()))
+        raise InvalidContent(
+            [
+                Problem(
+                    "",
+                    f"the file has {total} tracked changes ({who})",
+                    code="word_revisions_refused",
+                    args=(("count", str(total)), ("who", who)),
+                )
+            ]
+        )
+    reading: Revisions = "reject" if revisions == "reject" else "accept"
+    read = read_content(package, draft_content(latest).to_data(), reading)
+    lost = [*package.warnings, *read.warnings]  # what the file could not bring back
+    if strict and lost:
+        refused = Problem("", "refused on warnings", code="word_refused_on_warnings")
+        raise InvalidContent([*lost, refused])
+    read.warnings[:0] = package.warnings
+    if (note := revisions_note(counts, reading)) is not None:
+        read.warnings.append(note)
     # Comments in the margin are input the next draft must answer: each new one (not
     # imported from an earlier round) becomes a pending consultation input.
-    added = add_inputs(read.data, read_comments(package))
+    added = add_inputs(read.data, read_comments(package, reading))
     if added:
         read.warnings.append(
             Problem(
@@ -198,13 +231,26 @@ def refuse_cut_body(request: Request) -> None:
         raise InputTooLarge(f"the request is larger than {stream.limit // 1024} KiB")
 
 
-def _load_file(upload: FileStorage, limit: int) -> Strategy:
+def word_options(request: Request) -> tuple[str, bool]:
+    """Return how to read a Word file: its tracked changes, and whether to refuse on warnings."""
+    revisions = request.args.get("revisions", "accept")
+    if revisions not in ("accept", "reject", "refuse"):
+        raise MalformedInput(f"revisions must be accept, reject or refuse, not {revisions[:40]!r}")
+    strict = request.args.get("strict", "false")
+    if strict not in ("true", "false"):
+        raise MalformedInput(f"strict must be true or false, not {strict[:40]!r}")
+    return revisions, strict == "true"
+
+
+def _load_file(
+    upload: FileStorage, limit: int, revisions: str = "accept", strict: bool = False
+) -> Strategy:
     # The file's own name and type only choose the parser; they are never stored.
     data = upload.read(limit + 1)
     if upload.mimetype == DOCX_TYPE or (upload.filename or "").lower().endswith(".docx"):
         if len(data) > limit:
             raise InputTooLarge(f"the file is larger than {limit // 1024} KiB")
-        return load_word(data)
+        return load_word(data, revisions, strict)
     return load(data, _declared(upload.mimetype), upload.filename or "upload.yaml", max_bytes=limit)
 
 

@@ -207,3 +207,50 @@ def test_comments_in_the_margin_become_pending_input_on_their_vision_once(tmp_pa
     again = post_docx(made, data)
     assert again.status_code == 200, again.get_json()
     assert made.versions("kommentar") == [2, 1]
+
+
+def with_revisions(data: bytes, place: str) -> bytes:
+    """Return the DOCX with tracked changes by Anne and Bo in the control at `place`."""
+
+    def track(content):
+        run = next(content.iter(w("r")))
+        deleted = etree.Element(w("del"), {w("id"): "901", w("author"): "Anne"})
+        run.addprevious(deleted)
+        deleted.append(run)
+        for text in run.iter(w("t")):
+            text.tag = w("delText")
+        inserted = etree.Element(w("ins"), {w("id"): "902", w("author"): "Bo"})
+        new_run = etree.SubElement(inserted, w("r"))
+        etree.SubElement(new_run, w("t")).text = "Alle skal have en ven"
+        deleted.addnext(inserted)
+
+    return edited(data, place, track)
+
+
+def test_tracked_changes_are_read_as_accepted_rejected_or_refused(tmp_path):
+    made = make_test_app(tmp_path)
+    assert made.post_yaml(example_yaml("udkast-1", slug="spor")).status_code == 202
+    content = load(example_yaml("udkast-1", slug="spor"), "application/yaml")
+    vision = content.visions[0]
+    data = with_revisions(render_docx(content), f"visions[{vision.id}].headline")
+    client = made.app.test_client()
+    auth = {"Authorization": f"Bearer {made.token}"}
+
+    refused = client.post(
+        "/api/v1/drafts?revisions=refuse", data=data, content_type=DOCX, headers=auth
+    )
+    assert refused.status_code == 422
+    assert "Anne (1), Bo (1)" in refused.get_json()["problems"][0]["message"]
+    rejected = client.post(
+        "/api/v1/drafts?revisions=reject", data=data, content_type=DOCX, headers=auth
+    )
+    assert rejected.status_code == 200  # as it was: nothing new
+    accepted = client.post("/api/v1/drafts", data=data, content_type=DOCX, headers=auth)
+    body = accepted.get_json()
+    assert accepted.status_code == 202, body
+    stored = client.get(body["draft"]["links"]["self"], headers=auth).get_json()["draft"]
+    assert stored["content"]["visions"][0]["headline"] == "Alle skal have en ven"
+    assert any("Anne (1), Bo (1)" in w["message"] for w in body["warnings"])
+    strict = client.post("/api/v1/drafts?strict=true", data=data, content_type=DOCX, headers=auth)
+    assert strict.status_code == 422  # the tables are not read back yet: refused, not kept
+    assert made.versions("spor") == [2, 1]

@@ -193,3 +193,29 @@ def _locate(data: dict[str, Any], place: str) -> tuple[dict[str, Any], str] | No
 
 def _optional(package: WordPackage, part: str) -> etree._Element | None:
     return package.xml(part) if package.has(part) else None
+
+
+def revisions_by_author(package: WordPackage) -> dict[str, int]:
+    """Return how many tracked changes (insertions, deletions) each author made."""
+    counts: dict[str, int] = {}
+    for tag in ("ins", "del"):
+        for change in package.xml(package.main_part).iter(w(tag)):
+            author = (change.get(w("author")) or "").strip() or "?"
+            counts[author] = counts.get(author, 0) + 1
+    return counts
+
+
+def revisions_note(counts: Mapping[str, int], revisions: Revisions) -> Problem | None:
+    """Return the note that says which tracked changes were read, and how, or None."""
+    if not counts:
+        return None
+    total = sum(counts.values())
+    who = ", ".join(f"{author} ({n})" for author, n in sorted(counts.items()))
+    code = "word_revisions_accepted" if revisions == "accept" else "word_revisions_rejected"
+    how = "accepted" if revisions == "accept" else "rejected"
+    return Problem(
+        "",
+        f"{total} tracked changes were read as {how}: {who}",
+        code=code,
+        args=(("count", str(total)), ("who", who)),
+    )
