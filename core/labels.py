@@ -264,6 +264,20 @@ def labels(language: str) -> dict[str, str]:
     return LABELS[language]
 
 
+def parse_date(text: str, language: str) -> dt.date | None:
+    """Read a date as `format_date` writes it ("2. marts 2018"), or as ISO; None if not one."""
+    words = text.replace(".", " ").replace(",", " ").lower().split()
+    try:
+        if len(words) == 1:
+            return dt.date.fromisoformat(words[0])
+        if len(words) == 3:
+            months = [m.lower() for m in _MONTHS[language]]
+            return dt.date(int(words[2]), months.index(words[1]) + 1, int(words[0]))
+    except ValueError:
+        return None
+    return None
+
+
 def format_date(value: dt.date, language: str) -> str:
     """Format a date as "2. marts 2018" (da) or "2 March 2018" (en)."""
     month = _MONTHS[language][value.month - 1]

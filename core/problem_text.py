@@ -178,8 +178,17 @@ WHAT: dict[str, dict[str, str]] = {
             "udkast lavede til et udkast, eller start fra Word-skabelonen på forsiden"
         ),
         "word_tables_kept": (
-            "tabellerne (tegn på succes, tidsplan, høringssvar) og forfatterne læses endnu "
-            "ikke tilbage fra Word; de er taget fra udkastet"
+            "høringssvarenes tabel og forfatterne læses endnu ikke tilbage fra Word; de er "
+            "taget fra udkastet"
+        ),
+        "word_unknown_group": (
+            "har en gruppe «{group}» i tabellen over tegn på succes, som ingen vision "
+            "hedder; rækkerne under den er lagt under gruppen før"
+        ),
+        "word_row_without_text": "har en række uden indikator i tabellen; den er sprunget over",
+        "word_milestone_date": (
+            "har en milepæl med datoen «{value}», som ikke kan læses som en dato (skriv "
+            "fx 2. marts 2018); den er ikke ændret"
         ),
         "word_unknown_place": (
             "har feltet {place}, som ikke findes i udkastet (fx en ny del); det er sprunget "
@@ -338,8 +347,17 @@ WHAT: dict[str, dict[str, str]] = {
             "made for a draft, or start from the Word template on the start page"
         ),
         "word_tables_kept": (
-            "the tables (signs of success, timeline, consultation) and the authors are not "
-            "read back from Word yet; they were taken from the draft"
+            "the consultation table and the authors are not read back from Word yet; they "
+            "were taken from the draft"
+        ),
+        "word_unknown_group": (
+            "has a group «{group}» in the signs of success that no vision is called; its "
+            "rows were put under the group before"
+        ),
+        "word_row_without_text": "has a row without an indicator in the table; it was left out",
+        "word_milestone_date": (
+            "has a milestone dated «{value}», which cannot be read as a date (write, say, "
+            "2 March 2018); it was not changed"
         ),
         "word_unknown_place": (
             "has the field {place}, which is not in the draft (a new part, say); it was left "

@@ -75,7 +75,7 @@ def test_a_headline_edited_in_word_is_the_next_version_and_the_tables_are_said_k
     assert stored["visions"][0]["headline"] == "Alle skal have en ven"
     assert stored["visions"][1] == data["visions"][1]  # the rest as it was
     assert [w["code"] for w in body["warnings"]] == ["word_tables_kept"]
-    assert "tabellerne" in body["warnings"][0]["message"]  # in the language asked for
+    assert "høringssvarenes tabel" in body["warnings"][0]["message"]  # the language asked for
 
 
 def test_a_docx_udkast_did_not_make_is_refused_and_nothing_is_stored(made):

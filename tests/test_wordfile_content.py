@@ -126,3 +126,50 @@ def test_a_docx_udkast_did_not_make_is_refused_with_what_to_do():
     with pytest.raises(MalformedInput) as refused:
         identity(open_word_file(out.getvalue()))
     assert "Word-skabelonen" in describe(refused.value.problem, None, "da").sentence
+
+
+def set_cells(row, values: list[str]) -> None:
+    """Write `values` into a table row's cells, as a person types over them in Word."""
+    for cell, value in zip(row.iter(w("tc")), values, strict=False):
+        texts = list(cell.iter(w("t")))
+        texts[0].text = value
+        for extra in texts[1:]:
+            extra.text = ""
+
+
+def test_rows_added_removed_and_edited_in_the_tables_come_back():
+    data, docx = rendered("udkast-2")
+    first_vision = data["visions"][0]["id"]
+    removed = next(i for i in data["signs_of_success"] if i["vision"] != first_vision)
+
+    def signs(content):
+        rows = list(content.iter(w("tr")))
+        added = copy.deepcopy(rows[2])  # the first indicator row of the first vision
+        set_cells(added, ["Andel borgere med en ven", "50 %", "Stigende", "Ny måling"])
+        rows[2].addnext(added)
+        for row in rows:
+            if removed["indicator"] in "".join(t.text or "" for t in row.iter(w("t"))):
+                row.getparent().remove(row)
+
+    def timeline(content):
+        rows = list(content.iter(w("tr")))
+        added = copy.deepcopy(rows[-1])
+        set_cells(added, ["1. september 2018", "○ Planlagt", "Evaluering af strategien"])
+        rows[-1].addnext(added)
+        set_cells(rows[1], ["3. marts 2018"])  # a date moved by a day
+
+    docx = edited(edited(docx, "signs_of_success", signs), "timeline", timeline)
+    back = read_content(open_word_file(docx), data)
+    signs_back = back.data["signs_of_success"]
+    new = next(i for i in signs_back if i["indicator"] == "Andel borgere med en ven")
+    assert new["vision"] == first_vision and new["baseline"] == "50 %"
+    assert new["data_source"] == "Ny måling" and new["id"] not in {
+        i["id"] for i in data["signs_of_success"]
+    }
+    assert removed["id"] not in {i["id"] for i in signs_back}
+    assert len(signs_back) == len(data["signs_of_success"])  # one in, one out
+    milestones = back.data["timeline"]
+    assert milestones[-1] == {"date": "2018-09-01", "event": "Evaluering af strategien"}
+    assert milestones[0]["date"] == "2018-03-03"
+    assert milestones[1:-1] == data["timeline"][1:]
+    validate(back.data)  # a valid draft

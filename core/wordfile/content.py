@@ -24,11 +24,12 @@ from core.richtext import Block, ListBlock, RichTextError, parse, plain_text
 from core.wordfile.errors import malformed
 from core.wordfile.package import WordPackage
 from core.wordfile.richtext import Revisions, WordStyles, read_blocks, read_styles, runs_text, w
+from core.wordfile.tables import read_signs, read_timeline, table_rows
 
 NAMESPACE = "https://udkast.dk/ns/strategy/v1"
 TAG_PREFIX = "udkast:"
 # The tables are read back in a later step; until then they come from the content.
-NOT_READ_YET = ("signs_of_success", "timeline", "consultation", "document.authors")
+NOT_READ_YET = ("consultation", "document.authors")
 LISTS = ("visions", "signs_of_success", "sections", "consultation")
 
 
@@ -112,8 +113,8 @@ def read_content(
         result.warnings.append(
             Problem(
                 "",
-                "the tables (signs of success, timeline, consultation) and the authors are "
-                "not read back from Word yet; they were taken from the draft",
+                "the consultation table and the authors are not read back from Word yet; "
+                "they were taken from the draft",
                 code="word_tables_kept",
             )
         )
@@ -123,6 +124,12 @@ def read_content(
 def _put(result: ReadBack, place: str, sdt: Any, styles: WordStyles, revisions: Revisions) -> None:
     """Put what one control holds into the content at its place."""
     if place.startswith(NOT_READ_YET):
+        return
+    if place in ("signs_of_success", "timeline"):
+        rows = table_rows(sdt, revisions)
+        language = str(result.data.get("document", {}).get("language") or "da")
+        read = read_signs if place == "signs_of_success" else read_timeline
+        read(rows, result.data, language, result.warnings)
         return
     content = sdt.find(w("sdtContent"))
     if content is None:

@@ -1,0 +1,160 @@
+"""The signs-of-success and timeline tables of udkast's DOCX, read back as content.
+
+The writer lays them out from the document view (core.view): signs of success in groups
+by vision (a row with the vision's title, then a row per indicator: indicator, baseline,
+target, data source), the timeline a row per milestone (date, state, event). A person
+edits cells, adds rows and deletes rows in Word. Rows are matched to the content's items
+by their text, then by position; an item whose row is gone is removed, a new row is a
+new item with an id proposed from its text. Unchanged, the content comes back as it was,
+in its own order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from core.editing import propose_id
+from core.errors import Problem
+from core.labels import labels, parse_date
+from core.wordfile.richtext import Revisions, runs_text, w
+
+STATES = ("done", "planned", "cancelled")
+
+
+def table_rows(sdt: Any, revisions: Revisions) -> list[list[str]]:
+    """Return the text of each cell of each row of the table in a control, header included."""
+    rows = []
+    for row in sdt.iter(w("tr")):
+        if revisions == "accept" and row.find(f"{w('trPr')}/{w('del')}") is not None:
+            continue  # a row deleted with tracking is gone once accepted
+        cells = []
+        for cell in row.iter(w("tc")):
+            paragraphs = [runs_text(p, revisions).strip() for p in cell.iter(w("p"))]
+            cells.append(" ".join(p for p in paragraphs if p))
+        rows.append(cells)
+    return rows
+
+
+def read_signs(
+    rows: list[list[str]], data: dict[str, Any], language: str, warnings: list[Problem]
+) -> None:
+    """Put the signs-of-success table's rows into the content's `signs_of_success`."""
+    base: list[dict[str, Any]] = list(data.get("signs_of_success") or [])
+    titles = {str(v.get("title", "")).strip(): v.get("id") for v in data.get("visions") or []}
+    shared = labels(language)["shared_indicators"]
+    read: list[tuple[str | None, list[str]]] = []
+    group: str | None = None
+    for cells in rows[1:]:  # the first row is the header
+        filled = [c for c in cells if c]
+        if len(cells) == 1 or (len(filled) == 1 and cells[0] and len(cells) < 4):
+            title = cells[0].strip()
+            if title in titles:
+                group = titles[title]
+            elif title == shared:
+                group = None
+            else:
+                warnings.append(_note("word_unknown_group", group=title))
+            continue
+        if not any(cells):
+            continue  # an empty row added and left empty
+        read.append((group, ([*cells, "", "", "", ""])[:4]))
+    matched = _match(
+        [(str(i.get("vision") or ""), str(i.get("indicator", "")).strip()) for i in base],
+        [(g or "", cells[0]) for g, cells in read],
+    )
+    taken = {str(i.get("id")) for i in base}
+    result: list[dict[str, Any]] = []
+    for index, item in enumerate(base):
+        if index not in matched.values():
+            continue  # its row was deleted
+        row = next(r for r, b in matched.items() if b == index)
+        result.append(_indicator(item, read[row][1]))
+    for row, (group_id, cells) in enumerate(read):
+        if row in matched:
+            continue
+        if not cells[0]:
+            warnings.append(_note("word_row_without_text", table="signs_of_success"))
+            continue
+        ident = propose_id(cells[0], taken)
+        taken.add(ident)
+        new: dict[str, Any] = {"id": ident}
+        if group_id:
+            new["vision"] = group_id
+        new = _indicator(new, cells)
+        # After the last sign of the same vision, so the content reads in the table's order.
+        after = max(
+            (i for i, r in enumerate(result) if r.get("vision") == new.get("vision")),
+            default=len(result) - 1,
+        )
+        result.insert(after + 1, new)
+    data["signs_of_success"] = result
+
+
+def read_timeline(
+    rows: list[list[str]], data: dict[str, Any], language: str, warnings: list[Problem]
+) -> None:
+    """Put the timeline table's rows into the content's `timeline`, in the table's order."""
+    base: list[dict[str, Any]] = list(data.get("timeline") or [])
+    read = [([*cells, "", "", ""])[:3] for cells in rows[1:] if any(cells)]
+    matched = _match(
+        [("", str(m.get("event", "")).strip()) for m in base], [("", c[2]) for c in read]
+    )
+    text = labels(language)
+    result: list[dict[str, Any]] = []
+    for row, (date_cell, state_cell, event) in enumerate(read):
+        item = dict(base[matched[row]]) if row in matched else {}
+        when = parse_date(date_cell, language)
+        if when is None:
+            if "date" not in item:
+                warnings.append(_note("word_milestone_date", value=date_cell or "–"))
+                continue
+            if date_cell:
+                warnings.append(_note("word_milestone_date", value=date_cell))
+        elif str(item.get("date")) != when.isoformat():
+            item["date"] = when.isoformat()
+        item["event"] = event if event != str(item.get("event", "")).strip() else item["event"]
+        state = next((s for s in STATES if text[f"state.{s}"] in state_cell), None)
+        if state is not None and state != item.get("state", "planned"):
+            item["state"] = state
+        result.append(item)
+    data["timeline"] = result
+
+
+def _indicator(item: Mapping[str, Any], cells: list[str]) -> dict[str, Any]:
+    """Return the indicator with the row's cells put in; unchanged values kept as written."""
+    out = dict(item)
+    for key, value in zip(("indicator", "baseline", "target", "data_source"), cells, strict=True):
+        if value != str(out.get(key) or "").strip():
+            if value:
+                out[key] = value
+            else:
+                out.pop(key, None)
+    return out
+
+
+def _match(base: list[tuple[str, str]], read: list[tuple[str, str]]) -> dict[int, int]:
+    """Return read row -> base item: same group and text first, then in order in a group."""
+    matched: dict[int, int] = {}
+    used: set[int] = set()
+    for row, key in enumerate(read):
+        for index, candidate in enumerate(base):
+            if index not in used and candidate == key:
+                matched[row] = index
+                used.add(index)
+                break
+    # Rows whose text was edited: the next unmatched item of the same group, in order.
+    for row, (group, _text) in enumerate(read):
+        if row in matched:
+            continue
+        before = max((i for r, i in matched.items() if r < row), default=-1)
+        for index in range(before + 1, len(base)):
+            if index not in used and base[index][0] == group:
+                matched[row] = index
+                used.add(index)
+                break
+    return matched
+
+
+def _note(code: str, **values: str) -> Problem:
+    return Problem("", code, code=code, args=tuple(values.items()))
