@@ -173,3 +173,66 @@ def test_rows_added_removed_and_edited_in_the_tables_come_back():
     assert milestones[0]["date"] == "2018-03-03"
     assert milestones[1:-1] == data["timeline"][1:]
     validate(back.data)  # a valid draft
+
+
+# --- the DOCX as a carrier of the content ---------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from core.markdown_out import same_blocks  # noqa: E402
+from tests.strategy_pairs import draft_data  # noqa: E402
+
+RICH_FIELDS = {"foreword", "body"}
+
+
+def forgotten(data: dict[str, Any]) -> dict[str, Any]:
+    """Return the content with every text the DOCX carries replaced, to read them back."""
+    base = copy.deepcopy(data)
+    base["document"]["title"] = "?"
+    if "foreword" in base:
+        base["foreword"] = "?"
+    # Only what the file has a field for: an empty body or list has no control to fill.
+    for vision in base["visions"]:
+        vision.update(title="?", headline="?")
+        if vision.get("body"):
+            vision["body"] = "?"
+        if vision.get("commitments"):
+            vision["commitments"] = ["?"]
+    for section in base.get("sections", []):
+        section["title"] = "?"
+        if section.get("body"):
+            section["body"] = "?"
+    for sign in base.get("signs_of_success", []):
+        sign["indicator"] = "?"
+    for milestone in base.get("timeline", []):
+        milestone["event"] = "?"
+    return base
+
+
+def same_content(got: Any, want: Any, key: str = "") -> bool:
+    """Tell whether two contents say the same: rich text by what it shows, lines trimmed."""
+    if isinstance(want, dict):
+        return (
+            isinstance(got, dict)
+            and set(got) == set(want)
+            and all(same_content(got[k], want[k], k) for k in want)
+        )
+    if isinstance(want, list):
+        return (
+            isinstance(got, list)
+            and len(got) == len(want)
+            and all(same_content(g, v, key) for g, v in zip(got, want, strict=True))
+        )
+    if key in RICH_FIELDS and isinstance(want, str):
+        return isinstance(got, str) and same_blocks(parse(got), parse(want))
+    if isinstance(want, str):
+        return isinstance(got, str) and got.strip() == want.strip()
+    return bool(got == want)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(draft_data())
+def test_generated_content_rendered_to_word_reads_back_as_the_same_content(data):
+    content = validate(data).to_data()
+    back = read_content(open_word_file(render_docx(validate(content))), forgotten(content))
+    assert same_content(validate(back.data).to_data(), content), (back.data, content)

@@ -20,6 +20,7 @@ from core.labels import labels, parse_date
 from core.wordfile.richtext import Revisions, runs_text, w
 
 STATES = ("done", "planned", "cancelled")
+EMPTY = ("–", "-", "—")
 
 
 def table_rows(sdt: Any, revisions: Revisions) -> list[list[str]]:
@@ -41,16 +42,35 @@ def read_signs(
 ) -> None:
     """Put the signs-of-success table's rows into the content's `signs_of_success`."""
     base: list[dict[str, Any]] = list(data.get("signs_of_success") or [])
-    titles = {str(v.get("title", "")).strip(): v.get("id") for v in data.get("visions") or []}
+    visions = [v for v in data.get("visions") or [] if isinstance(v, dict)]
+    titles: dict[str, list[str]] = {}
+    for vision in visions:
+        titles.setdefault(str(vision.get("title", "")).strip(), []).append(str(vision.get("id")))
     shared = labels(language)["shared_indicators"]
+    # The groups the writer showed, in its order (core.view): each vision with signs, in
+    # vision order, then the cross-cutting ones. A group row is read as the next of these
+    # when its title fits, so two visions of the same title are still told apart.
+    expected: list[str | None] = [
+        str(v.get("id")) for v in visions if any(i.get("vision") == v.get("id") for i in base)
+    ]
+    expected.append(None)
     read: list[tuple[str | None, list[str]]] = []
     group: str | None = None
+    at = 0
     for cells in rows[1:]:  # the first row is the header
         filled = [c for c in cells if c]
         if len(cells) == 1 or (len(filled) == 1 and cells[0] and len(cells) < 4):
             title = cells[0].strip()
-            if title in titles:
-                group = titles[title]
+            fits = [
+                g
+                for g in expected[at:]
+                if (g is None and title == shared) or g in titles.get(title, [])
+            ]
+            if fits:
+                group = fits[0]
+                at = expected.index(group, at) + 1
+            elif title in titles:
+                group = titles[title][0]
             elif title == shared:
                 group = None
             else:
@@ -124,12 +144,19 @@ def read_timeline(
 def _indicator(item: Mapping[str, Any], cells: list[str]) -> dict[str, Any]:
     """Return the indicator with the row's cells put in; unchanged values kept as written."""
     out = dict(item)
-    for key, value in zip(("indicator", "baseline", "target", "data_source"), cells, strict=True):
-        if value != str(out.get(key) or "").strip():
-            if value:
-                out[key] = value
-            else:
-                out.pop(key, None)
+    keys = ("indicator", "baseline", "target", "data_source")
+    for number, (key, cell) in enumerate(zip(keys, cells, strict=True)):
+        before = str(out.get(key) or "").strip()
+        # The writer shows a value that is not there as a dash (worker/render/docx/tables.py);
+        # a cell as the writer showed it is unchanged, whatever it holds.
+        shown = before or ("–" if number else "")
+        if cell == shown:
+            continue
+        value = "" if number and cell in EMPTY else cell
+        if value:
+            out[key] = value
+        else:
+            out.pop(key, None)
     return out
 
 
@@ -143,16 +170,15 @@ def _match(base: list[tuple[str, str]], read: list[tuple[str, str]]) -> dict[int
                 matched[row] = index
                 used.add(index)
                 break
-    # Rows whose text was edited: the next unmatched item of the same group, in order.
+    # Rows whose text was edited: the group's unmatched items, in order (the table shows
+    # a group's items in the content's order).
     for row, (group, _text) in enumerate(read):
         if row in matched:
             continue
-        before = max((i for r, i in matched.items() if r < row), default=-1)
-        for index in range(before + 1, len(base)):
-            if index not in used and base[index][0] == group:
-                matched[row] = index
-                used.add(index)
-                break
+        index = next((i for i, b in enumerate(base) if i not in used and b[0] == group), None)
+        if index is not None:
+            matched[row] = index
+            used.add(index)
     return matched
 
 
