@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from docx import Document
 from pypdf import PdfReader
 
 from tests.conftest import example_path
+from tests.docx_reading import paragraph_texts
 
 UDKAST = Path(sys.executable).with_name("udkast")
 
@@ -94,7 +94,7 @@ def test_render_writes_named_pdf_and_docx_and_prints_their_paths(tmp_path):
     ]
     pdf_text = "".join(page.extract_text() for page in PdfReader(printed[0]).pages)
     assert "Alle skal have en ven" in pdf_text
-    docx_text = "\n".join(p.text for p in Document(str(printed[1])).paragraphs)
+    docx_text = "\n".join(paragraph_texts(printed[1]))
     assert "Socialstrategi 2018–2022" in docx_text
 
 

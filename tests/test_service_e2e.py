@@ -17,11 +17,10 @@ from typing import Any
 
 import pytest
 import yaml
-from docx import Document
-from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from tests.conftest import example_path
+from tests.docx_reading import paragraph_texts
 from tests.live_service import LiveService, live_service
 
 pytestmark = pytest.mark.e2e
@@ -52,9 +51,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def docx_text(data: bytes) -> str:
-    # Every paragraph, in cells and content controls too (python-docx's lists skip those).
-    body = Document(io.BytesIO(data)).element.body
-    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
+    return "\n".join(paragraph_texts(io.BytesIO(data)))
 
 
 def test_two_drafts_become_versions_with_downloadable_files(service: LiveService):
