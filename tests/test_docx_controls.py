@@ -39,10 +39,18 @@ def _part(data: bytes, name: str) -> Any:
 
 
 def _controls(root: Any) -> dict[str, Any]:
-    """Return each content control by its tag, failing on a tag seen twice."""
+    """Return each tagged content control by its tag, failing on a tag seen twice.
+
+    The untagged ones are the empty markers at the start of a block control's first
+    paragraph (worker/render/docx/controls.py: LibreOffice keeps its formatting then).
+    """
     found: dict[str, Any] = {}
     for sdt in root.iter(f"{W}sdt"):
-        tag = sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val")
+        tagged = sdt.find(f"{W}sdtPr/{W}tag")
+        if tagged is None:
+            assert not _text(sdt), "an untagged control holds text"
+            continue
+        tag = tagged.get(f"{W}val")
         assert tag not in found, f"{tag} has two controls"
         found[tag] = sdt
     return found
@@ -264,11 +272,29 @@ def test_libreoffice_prints_the_same_pages_and_drops_the_tags_when_it_saves(
         for name in files
     }
     assert pages["after"] == pages["before"]
+    # and the same formatting: the first paragraph of a control keeps its bold words
+    # ("**én strategi**" in the foreword), which LibreOffice 7.4 dropped without the marker.
+    fonts = {name: _fonts_of(pdfs / f"{name}.pdf", "én strategi") for name in files}
+    assert fonts["after"] == fonts["before"] and any("Bold" in f for f in fonts["after"])
     # LibreOffice 7.4 opens and saves the file with the controls' titles but not their tags
     # (block controls shrink to their first paragraph); the custom XML part survives.
     saved = (_soffice(tmp_path, "docx:MS Word 2007 XML", paths[1]) / "after.docx").read_bytes()
     assert not _controls_with_tags(_part(saved, "word/document.xml"))
     assert _part(saved, "customXml/item1.xml").findtext(f"{U}slug") == "socialstrategi"
+
+
+def _fonts_of(pdf: Path, words: str) -> list[str]:
+    """Return the fonts of the first place `words` are printed in a PDF."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            chars = [c for c in page.chars if not c["text"].isspace()]
+            text = "".join(c["text"] for c in chars)
+            at = text.find(words.replace(" ", ""))
+            if at >= 0:
+                return [c["fontname"].split("+")[-1] for c in chars[at : at + len(words)]]
+    return []
 
 
 def _controls_with_tags(root: Any) -> list[str]:

@@ -175,10 +175,10 @@ def _match(base: list[tuple[str, str]], read: list[tuple[str, str]]) -> dict[int
     for row, (group, _text) in enumerate(read):
         if row in matched:
             continue
-        index = next((i for i, b in enumerate(base) if i not in used and b[0] == group), None)
-        if index is not None:
-            matched[row] = index
-            used.add(index)
+        free = next((i for i, b in enumerate(base) if i not in used and b[0] == group), None)
+        if free is not None:
+            matched[row] = free
+            used.add(free)
     return matched
 
 

@@ -196,3 +196,24 @@ def _wrap_siblings(elements: tuple[Any, ...], properties: Any) -> None:
     sdt, holder = _control(properties)
     elements[0].addprevious(sdt)
     holder.extend(elements)
+    if elements[0].tag == qn("w:p"):
+        _keep_first_formatting(elements[0])
+
+
+def _keep_first_formatting(paragraph: Any) -> None:
+    """Put an empty, untagged inline control at the start of a block control's first paragraph.
+
+    LibreOffice 7.4 drops the bold, italic and links of the first paragraph of a block
+    control (tested: it prints "én strategi" plain); with an inline control before its
+    runs it keeps them. Word shows nothing of an empty hidden control, and a reader skips
+    controls that are not tagged as udkast's.
+    """
+    properties = OxmlElement("w:sdtPr")
+    appearance = etree.SubElement(properties, f"{{{W15}}}appearance")
+    appearance.set(f"{{{W15}}}val", "hidden")
+    sdt, _holder = _control(properties)
+    marks = paragraph.find(qn("w:pPr"))
+    if marks is not None:
+        marks.addnext(sdt)
+    else:
+        paragraph.insert(0, sdt)
