@@ -181,6 +181,10 @@ WHAT: dict[str, dict[str, str]] = {
             "høringssvarenes tabel og forfatterne læses endnu ikke tilbage fra Word; de er "
             "taget fra udkastet"
         ),
+        "word_input_kept": (
+            "har ikke længere en række for høringssvaret {input}; det er beholdt, fordi "
+            "svaret hører til sagen: fjern det i editoren, hvis det skal væk"
+        ),
         "word_unknown_group": (
             "har en gruppe «{group}» i tabellen over tegn på succes, som ingen vision "
             "hedder; rækkerne under den er lagt under gruppen før"
@@ -349,6 +353,10 @@ WHAT: dict[str, dict[str, str]] = {
         "word_tables_kept": (
             "the consultation table and the authors are not read back from Word yet; they "
             "were taken from the draft"
+        ),
+        "word_input_kept": (
+            "no longer has a row for the consultation input {input}; it was kept, since "
+            "its answer is part of the record: remove it in the editor if it should go"
         ),
         "word_unknown_group": (
             "has a group «{group}» in the signs of success that no vision is called; its "

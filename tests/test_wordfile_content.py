@@ -128,9 +128,11 @@ def test_a_docx_udkast_did_not_make_is_refused_with_what_to_do():
     assert "Word-skabelonen" in describe(refused.value.problem, None, "da").sentence
 
 
-def set_cells(row, values: list[str]) -> None:
-    """Write `values` into a table row's cells, as a person types over them in Word."""
+def set_cells(row, values: list[str | None]) -> None:
+    """Write `values` into a table row's cells (None: left alone), as a person types in Word."""
     for cell, value in zip(row.iter(w("tc")), values, strict=False):
+        if value is None:
+            continue
         texts = list(cell.iter(w("t")))
         texts[0].text = value
         for extra in texts[1:]:
@@ -236,3 +238,42 @@ def test_generated_content_rendered_to_word_reads_back_as_the_same_content(data)
     content = validate(data).to_data()
     back = read_content(open_word_file(render_docx(validate(content))), forgotten(content))
     assert same_content(validate(back.data).to_data(), content), (back.data, content)
+
+
+def test_answers_and_statuses_written_in_the_consultation_table_and_authors_come_back():
+    data, docx = rendered("udkast-2")
+    first = data["consultation"][0]
+
+    def answer(content):
+        rows = list(content.iter(w("tr")))
+        set_cells(rows[1], [None, None, "Skrevet ind i afsnittet om lokal praksis.", "Delvist"])
+        added = copy.deepcopy(rows[-1])
+        set_cells(added, ["Ældrerådet", "Husk de ældre borgere.", "–", "Afventer"])
+        rows[-1].addnext(added)
+
+    def authors(content):
+        paragraphs = [
+            p for p in content.iter(w("p")) if "".join(t.text or "" for t in p.iter(w("t")))
+        ]
+        set_cells_in(paragraphs[0], "Kontor for Strategi, sekretariat")
+
+    docx = edited(edited(docx, "consultation", answer), "document.authors", authors)
+    back = read_content(open_word_file(docx), data)
+    inputs = back.data["consultation"]
+    assert inputs[0]["response"] == "Skrevet ind i afsnittet om lokal praksis."
+    assert inputs[0]["status"] == "partly" and inputs[0]["input"] == first["input"]
+    assert inputs[-1]["from"] == "Ældrerådet" and inputs[-1]["status"] == "pending"
+    assert inputs[1:-1] == data["consultation"][1:]
+    assert back.data["document"]["authors"][0] == {
+        "name": "Kontor for Strategi",
+        "role": "sekretariat",
+    }
+    assert back.data["document"]["authors"][1:] == data["document"]["authors"][1:]
+    validate(back.data)
+
+
+def set_cells_in(paragraph, value: str) -> None:
+    texts = list(paragraph.iter(w("t")))
+    texts[0].text = value
+    for extra in texts[1:]:
+        extra.text = ""

@@ -24,12 +24,17 @@ from core.richtext import Block, ListBlock, RichTextError, parse, plain_text
 from core.wordfile.errors import malformed
 from core.wordfile.package import WordPackage
 from core.wordfile.richtext import Revisions, WordStyles, read_blocks, read_styles, runs_text, w
-from core.wordfile.tables import read_signs, read_timeline, table_rows
+from core.wordfile.tables import (
+    read_authors,
+    read_consultation,
+    read_signs,
+    read_timeline,
+    table_rows,
+)
 
 NAMESPACE = "https://udkast.dk/ns/strategy/v1"
 TAG_PREFIX = "udkast:"
 # The tables are read back in a later step; until then they come from the content.
-NOT_READ_YET = ("consultation", "document.authors")
 LISTS = ("visions", "signs_of_success", "sections", "consultation")
 
 
@@ -109,27 +114,22 @@ def read_content(
             "Microsoft Word, or make the changes in the editor",
             code="word_fields_lost",
         )
-    if any(place.startswith(NOT_READ_YET) for place in seen):
-        result.warnings.append(
-            Problem(
-                "",
-                "the consultation table and the authors are not read back from Word yet; "
-                "they were taken from the draft",
-                code="word_tables_kept",
-            )
-        )
     return result
 
 
 def _put(result: ReadBack, place: str, sdt: Any, styles: WordStyles, revisions: Revisions) -> None:
     """Put what one control holds into the content at its place."""
-    if place.startswith(NOT_READ_YET):
-        return
-    if place in ("signs_of_success", "timeline"):
-        rows = table_rows(sdt, revisions)
+    tables = {
+        "signs_of_success": read_signs,
+        "timeline": read_timeline,
+        "consultation": read_consultation,
+    }
+    if place in tables:
         language = str(result.data.get("document", {}).get("language") or "da")
-        read = read_signs if place == "signs_of_success" else read_timeline
-        read(rows, result.data, language, result.warnings)
+        tables[place](table_rows(sdt, revisions), result.data, language, result.warnings)
+        return
+    if place == "document.authors":
+        read_authors([runs_text(p, revisions).strip() for p in sdt.iter(w("p"))], result.data)
         return
     content = sdt.find(w("sdtContent"))
     if content is None:

@@ -32,7 +32,7 @@ def table_rows(sdt: Any, revisions: Revisions) -> list[list[str]]:
         cells = []
         for cell in row.iter(w("tc")):
             paragraphs = [runs_text(p, revisions).strip() for p in cell.iter(w("p"))]
-            cells.append(" ".join(p for p in paragraphs if p))
+            cells.append("\n".join(p for p in paragraphs if p))
         rows.append(cells)
     return rows
 
@@ -57,7 +57,7 @@ def read_signs(
     read: list[tuple[str | None, list[str]]] = []
     group: str | None = None
     at = 0
-    for cells in rows[1:]:  # the first row is the header
+    for cells in (_flat(r) for r in rows[1:]):  # the first row is the header
         filled = [c for c in cells if c]
         if len(cells) == 1 or (len(filled) == 1 and cells[0] and len(cells) < 4):
             title = cells[0].strip()
@@ -116,7 +116,7 @@ def read_timeline(
 ) -> None:
     """Put the timeline table's rows into the content's `timeline`, in the table's order."""
     base: list[dict[str, Any]] = list(data.get("timeline") or [])
-    read = [([*cells, "", "", ""])[:3] for cells in rows[1:] if any(cells)]
+    read = [([*cells, "", "", ""])[:3] for cells in (_flat(r) for r in rows[1:]) if any(cells)]
     matched = _match(
         [("", str(m.get("event", "")).strip()) for m in base], [("", c[2]) for c in read]
     )
@@ -139,6 +139,21 @@ def read_timeline(
             item["state"] = state
         result.append(item)
     data["timeline"] = result
+
+
+def _status(cell: str, statuses: tuple[str, ...], text: Mapping[str, str]) -> str | None:
+    """Return the status a cell names: its label, or the start of one ("Delvist")."""
+    said = " ".join(cell.split()).casefold()
+    if len(said) < 3:
+        return None
+    names = {s: text[f"status.{s}"].casefold() for s in statuses}
+    exact = next((s for s, name in names.items() if name == said), None)
+    return exact or next((s for s, name in names.items() if name.startswith(said)), None)
+
+
+def _flat(cells: list[str]) -> list[str]:
+    """Return a row's cells each on one line (a cell's paragraphs joined by spaces)."""
+    return [" ".join(cell.split("\n")) for cell in cells]
 
 
 def _indicator(item: Mapping[str, Any], cells: list[str]) -> dict[str, Any]:
@@ -184,3 +199,81 @@ def _match(base: list[tuple[str, str]], read: list[tuple[str, str]]) -> dict[int
 
 def _note(code: str, **values: str) -> Problem:
     return Problem("", code, code=code, args=tuple(values.items()))
+
+
+def read_consultation(
+    rows: list[list[str]], data: dict[str, Any], language: str, warnings: list[Problem]
+) -> None:
+    """Put the consultation table's answers, statuses and new rows into the content.
+
+    A row is an input: who and when, what they said and what it concerns, what was done,
+    and its status. In Word people mostly write what was done and set the status; a row
+    added is a new input. An input whose row is gone is kept (its answer is part of the
+    record) and named in a warning.
+    """
+    original: list[dict[str, Any]] = list(data.get("consultation") or [])
+    text = labels(language)
+    concerns = f"{text['affects']}:"
+    read = []
+    for cells in rows[1:]:
+        who_cell, said_cell, done_cell, status_cell = [*cells, "", "", "", ""][:4]
+        lines = [line for line in said_cell.split("\n") if not line.startswith(concerns)]
+        if any((who_cell, said_cell, done_cell)):
+            read.append((who_cell.split("\n"), " ".join(lines).strip(), done_cell, status_cell))
+    matched = _match(
+        [("", " ".join(str(c.get("input", "")).split())) for c in original],
+        [("", " ".join(said.split())) for _who, said, _done, _status in read],
+    )
+    statuses = ("incorporated", "partly", "declined", "pending")
+    taken = {str(c.get("id")) for c in original}
+    result = list(original)
+    for row, (who, said, done, shown_status) in enumerate(read):
+        if row in matched:
+            item = original[matched[row]]
+            if " ".join(said.split()) != " ".join(str(item.get("input", "")).split()):
+                item["input"] = said
+        elif said:
+            source = who[0].strip() or "?"
+            ident = propose_id(f"{source} {said[:30]}", taken)
+            taken.add(ident)
+            item = {"id": ident, "from": source, "input": said, "status": "pending"}
+            when = parse_date(who[1], language) if len(who) > 1 else None
+            if when is not None:
+                item["date"] = when.isoformat()
+            result.append(item)
+        else:
+            continue
+        shown = str(item.get("response") or "").strip() or "–"
+        if " ".join(done.split()) != " ".join(shown.split()):
+            if done and done not in EMPTY:
+                item["response"] = done
+            else:
+                item.pop("response", None)
+        status = _status(shown_status, statuses, text)
+        if status is not None and status != item.get("status", "pending"):
+            item["status"] = status
+    for index, item in enumerate(original):
+        if index not in matched.values():
+            warnings.append(_note("word_input_kept", input=str(item.get("id"))))
+    data["consultation"] = result
+
+
+def read_authors(lines: list[str], data: dict[str, Any]) -> None:
+    """Put the cover's author lines ("name, role") into the content's authors, in order."""
+    document = data.setdefault("document", {})
+    base = list(document.get("authors") or [])
+    result = []
+    for index, line in enumerate(line for line in lines if line):
+        before = base[index] if index < len(base) else {}
+        role = before.get("role")
+        shown = f"{before.get('name')}, {role}" if role else before.get("name")
+        if line == shown:
+            result.append(before)
+            continue
+        name, _, new_role = line.rpartition(", ") if ", " in line else (line, "", "")
+        author = {"name": name.strip()}
+        if new_role.strip():
+            author["role"] = new_role.strip()
+        result.append(author)
+    if result or base:
+        document["authors"] = result
