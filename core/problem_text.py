@@ -181,6 +181,10 @@ WHAT: dict[str, dict[str, str]] = {
             "høringssvarenes tabel og forfatterne læses endnu ikke tilbage fra Word; de er "
             "taget fra udkastet"
         ),
+        "word_foreign_control": (
+            "har et indholdskontrolelement mærket «{tag}», som ikke er udkasts; teksten i "
+            "det er sprunget over"
+        ),
         "word_input_kept": (
             "har ikke længere en række for høringssvaret {input}; det er beholdt, fordi "
             "svaret hører til sagen: fjern det i editoren, hvis det skal væk"
@@ -353,6 +357,9 @@ WHAT: dict[str, dict[str, str]] = {
         "word_tables_kept": (
             "the consultation table and the authors are not read back from Word yet; they "
             "were taken from the draft"
+        ),
+        "word_foreign_control": (
+            "has a content control tagged «{tag}», which is not udkast's; its text was left out"
         ),
         "word_input_kept": (
             "no longer has a row for the consultation input {input}; it was kept, since "

@@ -277,3 +277,15 @@ def set_cells_in(paragraph, value: str) -> None:
     texts[0].text = value
     for extra in texts[1:]:
         extra.text = ""
+
+
+def test_text_in_a_control_udkast_did_not_make_is_left_out_with_a_warning():
+    data, docx = rendered("udkast-1")
+
+    def retag(content):
+        content.getparent().find(f"{w('sdtPr')}/{w('tag')}").set(w("val"), "andet:felt")
+
+    docx = edited(docx, "foreword", retag)
+    back = read_content(open_word_file(docx), data)
+    assert back.data["foreword"] == data["foreword"]  # not read from a control not ours
+    assert [p.code for p in back.warnings] == ["word_foreign_control"]

@@ -100,7 +100,19 @@ def read_content(
         tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
         place = tag.get(w("val"), "") if tag is not None else ""
         if not place.startswith(TAG_PREFIX):
-            continue  # a control a person added: its text is outside udkast's fields
+            # Untagged: udkast's own markers, or a control Word adds. Tagged otherwise: a
+            # control someone else made, whose text belongs to no field of the content.
+            if place and "".join(t.text or "" for t in sdt.iter(w("t"))).strip():
+                result.warnings.append(
+                    Problem(
+                        "",
+                        f"a content control tagged {place[:60]!r} is not one of udkast's; "
+                        "its text was left out",
+                        code="word_foreign_control",
+                        args=(("tag", place[:60]),),
+                    )
+                )
+            continue
         place = place[len(TAG_PREFIX) :]
         seen.add(place)
         _put(result, place, sdt, styles, revisions)
