@@ -75,6 +75,8 @@ def read_strategy(request: Request) -> Strategy:
     # The document may be as large as the request may be: MAX_CONTENT_LENGTH governs both.
     limit = runtime().settings.max_content_length
     _refuse_content_coding(request)
+    # Checked whatever is sent: a misspelt option is refused, not ignored for a YAML body.
+    options = word_options(request)
     media_type = request.mimetype
     if media_type == "multipart/form-data":
         upload = uploaded_file(request)
@@ -82,11 +84,11 @@ def read_strategy(request: Request) -> Strategy:
             raise MalformedInput(
                 f"the form has no file: send the document in a field named {FILE_FIELD!r}"
             )
-        return _load_file(upload, limit, *word_options(request))
+        return _load_file(upload, limit, *options)
     if media_type in JSON_TYPES | YAML_TYPES:
         return load(read_body(request), media_type, max_bytes=limit)
     if media_type == DOCX_TYPE:
-        return load_word(read_body(request), *word_options(request))
+        return load_word(read_body(request), *options)
     shown = media_type or "no Content-Type"
     raise UnsupportedMediaType(f"cannot read {shown}: send {ACCEPTED}")
 

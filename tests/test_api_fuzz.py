@@ -21,20 +21,25 @@ operation.
 from __future__ import annotations
 
 import copy
+import io
 import json
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
+from core.content import load
 from service.api import openapi_document
 from service.runtime import runtime
 from tests.app_fixtures import TestApp, example_yaml, make_test_app
 from tests.live_service import private_redis_url
 from tests.store_fixtures import postgres_database
+from worker.render.docx import render_docx
 
 pytestmark = pytest.mark.robust
 
@@ -48,6 +53,22 @@ FUZZ_EXAMPLES = 100
 # schemathesis's fixture loader fails on this pytest (it sets a node attribute pytest 9
 # no longer has), and parametrizing needs the document before any fixture runs.
 SERVED = json.loads(json.dumps(openapi_document()))
+
+# Word bodies: the DOCX udkast makes of the fuzzed strategy (it reads back as the next
+# version), a ZIP that is no Word file, and any bytes. Schemathesis generates no body
+# for a media type it does not know; this is how it learns one.
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _word_bodies() -> st.SearchStrategy[bytes]:
+    own = render_docx(load(example_yaml("udkast-1", slug="fuzz"), "application/yaml"))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as other:
+        other.writestr("hej.txt", "ikke et Word-dokument")
+    return st.one_of(st.sampled_from([own, archive.getvalue()]), st.binary(max_size=4096))
+
+
+schemathesis.openapi.media_type(DOCX, _word_bodies())
 CONFIG = SchemathesisConfig.from_str(
     f"""
     [generation]

@@ -267,3 +267,13 @@ def test_tracked_changes_are_read_as_accepted_rejected_or_refused(tmp_path):
     said = [p["message"] for p in strict.get_json()["problems"]]
     assert any("visions[ny-vision].title" in m for m in said), said
     assert made.versions("spor") == [2, 1]
+
+
+def test_the_word_options_are_checked_whatever_is_sent(made):
+    client = made.app.test_client()
+    auth = {"Authorization": f"Bearer {made.token}", "Content-Type": "application/yaml"}
+    for query in ("strict=ja", "revisions=maybe"):
+        answer = client.post(
+            f"/api/v1/drafts?{query}", data=example_yaml("udkast-1", slug="ordet"), headers=auth
+        )
+        assert answer.status_code == 400, answer.get_json()
