@@ -117,12 +117,12 @@ WHAT: dict[str, dict[str, str]] = {
         "key_not_plain": "har en nøgle, der er en liste eller en gruppe; en nøgle er et navn",
         # An uploaded Word file (core.wordfile): refusals, then what was left out.
         "word_not_zip": (
-            "er ikke en Word-fil (.docx); upload den DOCX-fil, udkast har lavet, "
-            "eller Word-skabelonen fra forsiden"
+            "er ikke en Word-fil (.docx); upload den DOCX-fil, udkast har lavet til et "
+            "udkast, eller skriv i editoren"
         ),
         "word_not_docx": (
             "er en ZIP-fil, men ikke et Word-dokument (.docx); upload den DOCX-fil, "
-            "udkast har lavet, eller Word-skabelonen fra forsiden"
+            "udkast har lavet til et udkast, eller skriv i editoren"
         ),
         "word_old_format": (
             "er gemt i Words gamle format (.doc) eller beskyttet med en adgangskode; "
@@ -175,7 +175,7 @@ WHAT: dict[str, dict[str, str]] = {
         ),
         "word_not_ours": (
             "er ikke lavet af udkast: den har ingen udkast-felter. Upload den Word-fil, "
-            "udkast lavede til et udkast, eller start fra Word-skabelonen på forsiden"
+            "udkast lavede til et udkast, eller skriv i editoren"
         ),
         "word_tables_kept": (
             "høringssvarenes tabel og forfatterne læses endnu ikke tilbage fra Word; de er "
@@ -292,12 +292,12 @@ WHAT: dict[str, dict[str, str]] = {
         "duplicate_key": "has the key {key} a second time",
         "key_not_plain": "has a key that is a list or a group of fields; a key must be a name",
         "word_not_zip": (
-            "is not a Word file (.docx); upload the DOCX udkast made, "
-            "or the Word template from the start page"
+            "is not a Word file (.docx); upload the DOCX udkast made for a draft, "
+            "or write in the editor"
         ),
         "word_not_docx": (
-            "is a ZIP file but not a Word document (.docx); upload the DOCX udkast made, "
-            "or the Word template from the start page"
+            "is a ZIP file but not a Word document (.docx); upload the DOCX udkast made "
+            "for a draft, or write in the editor"
         ),
         "word_old_format": (
             "is saved in Word's old format (.doc) or protected by a password; save it in "
@@ -352,7 +352,7 @@ WHAT: dict[str, dict[str, str]] = {
         ),
         "word_not_ours": (
             "was not made by udkast: it has no udkast fields. Upload the Word file udkast "
-            "made for a draft, or start from the Word template on the start page"
+            "made for a draft, or write in the editor"
         ),
         "word_tables_kept": (
             "the consultation table and the authors are not read back from Word yet; they "

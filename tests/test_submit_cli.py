@@ -342,3 +342,47 @@ def test_a_failed_pdf_of_the_draft_itself_exits_1(service, tmp_path):
     assert result.stdout.startswith("egen-fejl v1: build failed: ")
     assert "pdf: the stored draft is no longer valid" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def _docx_with(parts: dict[str, bytes]) -> bytes:
+    """Return udkast's DOCX of the first reference draft with these parts put in."""
+    import io
+    import zipfile
+
+    from core.content import load
+    from worker.render.docx import render_docx
+
+    source = zipfile.ZipFile(
+        io.BytesIO(render_docx(load(example_path("udkast-1").read_bytes(), filename="x.yaml")))
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            archive.writestr(item, parts.pop(item.filename, source.read(item.filename)))
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+HOSTILE = {
+    "not a zip": (b"not a zip at all", "not a ZIP"),
+    "zip bomb": (lambda: _docx_with({"word/document.xml": bytes(60 << 20)}), "unpacks to more"),
+    "entities": (
+        lambda: _docx_with(
+            {"word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "x">]><d>&a;</d>'}
+        ),
+        "DOCTYPE",
+    ),
+    "macros": (lambda: _docx_with({"word/vbaProject.bin": b"x"}), "macro"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_hostile_word_file_is_refused_by_udkast_submit_with_its_reason(service, tmp_path, case):
+    made, said = HOSTILE[case]
+    path = tmp_path / "strategi.docx"
+    path.write_bytes(made() if callable(made) else made)
+    result = submit(str(path), "--server", service.url, "--token", service.token)
+    assert result.returncode == 1, result.stderr
+    assert said.lower() in result.stderr.lower(), result.stderr
+    assert "Traceback" not in result.stderr

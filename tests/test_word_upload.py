@@ -86,7 +86,7 @@ def test_a_docx_udkast_did_not_make_is_refused_and_nothing_is_stored(made):
     document.save(out)
     answer = post_docx(made, out.getvalue(), "da")
     assert answer.status_code == 400
-    assert "Word-skabelonen" in answer.get_json()["message"]
+    assert "skriv i editoren" in answer.get_json()["message"]
     assert made.versions("ordet")[0] <= 2
 
 

@@ -125,7 +125,7 @@ def test_a_docx_udkast_did_not_make_is_refused_with_what_to_do():
     document.save(out)
     with pytest.raises(MalformedInput) as refused:
         identity(open_word_file(out.getvalue()))
-    assert "Word-skabelonen" in describe(refused.value.problem, None, "da").sentence
+    assert "skriv i editoren" in describe(refused.value.problem, None, "da").sentence
 
 
 def set_cells(row, values: list[str | None]) -> None:

@@ -140,20 +140,20 @@ def test_a_file_that_is_not_a_zip_is_refused_with_what_to_send(data: bytes) -> N
     exc = refused(data)
 
     assert isinstance(exc, MalformedInput) and code(exc) == "word_not_zip"
-    assert "Word-skabelonen fra forsiden" in danish(exc)
+    assert "skriv i editoren" in danish(exc)
 
 
 def test_not_a_zip_reads_well_in_danish_and_english() -> None:
     exc = refused(b"just text")
 
     assert describe(getattr(exc, "problem"), None, "en").sentence == (  # noqa: B009
-        "The document: is not a Word file (.docx); upload the DOCX udkast made, "
-        "or the Word template from the start page"
+        "The document: is not a Word file (.docx); upload the DOCX udkast made for a draft, "
+        "or write in the editor"
     )
 
     assert danish(exc) == (
-        "Dokumentet: er ikke en Word-fil (.docx); upload den DOCX-fil, udkast har lavet, "
-        "eller Word-skabelonen fra forsiden"
+        "Dokumentet: er ikke en Word-fil (.docx); upload den DOCX-fil, udkast har lavet til et "
+        "udkast, eller skriv i editoren"
     )
 
 

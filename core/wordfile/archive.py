@@ -31,8 +31,8 @@ def unpack(data: bytes, limits: WordLimits) -> dict[str, bytes]:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (*_BROKEN, OSError):
         raise malformed(
-            "the file is not a Word document (.docx): send the DOCX udkast made, "
-            "or the Word template from the start page",
+            "the file is not a Word document (.docx; not a ZIP archive): send the DOCX "
+            "udkast made for a draft, or write in the editor",
             code="word_not_zip",
         ) from None
     with archive:

@@ -76,7 +76,7 @@ def identity(package: WordPackage) -> Identity:
             return Identity(slug, language, ids)
     raise malformed(
         "this Word file was not made by udkast: it has no udkast fields; upload the DOCX "
-        "udkast made for a draft, or start from the Word template on the start page",
+        "udkast made for a draft, or write in the editor",
         code="word_not_ours",
     )
 

@@ -15,8 +15,8 @@ from core.wordfile.scan import W, ignored_in_story, quiet_external
 from core.wordfile.xmlsafe import parse_part
 
 _NOT_DOCX = (
-    "the file is a ZIP archive but not a Word document (.docx): send the DOCX udkast made, "
-    "or the Word template from the start page"
+    "the file is a ZIP archive but not a Word document (.docx): send the DOCX udkast made "
+    "for a draft, or write in the editor"
 )
 _XML_TYPES = ("application/xml", "text/xml")
 # Relationships a reader never follows: embedded objects and imported files are ignored.
