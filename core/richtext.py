@@ -233,7 +233,7 @@ def _check_format_changes(inlines: list[Inline]) -> None:
         if not isinstance(inline, Span):
             changes, previous = 0, None
             continue
-        # Adjacent spans always differ in formatting (`_append` merges the others), so
+        # Adjacent spans always differ in formatting (`append_span` merges the others), so
         # a span glued to the one before without a space continues the same word.
         glued = previous is not None and not previous.text[-1].isspace()
         changes = changes + 1 if glued and not inline.text[0].isspace() else 0
@@ -254,9 +254,9 @@ def _inlines(children: list[Token]) -> list[Inline]:
     for tok in children:
         kind = tok.type
         if kind == "text":
-            _append(out, Span(tok.content, strong > 0, emphasis > 0, href))
+            append_span(out, Span(tok.content, strong > 0, emphasis > 0, href))
         elif kind == "softbreak":
-            _append(out, Span(" ", strong > 0, emphasis > 0, href))
+            append_span(out, Span(" ", strong > 0, emphasis > 0, href))
         elif kind == "hardbreak":
             out.append(LineBreak())
         elif kind == "strong_open":
@@ -276,13 +276,13 @@ def _inlines(children: list[Token]) -> list[Inline]:
             title = tok.attrGet("title")
             target = f"{tok.attrGet('src') or ''}" + (f' "{title}"' if title else "")
             literal = f"![{tok.content}]({target})"
-            _append(out, Span(literal, strong > 0, emphasis > 0, href))
+            append_span(out, Span(literal, strong > 0, emphasis > 0, href))
         else:
-            _append(out, Span(tok.content, strong > 0, emphasis > 0, href))
+            append_span(out, Span(tok.content, strong > 0, emphasis > 0, href))
     return out
 
 
-def _append(out: list[Inline], span: Span) -> None:
+def append_span(out: list[Inline], span: Span) -> None:
     """Append a span, merging it into the previous one when the formatting is the same."""
     if not span.text:
         return

@@ -13,7 +13,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from core.richtext import LINK_SCHEMES, Block, Inline, LineBreak, ListBlock, Paragraph, Span
+from core.richtext import (
+    LINK_SCHEMES,
+    Block,
+    Inline,
+    LineBreak,
+    ListBlock,
+    Paragraph,
+    Span,
+    append_span,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -200,13 +209,13 @@ def _inlines(p: Any, styles: WordStyles, revisions: Revisions) -> list[Inline]:
         for child in run:
             tag = child.tag
             if tag in (w("t"), w("delText")):
-                _append(out, Span(child.text or "", strong, emphasis, href))
+                append_span(out, Span(child.text or "", strong, emphasis, href))
             elif tag == w("tab"):
-                _append(out, Span("\t", strong, emphasis, href))
+                append_span(out, Span("\t", strong, emphasis, href))
             elif tag == w("br") and child.get(w("type")) in (None, "textWrapping"):
                 out.append(LineBreak())
             elif tag == w("noBreakHyphen"):
-                _append(out, Span("-", strong, emphasis, href))
+                append_span(out, Span("-", strong, emphasis, href))
     # Spaces at a paragraph's edges are not text a reader sees.
     while out and isinstance(out[-1], LineBreak):
         out.pop()
@@ -248,20 +257,6 @@ def _formatting(run: Any) -> tuple[bool, bool]:
 
 def _on(element: Any | None) -> bool:
     return element is not None and (element.get(w("val")) or "true").lower() not in _OFF
-
-
-def _append(out: list[Inline], span: Span) -> None:
-    if not span.text:
-        return
-    last = out[-1] if out else None
-    if isinstance(last, Span) and (last.strong, last.emphasis, last.href) == (
-        span.strong,
-        span.emphasis,
-        span.href,
-    ):
-        out[-1] = Span(last.text + span.text, span.strong, span.emphasis, span.href)
-    else:
-        out.append(span)
 
 
 def _trimmed(out: list[Inline]) -> list[Inline]:
