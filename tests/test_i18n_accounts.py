@@ -19,8 +19,8 @@ from tests.app_fixtures import (
     csrf_token,
     example_yaml,
     make_test_app,
-    sign_in_as,
 )
+from tests.test_accounts import client_as, form_post, html
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
 LINK = re.compile(r"https?://[^\s\"<]+/set-password/#[\w-]+")
@@ -34,27 +34,16 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> TestApp:
 
 def english(made: TestApp, role: str) -> FlaskClient:
     """Return a browser signed in as a new user of this role, switched to English."""
-    client = made.app.test_client()
-    email, _ = add_person(made.app, role, f"An {role}")
-    assert sign_in_as(client, email).status_code == 302
+    client = client_as(made, role)
     assert client.get("/language/en?next=/").status_code == 302
     return client
-
-
-def html(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def post(client: FlaskClient, path: str, form_page: str, **form: str) -> Any:
-    """Post a form as the page at `form_page` would (with its CSRF token)."""
-    return client.post(path, data={**form, "csrf_token": csrf_token(client, form_page)})
 
 
 def post_as_english(made: TestApp, code: str) -> Any:
     """Open a set-password link's code in a new English browser."""
     browser = made.app.test_client()
     browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = ENGLISH["Accept-Language"]
-    return post(browser, PAGE, PAGE, code=code)
+    return form_post(browser, PAGE, PAGE, code=code)
 
 
 def assert_english(page: str, *danish: str) -> None:
@@ -73,22 +62,24 @@ def test_the_users_page_and_its_answers_are_english(made):
     assert "Readers can view and download strategies." in page
     assert_english(page, "Tilføj bruger", "redaktør", "læser", "Handlinger", "Deaktiver<")
 
-    wrong = html(post(admin, "/admin/users", "/admin/users", email="nope", name=""))
+    wrong = html(form_post(admin, "/admin/users", "/admin/users", email="nope", name=""))
     assert "That does not look like an email address" in wrong
     assert "Enter the person&#39;s name." in wrong and "The user was not added." in wrong
     assert_english(wrong, "ligner ikke", "Skriv personens navn")
 
     added = html(
-        post(admin, "/admin/users", "/admin/users", email="en@example.dk", name="Ed", role="editor")
+        form_post(
+            admin, "/admin/users", "/admin/users", email="en@example.dk", name="Ed", role="editor"
+        )
     )
     assert "Link for Ed" in added and "Send the link to en@example.dk." in added
     assert LINK.search(added) and "(no password yet)" in added
     _, user_id = add_person(made.app, "reader", "Rae")
     path = f"/admin/users/{user_id}"
-    changed = html(post(admin, path, "/admin/users", action="role", role="editor"))
+    changed = html(form_post(admin, path, "/admin/users", action="role", role="editor"))
     assert "Rae is now editor." in changed
     assert "Rae has been deactivated." in html(
-        post(admin, path, "/admin/users", action="deactivate")
+        form_post(admin, path, "/admin/users", action="deactivate")
     )
     assert ">Reactivate<" in html(admin.get("/admin/users"))
 
@@ -101,10 +92,10 @@ def test_the_tokens_page_shows_its_secret_and_revokes_in_english(made):
     assert "New service user with the token's name (editor)" in page
     assert_english(page, "Ny nøgle", "Lav nøgle", "Hører til")
 
-    made_one = html(post(admin, "/admin/tokens", "/admin/tokens", name="pipeline-en", user=""))
+    made_one = html(form_post(admin, "/admin/tokens", "/admin/tokens", name="pipeline-en", user=""))
     assert "Copy the token now: it is shown only this once." in made_one
     assert ">never<" in made_one and ">Revoke<" in made_one and "(editor)" in made_one
-    revoked = html(post(admin, "/admin/tokens/revoke", "/admin/tokens", name="pipeline-en"))
+    revoked = html(form_post(admin, "/admin/tokens/revoke", "/admin/tokens", name="pipeline-en"))
     assert "The token ‘pipeline-en’ has been revoked." in revoked and "revoked " in revoked
     assert_english(revoked, "trukket tilbage", "aldrig", "redaktør")
 
@@ -115,9 +106,11 @@ def test_your_account_page_is_english(made):
     page = html(reader.get("/account"))
     assert "<h1>Your account</h1>" in page and "Role: reader" in page
     assert ">Change password</button>" in page and "At least 10 characters." in page
-    wrong = post(reader, "/account", "/account", current="a wrong guess", new="x" * 12, repeat="y")
+    wrong = form_post(
+        reader, "/account", "/account", current="a wrong guess", new="x" * 12, repeat="y"
+    )
     assert "The two passwords are not the same." in html(wrong)
-    wrong = post(
+    wrong = form_post(
         reader, "/account", "/account", current="a wrong guess", new="x" * 12, repeat="x" * 12
     )
     assert "The current password is wrong." in html(wrong)
@@ -126,7 +119,7 @@ def test_your_account_page_is_english(made):
 
 def test_the_set_password_link_speaks_english_to_an_english_browser(made):
     admin = english(made, "admin")
-    added = post(
+    added = form_post(
         admin, "/admin/users", "/admin/users", email="sp@example.dk", name="Sue", role="reader"
     )
     found = LINK.search(html(added))
@@ -138,18 +131,18 @@ def test_the_set_password_link_speaks_english_to_an_english_browser(made):
     asking = html(newcomer.get(PAGE))
     assert "Paste the whole link here" in asking and ">Continue</button>" in asking
     assert_english(asking, "Sæt hele linket ind", "Fortsæt")
-    assert post(newcomer, PAGE, PAGE, code=code).status_code == 303
+    assert form_post(newcomer, PAGE, PAGE, code=code).status_code == 303
     page = html(newcomer.get(PAGE))
     assert "<h1>Choose your password</h1>" in page
     assert "Hello Sue. You sign in with <strong>sp@example.dk</strong>" in page
-    short = html(post(newcomer, PAGE, PAGE, new="short", repeat="short"))
+    short = html(form_post(newcomer, PAGE, PAGE, new="short", repeat="short"))
     assert "The password must have at least 10 characters." in short
     assert_english(short, "Vælg din adgangskode", "mindst 10 tegn")
     # Switching language keeps the opened link: its code waits in the session, not the URL.
     newcomer.environ_base.pop("HTTP_ACCEPT_LANGUAGE")
     assert newcomer.get("/language/da?next=/set-password/").status_code == 302
     assert "Hej Sue." in html(newcomer.get(PAGE))
-    assert post(newcomer, PAGE, PAGE, new=PASSWORD, repeat=PASSWORD).status_code == 302
+    assert form_post(newcomer, PAGE, PAGE, new=PASSWORD, repeat=PASSWORD).status_code == 302
 
     used = post_as_english(made, code)
     assert used.status_code == 404 and "The link no longer works" in html(used)

@@ -67,8 +67,8 @@ def test_an_unchanged_docx_reads_back_as_the_content_it_was_made_from(name):
     assert unchanged.data == data
 
 
-def edited(docx: bytes, place: str, change) -> bytes:
-    """Return the DOCX with the control at `place` changed by `change(sdtContent)`."""
+def with_document(docx: bytes, change) -> bytes:
+    """Return the DOCX with its main part changed by `change(root)`, as a person's Word saves it."""
     source = zipfile.ZipFile(io.BytesIO(docx))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -76,13 +76,30 @@ def edited(docx: bytes, place: str, change) -> bytes:
             content = source.read(item.filename)
             if item.filename == "word/document.xml":
                 root = etree.fromstring(content)
-                for sdt in root.iter(w("sdt")):
-                    tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
-                    if tag is not None and tag.get(w("val")) == "udkast:" + place:
-                        change(sdt.find(w("sdtContent")))
+                change(root)
                 content = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
             target.writestr(item, content)
     return out.getvalue()
+
+
+def edited(docx: bytes, place: str, change) -> bytes:
+    """Return the DOCX with the control at `place` changed by `change(sdtContent)`."""
+
+    def in_control(root) -> None:
+        for sdt in root.iter(w("sdt")):
+            tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
+            if tag is not None and tag.get(w("val")) == "udkast:" + place:
+                change(sdt.find(w("sdtContent")))
+
+    return with_document(docx, in_control)
+
+
+def typed_over(element, value: str) -> None:
+    """Put `value` in the place of an element's text, as a person types over it in Word."""
+    texts = list(element.iter(w("t")))
+    texts[0].text = value
+    for extra in texts[1:]:
+        extra.text = ""
 
 
 def test_a_headline_changed_and_a_word_made_bold_in_word_come_back():
@@ -91,10 +108,7 @@ def test_a_headline_changed_and_a_word_made_bold_in_word_come_back():
     place = f"visions[{vision['id']}]"
 
     def new_headline(content):
-        runs = list(content.iter(w("t")))
-        runs[0].text = "Alle skal have en ven"
-        for extra in runs[1:]:
-            extra.text = ""
+        typed_over(content, "Alle skal have en ven")
 
     def bold_first_run(content):
         run = next(content.iter(w("r")))
@@ -131,12 +145,8 @@ def test_a_docx_udkast_did_not_make_is_refused_with_what_to_do():
 def set_cells(row, values: list[str | None]) -> None:
     """Write `values` into a table row's cells (None: left alone), as a person types in Word."""
     for cell, value in zip(row.iter(w("tc")), values, strict=False):
-        if value is None:
-            continue
-        texts = list(cell.iter(w("t")))
-        texts[0].text = value
-        for extra in texts[1:]:
-            extra.text = ""
+        if value is not None:
+            typed_over(cell, value)
 
 
 def test_rows_added_removed_and_edited_in_the_tables_come_back():
@@ -255,7 +265,7 @@ def test_answers_and_statuses_written_in_the_consultation_table_and_authors_come
         paragraphs = [
             p for p in content.iter(w("p")) if "".join(t.text or "" for t in p.iter(w("t")))
         ]
-        set_cells_in(paragraphs[0], "Kontor for Strategi, sekretariat")
+        typed_over(paragraphs[0], "Kontor for Strategi, sekretariat")
 
     docx = edited(edited(docx, "consultation", answer), "document.authors", authors)
     back = read_content(open_word_file(docx), data)
@@ -270,13 +280,6 @@ def test_answers_and_statuses_written_in_the_consultation_table_and_authors_come
     }
     assert back.data["document"]["authors"][1:] == data["document"]["authors"][1:]
     validate(back.data)
-
-
-def set_cells_in(paragraph, value: str) -> None:
-    texts = list(paragraph.iter(w("t")))
-    texts[0].text = value
-    for extra in texts[1:]:
-        extra.text = ""
 
 
 def test_text_in_a_control_udkast_did_not_make_is_left_out_with_a_warning():
