@@ -145,20 +145,9 @@ def load_word(data: bytes, revisions: str = "accept", strict: bool = False) -> S
             code="word_unknown_strategy",
             slug=made_from.slug,
         )
-    counts = revisions_by_author(package)
-    if revisions == "refuse" and counts:
-        total = sum(counts.values())
-        who = ", ".join(f"{author} ({n})" for author, n in sorted(counts.items()))
-        raise InvalidContent(
-            [
-                Problem(
-                    "",
-                    f"the file has {total} tracked changes ({who})",
-                    code="word_revisions_refused",
-                    args=(("count", str(total)), ("who", who)),
-                )
-            ]
-        )
+    note = revisions_note(revisions_by_author(package), revisions)
+    if revisions == "refuse" and note is not None:
+        raise InvalidContent([note])
     reading: Revisions = "reject" if revisions == "reject" else "accept"
     read = read_content(package, draft_content(latest).to_data(), reading)
     lost = [*package.warnings, *read.warnings]  # what the file could not bring back
@@ -166,7 +155,7 @@ def load_word(data: bytes, revisions: str = "accept", strict: bool = False) -> S
         refused = Problem("", "refused on warnings", code="word_refused_on_warnings")
         raise InvalidContent([*lost, refused])
     read.warnings[:0] = package.warnings
-    if (note := revisions_note(counts, reading)) is not None:
+    if note is not None:
         read.warnings.append(note)
     # Comments in the margin are input the next draft must answer: each new one (not
     # imported from an earlier round) becomes a pending consultation input.

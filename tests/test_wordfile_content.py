@@ -292,3 +292,16 @@ def test_text_in_a_control_udkast_did_not_make_is_left_out_with_a_warning():
     back = read_content(open_word_file(docx), data)
     assert back.data["foreword"] == data["foreword"]  # not read from a control not ours
     assert [p.code for p in back.warnings] == ["word_foreign_control"]
+
+
+def test_a_timeline_row_added_with_only_a_date_comes_back_without_an_error():
+    data, docx = rendered("udkast-2")
+
+    def dated_only(content):
+        rows = list(content.iter(w("tr")))
+        added = copy.deepcopy(rows[-1])
+        set_cells(added, ["1. oktober 2018", "", ""])
+        rows[-1].addnext(added)
+
+    back = read_content(open_word_file(edited(docx, "timeline", dated_only)), data)
+    assert back.data["timeline"][-1] == {"date": "2018-10-01", "event": ""}

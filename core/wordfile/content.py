@@ -224,17 +224,17 @@ def revisions_by_author(package: WordPackage) -> dict[str, int]:
     return counts
 
 
-def revisions_note(counts: Mapping[str, int], revisions: Revisions) -> Problem | None:
-    """Return the note that says which tracked changes were read, and how, or None."""
+def revisions_note(counts: Mapping[str, int], revisions: str) -> Problem | None:
+    """Return what to say of the tracked changes: read as accepted, as rejected, or refused."""
     if not counts:
         return None
     total = sum(counts.values())
     who = ", ".join(f"{author} ({n})" for author, n in sorted(counts.items()))
-    code = "word_revisions_accepted" if revisions == "accept" else "word_revisions_rejected"
-    how = "accepted" if revisions == "accept" else "rejected"
-    return Problem(
-        "",
-        f"{total} tracked changes were read as {how}: {who}",
-        code=code,
-        args=(("count", str(total)), ("who", who)),
-    )
+    args = (("count", str(total)), ("who", who))
+    if revisions == "refuse":
+        message = f"the file has {total} tracked changes ({who})"
+        return Problem("", message, code="word_revisions_refused", args=args)
+    code = "word_revisions_rejected" if revisions == "reject" else "word_revisions_accepted"
+    how = "rejected" if revisions == "reject" else "accepted"
+    message = f"{total} tracked changes were read as {how}: {who}"
+    return Problem("", message, code=code, args=args)

@@ -133,7 +133,8 @@ def read_timeline(
                 warnings.append(_note("word_milestone_date", value=date_cell))
         elif str(item.get("date")) != when.isoformat():
             item["date"] = when.isoformat()
-        item["event"] = event if event != str(item.get("event", "")).strip() else item["event"]
+        if event != str(item.get("event", "")).strip():  # unchanged keeps it as written
+            item["event"] = event
         state = next((s for s in STATES if text[f"state.{s}"] in state_cell), None)
         if state is not None and state != item.get("state", "planned"):
             item["state"] = state
