@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 from core.content import load, validate
+from core.errors import InvalidContent
 from core.richtext import parse
 from core.wordfile import open_word_file
 from core.wordfile.content import identity, read_content
@@ -304,4 +305,8 @@ def test_a_timeline_row_added_with_only_a_date_comes_back_without_an_error():
         rows[-1].addnext(added)
 
     back = read_content(open_word_file(edited(docx, "timeline", dated_only)), data)
-    assert back.data["timeline"][-1] == {"date": "2018-10-01", "event": ""}
+    assert back.data["timeline"][-1] == {"date": "2018-10-01"}
+    # The draft then names what is missing, as for any upload (422), not a server error.
+    with pytest.raises(InvalidContent) as refused:
+        validate(back.data)
+    assert [p.path for p in refused.value.problems] == [f"timeline[{len(data['timeline'])}].event"]
