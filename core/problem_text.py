@@ -199,8 +199,15 @@ WHAT: dict[str, dict[str, str]] = {
             "fx 2. marts 2018); den er ikke ændret"
         ),
         "word_unknown_place": (
-            "har feltet {place}, som ikke findes i udkastet (fx en ny del); det er sprunget "
+            "har feltet {tag}, som ikke findes i udkastet (fx en ny del); det er sprunget "
             "over: tilføj nye dele i editoren"
+        ),
+        "word_typed_outside": (
+            "efterfølges af tekst skrevet uden for felterne, {value}; den er sprunget "
+            "over: skriv den i et felt, eller i editoren"
+        ),
+        "word_typed_outside_more": (
+            "har {count} afsnit mere skrevet uden for felterne; de er sprunget over"
         ),
         "word_revisions_accepted": (
             "havde {count} sporede ændringer; de er læst som godkendt: {who}"
@@ -211,7 +218,8 @@ WHAT: dict[str, dict[str, str]] = {
             "send filen med revisions=accept eller revisions=reject"
         ),
         "word_refused_on_warnings": (
-            "blev ikke gemt, fordi der var advarsler, og strict=true blev sendt"
+            "blev ikke gemt, fordi der var advarsler, og filen skulle afvises ved "
+            "advarsler (strict=true)"
         ),
         "word_comments_added": (
             "havde {count} nye kommentarer; de er blevet til høringssvar, der venter på "
@@ -375,8 +383,15 @@ WHAT: dict[str, dict[str, str]] = {
             "2 March 2018); it was not changed"
         ),
         "word_unknown_place": (
-            "has the field {place}, which is not in the draft (a new part, say); it was left "
+            "has the field {tag}, which is not in the draft (a new part, say); it was left "
             "out: add new parts in the editor"
+        ),
+        "word_typed_outside": (
+            "is followed by text typed outside the fields, {value}; it was left out: type "
+            "it into a field, or in the editor"
+        ),
+        "word_typed_outside_more": (
+            "has {count} more paragraphs typed outside the fields; they were left out"
         ),
         "word_revisions_accepted": "had {count} tracked changes; they were read as accepted: {who}",
         "word_revisions_rejected": "had {count} tracked changes; they were read as rejected: {who}",
@@ -385,7 +400,8 @@ WHAT: dict[str, dict[str, str]] = {
             "file with revisions=accept or revisions=reject"
         ),
         "word_refused_on_warnings": (
-            "was not stored because there were warnings and strict=true was sent"
+            "was not stored because there were warnings and the file was to be refused "
+            "on warnings (strict=true)"
         ),
         "word_comments_added": (
             "had {count} new comments; they became consultation input awaiting a response "

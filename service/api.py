@@ -29,7 +29,7 @@ from service.representations import (
 )
 from service.routing import VERSION, shown
 from service.runtime import runtime, session
-from service.uploads import read_strategy, upload_warnings
+from service.uploads import read_strategy, upload_warnings, uploaded_word_file
 from store import (
     Actor,
     DraftRecord,
@@ -137,6 +137,7 @@ def submit() -> Any:
         rt.settings.theme,
         posted_by=current_actor(),
         base_version=_base_version(),
+        source=uploaded_word_file(),
     )
     body = _draft_with_build(result.draft, result.build.id)
     # A new version may repeat an older one's content (not the latest's: that adds none).

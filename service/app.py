@@ -27,7 +27,7 @@ from service import (
 )
 from service.editor import blueprint as editor_blueprint
 from service.failure_text import failure_text
-from service.filenames import artifact_name
+from service.filenames import artifact_name, source_name
 from service.local_time import local_time_filters
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     # every text it is given).
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals["artifact_name"] = artifact_name  # the pages name files as downloads do
+    app.jinja_env.globals["source_name"] = source_name
     app.jinja_env.filters["failure_text"] = failure_text  # why a file failed, in their language
     i18n.install(app)  # each request's language, and the switch between them
     # Times on the pages, in the configured zone and the page's language.

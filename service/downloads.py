@@ -9,8 +9,8 @@ from flask import Request, Response
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from core.outputs import output_named
-from service.filenames import output_named_by
+from core.outputs import DOCX, output_named
+from service.filenames import output_named_by, source_name
 from service.routing import shown
 from store import NotFound, get_artifact, get_draft, latest_build, output_artifact
 
@@ -24,6 +24,8 @@ def send_artifact(
         raise NotFound(
             _("%(slug)s har ingen version %(version)d", slug=repr(slug), version=version)
         )
+    if found.source_hash is not None and filename == source_name(slug, version, found.label):
+        return _send_source(db, request, found.source_hash, filename)
     output = output_named_by(slug, version, found.label, filename)
     if output is None:
         raise NotFound(
@@ -58,7 +60,22 @@ def send_artifact(
                 version=version,
             )
         )
-    response = Response(full.data, mimetype=output_named(output).media_type)
+    return _file_response(full.data, output_named(output).media_type, filename, etag)
+
+
+def _send_source(db: Session, request: Request, sha256: str, filename: str) -> Response:
+    """Return the Word file a version was read from, as it was uploaded."""
+    if request.if_none_match.contains(sha256):
+        return Response(status=304, headers={"ETag": f'"{sha256}"'})
+    found = get_artifact(db, sha256, with_data=True)
+    if found is None or found.data is None:  # the foreign key keeps it; only a restore loses it
+        raise NotFound(_("den uploadede fil %(file)s er væk", file=shown(filename)))
+    return _file_response(found.data, DOCX, filename, sha256)
+
+
+def _file_response(data: bytes, media_type: str, filename: str, etag: str) -> Response:
+    """Return a download: named, revalidated by its content hash on each use."""
+    response = Response(data, mimetype=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["ETag"] = f'"{etag}"'
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"

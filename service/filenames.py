@@ -12,6 +12,10 @@ from core.outputs import file_name, output_of_stems, stem
 from service.runtime import session
 from store import draft_file_stems
 
+# The uploaded Word file is not an output (nothing renders it), so it is not in
+# core.outputs; its name only has to differ from every output's.
+SOURCE_SUFFIX = "-uploaded.docx"
+
 
 def file_stem(slug: str, version: int, label: str | None) -> str:
     """Return the file name stem of a version, e.g. "socialstrategi-udkast-1-v4"."""
@@ -32,3 +36,8 @@ def output_named_by(slug: str, version: int, label: str | None, filename: str) -
     The label-only name a repeated label had before names were made unique still works.
     """
     return output_of_stems((file_stem(slug, version, label), stem(slug, label, version)), filename)
+
+
+def source_name(slug: str, version: int, label: str | None) -> str:
+    """Return the download name of the Word file a version was read from."""
+    return f"{file_stem(slug, version, label)}{SOURCE_SUFFIX}"

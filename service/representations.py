@@ -9,7 +9,7 @@ from typing import Any
 from flask import url_for
 
 from core.outputs import draft_outputs
-from service.filenames import artifact_name
+from service.filenames import artifact_name, source_name
 from store import BuildStatus, DraftRecord, DraftSummary, StrategySummary
 
 
@@ -22,8 +22,13 @@ def iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat()
 
 
-def draft_links(slug: str, version: int, label: str | None) -> dict[str, str]:
-    """Return the links of one draft: itself, its history and its own files (by output)."""
+def draft_links(
+    slug: str, version: int, label: str | None, *, from_word: bool = False
+) -> dict[str, str]:
+    """Return the links of one draft: itself, its history, its own files (by output).
+
+    A version read from a Word file also links to that file as uploaded (`source`).
+    """
     links = {
         "self": url_for("api.draft", slug=slug, version=version),
         "history": url_for("api.drafts", slug=slug),
@@ -31,6 +36,9 @@ def draft_links(slug: str, version: int, label: str | None) -> dict[str, str]:
     for output in draft_outputs():
         name = artifact_name(slug, version, label, output)
         links[output] = url_for("api.download", slug=slug, version=version, filename=name)
+    if from_word:
+        name = source_name(slug, version, label)
+        links["source"] = url_for("api.download", slug=slug, version=version, filename=name)
     return links
 
 
@@ -55,7 +63,9 @@ def draft_json(draft: DraftRecord, *, with_content: bool = False) -> dict[str, A
         "content_hash": draft.content_hash,
         "created_at": iso(draft.created_at),
         "posted_by": posted_by_json(draft.posted_by_name, draft.posted_by_user),
-        "links": draft_links(slug, draft.version, draft.label),
+        "links": draft_links(
+            slug, draft.version, draft.label, from_word=draft.source_hash is not None
+        ),
     }
     if with_content:
         out["content"] = json.loads(draft.content)
@@ -90,7 +100,7 @@ def summary_json(slug: str, summary: DraftSummary) -> dict[str, Any]:
             )
             for output in summary.done_outputs
         },
-        "links": draft_links(slug, summary.version, summary.label),
+        "links": draft_links(slug, summary.version, summary.label, from_word=summary.from_word),
     }
 
 

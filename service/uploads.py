@@ -113,7 +113,7 @@ def read_form_strategy(request: Request) -> Strategy:
             )
         )
     if upload is not None:
-        return _load_file(upload, limit)
+        return _load_file(upload, limit, *word_options(request))
     if not pasted.strip():
         raise MalformedInput(_("Vælg en fil, eller indsæt indholdet."))
     if "\ufffd" in pasted:
@@ -170,13 +170,21 @@ def load_word(data: bytes, revisions: str = "accept", strict: bool = False) -> S
             )
         )
     g.upload_warnings = read.warnings  # the view says what could not come back
-    return validate(read.data)
+    strategy = validate(read.data)
+    g.upload_source = data  # kept with the version it makes
+    return strategy
 
 
 def upload_warnings() -> list[Problem]:
     """Return what the request's Word file could not bring back (empty for other files)."""
     found: list[Problem] = g.get("upload_warnings", [])
     return found
+
+
+def uploaded_word_file() -> bytes | None:
+    """Return the Word file the request's draft was read from (None for other files)."""
+    data: bytes | None = g.get("upload_source")
+    return data
 
 
 def read_body(request: Request) -> bytes:
@@ -223,13 +231,24 @@ def refuse_cut_body(request: Request) -> None:
 
 
 def word_options(request: Request) -> tuple[str, bool]:
-    """Return how to read a Word file: its tracked changes, and whether to refuse on warnings."""
-    revisions = request.args.get("revisions", "accept")
+    """Return how to read a Word file: its tracked changes, and whether to refuse on warnings.
+
+    The API reads them from the query; the web form sends them as fields.
+    """
+    values = request.form if request.mimetype == "multipart/form-data" else request.args
+    revisions = request.args.get("revisions") or values.get("revisions", "accept")
     if revisions not in ("accept", "reject", "refuse"):
-        raise MalformedInput(f"revisions must be accept, reject or refuse, not {revisions[:40]!r}")
-    strict = request.args.get("strict", "false")
+        raise MalformedInput(
+            _(
+                "revisions skal være accept, reject eller refuse, ikke %(value)s",
+                value=repr(revisions[:40]),
+            )
+        )
+    strict = request.args.get("strict") or values.get("strict", "false")
     if strict not in ("true", "false"):
-        raise MalformedInput(f"strict must be true or false, not {strict[:40]!r}")
+        raise MalformedInput(
+            _("strict skal være true eller false, ikke %(value)s", value=repr(strict[:40]))
+        )
     return revisions, strict == "true"
 
 

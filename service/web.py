@@ -41,7 +41,7 @@ from service.login import (
 from service.paths import local_path
 from service.routing import VERSION
 from service.runtime import runtime, session
-from service.uploads import read_form_strategy, upload_warnings
+from service.uploads import read_form_strategy, upload_warnings, uploaded_word_file
 from store import (
     BuildStatus,
     DraftRecord,
@@ -191,7 +191,13 @@ def upload() -> Any:
         )
         return page, status_of(exc)
     rt = runtime()
-    result = submit_draft(session(), strategy, rt.settings.theme, posted_by=current_actor())
+    result = submit_draft(
+        session(),
+        strategy,
+        rt.settings.theme,
+        posted_by=current_actor(),
+        source=uploaded_word_file(),
+    )
     if result.new_build:  # a new version, or a new build after the last one failed
         rt.queue.enqueue_submitted(result)
     for problem in upload_warnings():  # what a Word file could not bring back

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import budget, content
-from core.outputs import comparison_outputs, draft_outputs
+from core.outputs import DOCX, comparison_outputs, draft_outputs
+from store.artifacts import store_artifact
 from store.db import insert_ignore, writing
 from store.errors import OutdatedBase
 from store.models import ACTIVE_STATES, Build, BuildOutput, Draft, Strategy
@@ -55,6 +56,7 @@ def submit_draft(
     *,
     posted_by: Actor | None = None,
     base_version: int | None = None,
+    source: bytes | None = None,
 ) -> SubmitResult:
     """Store the strategy as its slug's next version with a queued build, and commit.
 
@@ -71,6 +73,9 @@ def submit_draft(
     `base_version` is the version the change was made from (0: a new strategy). If the
     slug's latest version is another one and its content differs, nothing is stored and
     OutdatedBase names the latest: a newer save never silently loses to an older one.
+
+    `source` is the Word file the content was read from: a new version keeps it (as an
+    artifact) for the history to hand back; content that adds no version does not.
     """
     data = strategy.to_data()
     text = canonical_json(data)
@@ -82,7 +87,15 @@ def submit_draft(
         try:
             with writing(session):
                 result = _submit(
-                    session, strategy, theme, wanted, text, digest, posted_by, lane, base_version
+                    session,
+                    strategy,
+                    theme,
+                    wanted,
+                    (text, digest),
+                    posted_by,
+                    lane,
+                    base_version,
+                    source,
                 )
                 if result.new_build and posted_by is not None:
                     backlog = _backlog(session, posted_by) - 1  # not this one
@@ -99,12 +112,13 @@ def _submit(
     strategy: content.Strategy,
     theme: str,
     outputs: tuple[str, ...],
-    text: str,
-    digest: str,
+    canonical: tuple[str, str],
     posted_by: Actor | None,
     lane: str,
-    base_version: int | None = None,
+    base_version: int | None,
+    source: bytes | None,
 ) -> SubmitResult:
+    text, digest = canonical
     doc = strategy.document
     insert_ignore(session, Strategy, {"slug": doc.slug, "latest_version": 0})
     # The row lock serialises submissions per slug on PostgreSQL (SQLite's BEGIN
@@ -152,6 +166,7 @@ def _submit(
         posted_by_token_id=posted_by.token_id if posted_by else None,
         posted_by_name=posted_by.token_name if posted_by else None,
         posted_by_user_id=posted_by.user_id if posted_by else None,
+        source_hash=store_artifact(session, source, DOCX) if source is not None else None,
     )
     row.latest_version = draft.version
     session.add(draft)

@@ -35,6 +35,8 @@ class DraftSummary:
     # downloadable even when another output of the build failed (a failed comparison
     # must not hide the draft's files).
     done_outputs: tuple[str, ...] = ()
+    # Whether the version was read from an uploaded Word file, kept for download.
+    from_word: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ def _summary(draft: Draft, build: Build | None) -> DraftSummary:
         posted_by=draft.posted_by_name,
         posted_by_user=draft.posted_by_user.name if draft.posted_by_user else None,
         done_outputs=_done_outputs(build),
+        from_word=draft.source_hash is not None,
     )
 
 

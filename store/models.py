@@ -71,6 +71,9 @@ class Draft(Base):
     posted_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
     posted_by_name: Mapped[str | None] = mapped_column(String(100))
     posted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The Word file this version was read from (None for YAML, JSON and the editor),
+    # kept so the history can hand back exactly what was uploaded.
+    source_hash: Mapped[str | None] = mapped_column(ForeignKey("artifacts.sha256"))
 
     strategy: Mapped[Strategy] = relationship(back_populates="drafts", lazy="joined")
     posted_by_user: Mapped[User | None] = relationship(lazy="joined")

@@ -63,6 +63,7 @@ class DraftRecord:
     created_at: dt.datetime
     posted_by_name: str | None  # the posting token's name as it was then
     posted_by_user: str | None = None  # the name of the user who saved it
+    source_hash: str | None = None  # the uploaded Word file it was read from, if any
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def draft_record(draft: Draft) -> DraftRecord:
         created_at=draft.created_at,
         posted_by_name=draft.posted_by_name,
         posted_by_user=draft.posted_by_user.name if draft.posted_by_user else None,
+        source_hash=draft.source_hash,
     )
 
 

@@ -74,6 +74,52 @@ def test_a_headline_edited_in_word_is_the_next_version_and_the_tables_are_said_k
     assert body["warnings"] == []  # everything came back
 
 
+def test_the_uploaded_docx_is_kept_with_its_version_and_downloads_from_the_history(made):
+    def new_body(content):
+        typed_over(content, "Et kortere forord.")
+
+    uploaded = edited(docx_of(made), "foreword", new_body)
+    answer = post_docx(made, uploaded)
+    assert answer.status_code == 202, answer.get_json()
+    version = answer.get_json()["draft"]["version"]
+    client = made.app.test_client()
+    auth = {"Authorization": f"Bearer {made.token}"}
+    draft = client.get(f"/api/v1/strategies/ordet/drafts/{version}", headers=auth).get_json()
+    source = draft["draft"]["links"]["source"]
+    assert source.endswith("-uploaded.docx")
+    got = client.get(source, headers=auth)
+    assert got.status_code == 200
+    assert got.data == uploaded  # exactly the file that was sent, not a new render
+    assert got.mimetype == DOCX
+    assert (
+        client.get(source, headers={**auth, "If-None-Match": got.headers["ETag"]}).status_code
+        == 304
+    )
+    history = client.get("/api/v1/strategies/ordet/drafts", headers=auth).get_json()["drafts"]
+    row = next(d for d in history if d["version"] == version)
+    assert row["links"]["source"] == source
+    assert all("source" not in d["links"] for d in history if d["version"] == 1)  # from YAML
+    # In the browser, the history row of that version offers the file.
+    assert made.sign_in(client).status_code == 302
+    page = client.get("/strategies/ordet").get_data(as_text=True)
+    assert "Uploadet Word-fil" in page
+    assert page.count("-uploaded.docx") == sum(1 for d in history if "source" in d["links"])
+    link = source.replace("/api/v1/strategies/ordet/drafts/", "/strategies/ordet/")
+    assert client.get(link).data == uploaded
+
+
+def test_sending_the_same_docx_again_adds_no_version_and_keeps_the_first_file(made):
+    first = made.versions("ordet")
+    answer = post_docx(made, docx_of(made))  # the latest version, rendered afresh
+    assert answer.status_code == 200
+    assert made.versions("ordet") == first
+    auth = {"Authorization": f"Bearer {made.token}"}
+    draft = answer.get_json()["draft"]
+    # The latest came from a Word upload in the test before, and keeps that file.
+    latest = made.app.test_client().get(draft["links"]["self"], headers=auth).get_json()
+    assert "source" in latest["draft"]["links"]
+
+
 def test_a_docx_udkast_did_not_make_is_refused_and_nothing_is_stored(made):
     import docx as python_docx
 
@@ -81,10 +127,11 @@ def test_a_docx_udkast_did_not_make_is_refused_and_nothing_is_stored(made):
     document.add_paragraph("Et notat")
     out = io.BytesIO()
     document.save(out)
+    before = made.versions("ordet")
     answer = post_docx(made, out.getvalue(), "da")
     assert answer.status_code == 400
     assert "skriv i editoren" in answer.get_json()["message"]
-    assert made.versions("ordet")[0] <= 2
+    assert made.versions("ordet") == before
 
 
 def test_a_docx_whose_fields_a_program_removed_is_refused_not_read_as_unchanged(made):
@@ -265,3 +312,44 @@ def test_the_word_options_are_checked_whatever_is_sent(made):
             f"/api/v1/drafts?{query}", data=example_yaml("udkast-1", slug="ordet"), headers=auth
         )
         assert answer.status_code == 400, answer.get_json()
+
+
+def test_the_web_form_offers_the_word_choices_and_keeps_them_after_a_refusal(tmp_path):
+    from tests.app_fixtures import csrf_token
+
+    made = make_test_app(tmp_path)
+    assert made.post_yaml(example_yaml("udkast-1", slug="spor")).status_code == 202
+    content = load(example_yaml("udkast-1", slug="spor"), "application/yaml")
+    data = with_revisions(render_docx(content), f"visions[{content.visions[0].id}].headline")
+    client = made.app.test_client()
+    assert made.sign_in(client).status_code == 302
+
+    def send(file: bytes = data, **fields: str):
+        form = {"csrf_token": csrf_token(client, "/"), "file": (io.BytesIO(file), "spor.docx")}
+        return client.post("/drafts", data={**form, **fields}, content_type="multipart/form-data")
+
+    def foreign(content):  # a field of a vision the draft does not have
+        content.getparent().find(f"{w('sdtPr')}/{w('tag')}").set(
+            w("val"), "udkast:visions[ny-vision].title"
+        )
+
+    start = client.get("/").get_data(as_text=True)
+    assert 'name="revisions" value="accept" checked' in start  # read as accepted by default
+    refused = send(revisions="refuse")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Anne (1), Bo (1)" in page  # who made the tracked changes
+    assert 'value="refuse" checked' in page  # the choice is kept for the next try
+    assert made.versions("spor") == [1]
+    assert send(revisions="reject").status_code == 302  # as it was: no new version
+    assert made.versions("spor") == [1]
+    assert send(revisions="sometimes").status_code == 400
+    odd = edited(data, f"visions[{content.visions[0].id}].title", foreign)
+    strict = send(odd, strict="true")
+    page = strict.get_data(as_text=True)
+    assert strict.status_code == 422
+    assert "visions[ny-vision].title" in page, page[page.find("problems") :][:1500]
+    assert page.split('name="strict"')[1].startswith(' value="true" checked>')
+    assert made.versions("spor") == [1]
+    assert send().status_code == 302  # revisions read as accepted, the default
+    assert made.versions("spor") == [2, 1]

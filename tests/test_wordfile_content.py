@@ -310,3 +310,75 @@ def test_a_timeline_row_added_with_only_a_date_comes_back_without_an_error():
     with pytest.raises(InvalidContent) as refused:
         validate(back.data)
     assert [p.path for p in refused.value.problems] == [f"timeline[{len(data['timeline'])}].event"]
+
+
+def _paragraph(text: str):
+    p = etree.Element(w("p"))
+    etree.SubElement(etree.SubElement(p, w("r")), w("t")).text = text
+    return p
+
+
+def _control(root, place: str):
+    for sdt in root.iter(w("sdt")):
+        tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
+        if tag is not None and tag.get(w("val")) == "udkast:" + place:
+            return sdt
+    raise AssertionError(place)
+
+
+def test_text_typed_outside_the_fields_is_named_where_it_was_and_the_rest_comes_back():
+    data, docx = rendered("udkast-2")
+    vision = data["visions"][1]
+
+    def typed(root) -> None:
+        # A note after the foreword, a word added to a printed heading, and a note in
+        # the middle of the second vision (after its headline's paragraph).
+        _control(root, "foreword").addnext(_paragraph("Husk tallene fra 2017"))
+        for p in root.iter(w("p")):
+            style = p.find(f"{w('pPr')}/{w('pStyle')}")
+            if style is not None and style.get(w("val")) == "Heading1":
+                for text in p.iter(w("t")):
+                    if text.text == "Visioner":
+                        text.text = "Visioner og mål"
+        headline = _control(root, f"visions[{vision['id']}].headline")
+        next(headline.iterancestors(w("p"))).addnext(_paragraph("Spørg HovedMED"))
+
+    back = read_content(open_word_file(with_document(docx, typed)), data)
+    found = [(p.path, dict(p.args)["value"]) for p in back.warnings]
+    assert ("foreword", "Husk tallene fra 2017") in found
+    assert ("visions[1].headline", "Spørg HovedMED") in found
+    assert any(value == "Visioner og mål" for _, value in found)
+    assert len(found) == 3
+    assert back.data == data  # nothing typed outside a field is read into the content
+
+
+def test_what_word_rewrites_outside_the_fields_and_empty_paragraphs_are_not_warned_of():
+    data, docx = rendered("udkast-1")
+
+    def word_saved(root) -> None:
+        # Word updates the table of contents (its entries get page numbers) and people
+        # press Enter between parts: neither is text for the content.
+        for p in root.iter(w("p")):
+            style = p.find(f"{w('pPr')}/{w('pStyle')}")
+            if style is not None and style.get(w("val")).startswith("TOC"):
+                p.append(_paragraph("\t7")[0])
+        _control(root, "foreword").addnext(etree.Element(w("p")))
+
+    back = read_content(open_word_file(with_document(docx, word_saved)), data)
+    assert back.warnings == []
+    assert back.data == data
+
+
+def test_many_paragraphs_typed_outside_the_fields_are_named_up_to_a_bound():
+    data, docx = rendered("udkast-1")
+
+    def pasted(root) -> None:
+        after = _control(root, "foreword")
+        for n in range(25):
+            after.addnext(_paragraph(f"Indsat afsnit {n}"))
+
+    back = read_content(open_word_file(with_document(docx, pasted)), data)
+    codes = [p.code for p in back.warnings]
+    assert codes.count("word_typed_outside") == 10
+    assert codes[-1] == "word_typed_outside_more"
+    assert dict(back.warnings[-1].args)["count"] == "15"

@@ -22,6 +22,7 @@ from core.errors import Problem
 from core.markdown_out import same_blocks, to_markdown
 from core.richtext import Block, ListBlock, RichTextError, parse, plain_text
 from core.wordfile.errors import malformed
+from core.wordfile.outside import outside_texts, typed_outside
 from core.wordfile.package import WordPackage
 from core.wordfile.richtext import Revisions, WordStyles, read_blocks, read_styles, runs_text, w
 from core.wordfile.tables import (
@@ -45,6 +46,9 @@ class Identity:
     slug: str
     language: str
     ids: Mapping[str, tuple[str, ...]]
+    # Hashes of the text printed outside the fields (None: a file made before they were
+    # listed, whose text outside the fields is not compared).
+    printed: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -72,8 +76,14 @@ def identity(package: WordPackage) -> Identity:
             )
             for name in LISTS
         }
+        outside = root.find(f"{{{NAMESPACE}}}outside")
+        printed = (
+            tuple((t.text or "").strip() for t in outside.iterfind(f"{{{NAMESPACE}}}text"))
+            if outside is not None
+            else None
+        )
         if slug:
-            return Identity(slug, language, ids)
+            return Identity(slug, language, ids, printed)
     raise malformed(
         "this Word file was not made by udkast: it has no udkast fields; upload the DOCX "
         "udkast made for a draft, or write in the editor",
@@ -126,6 +136,10 @@ def read_content(
             "Microsoft Word, or make the changes in the editor",
             code="word_fields_lost",
         )
+    printed = identity(package).printed
+    if printed is not None:
+        found = outside_texts(body, styles.names, revisions)
+        result.warnings.extend(typed_outside(found, printed, result.data))
     return result
 
 
@@ -153,7 +167,7 @@ def _put(result: ReadBack, place: str, sdt: Any, styles: WordStyles, revisions: 
                 "",
                 f"the field {place} is not in the draft (a new part, say); it was left out",
                 code="word_unknown_place",
-                args=(("place", place),),
+                args=(("tag", place),),
             )
         )
         return

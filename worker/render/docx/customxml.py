@@ -8,6 +8,7 @@ and the relationship from the document part make it standard custom XML data sto
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -17,6 +18,8 @@ from docx.opc.part import Part
 from lxml import etree
 
 from core.content import FORMAT, Strategy
+from core.wordfile.outside import fingerprint, outside_texts
+from core.wordfile.richtext import read_styles
 
 NAMESPACE = "https://udkast.dk/ns/strategy/v1"
 ITEM_PART = "/customXml/item1.xml"
@@ -31,14 +34,20 @@ def add_custom_xml(document: Document, strategy: Strategy) -> None:
         if rel.reltype == RT.CUSTOM_XML:
             part.rels.pop(r_id)
     package = part.package
-    item = Part(PackURI(ITEM_PART), CT.XML, custom_xml(strategy), package)
+    styles = read_styles(document.styles.element, None, {})
+    printed = [fingerprint(text) for text, _ in outside_texts(document.element.body, styles.names)]
+    item = Part(PackURI(ITEM_PART), CT.XML, custom_xml(strategy, printed), package)
     props = Part(PackURI(PROPS_PART), CT.OFC_CUSTOM_XML_PROPERTIES, _item_props(strategy), package)
     item.relate_to(props, RT.CUSTOM_XML_PROPS)
     part.relate_to(item, RT.CUSTOM_XML)
 
 
-def custom_xml(strategy: Strategy) -> bytes:
-    """Return the custom XML item: what the document does not print, ids in content order."""
+def custom_xml(strategy: Strategy, printed: Sequence[str] = ()) -> bytes:
+    """Return the custom XML item: what the document does not print, ids in content order.
+
+    `printed` lists the hashes of the text written outside the fields, in document
+    order, so text typed there later can be told from it (core/wordfile/outside.py).
+    """
     info = strategy.document
     root = etree.Element(f"{{{NAMESPACE}}}udkast", nsmap={None: NAMESPACE})
     for name, value in (("format", FORMAT), ("slug", info.slug), ("language", info.language)):
@@ -53,6 +62,9 @@ def custom_xml(strategy: Strategy) -> bytes:
         holder = etree.SubElement(root, f"{{{NAMESPACE}}}{name}")
         for item in items:
             etree.SubElement(holder, f"{{{NAMESPACE}}}id").text = item.id
+    outside = etree.SubElement(root, f"{{{NAMESPACE}}}outside")
+    for digest in printed:
+        etree.SubElement(outside, f"{{{NAMESPACE}}}text").text = digest
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
