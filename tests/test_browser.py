@@ -295,6 +295,73 @@ def test_forhaandsvis_shows_the_first_pages_without_saving_a_version(browser, se
     assert not console_errors, console_errors
 
 
+def test_a_word_file_comes_back_through_the_form_and_is_kept_in_the_history(
+    browser, service, tmp_path
+):
+    from core.content import load
+    from tests.test_wordfile_content import (
+        control_at,
+        edited,
+        paragraph_of,
+        typed_over,
+        with_document,
+    )
+    from worker.render.docx import render_docx
+
+    content = load(example_yaml("udkast-1", slug="ordet"), "application/yaml")
+    status, body = service.json(
+        "POST",
+        "/api/v1/drafts",
+        example_yaml("udkast-1", slug="ordet"),
+        media_type="application/yaml",
+    )
+    assert status == 202, body
+    place = f"visions[{content.visions[0].id}].headline"
+    docx = edited(render_docx(content), place, lambda c: typed_over(c, "Alle skal have en ven"))
+
+    def noted(root) -> None:  # a note typed between two fields
+        control_at(root, "foreword").addnext(paragraph_of("Husk tallene fra 2017"))
+
+    word_file = tmp_path / "ordet.docx"
+    word_file.write_bytes(with_document(docx, noted))
+    context = browser.new_context(
+        accept_downloads=True, viewport={"width": WIDTHS[0], "height": 900}
+    )
+    page = context.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    wrong: list[str] = []
+    try:
+        page.goto(service.url + "/sign-in")
+        page.fill("#email", service.email)
+        page.fill("#password", service.password)
+        page.click("main button[type=submit]")
+        page.wait_for_url(service.url + "/")
+        page.get_by_text("Valg for Word-filer").click()
+        accepted = page.get_by_label("Læs teksten, som om alle ændringer er godkendt")
+        assert accepted.is_checked()  # the default
+        wrong += checked(page, "index-word-options")
+        page.set_input_files("#file", str(word_file))
+        page.get_by_role("button", name="Gem og byg").click()
+        page.wait_for_url("**/builds/**")
+        said = page.locator(".flash").all_inner_texts()
+        assert any("Husk tallene fra 2017" in text for text in said), said
+        page.wait_for_selector("[data-build-state]:has-text('færdig')", timeout=90_000)
+        wrong += checked(page, "build-from-word")
+
+        page.goto(service.url + "/strategies/ordet")
+        wrong += checked(page, "history-from-word")
+        with page.expect_download() as info:
+            page.get_by_role("link", name="Uploadet Word-fil, version 2").click()
+        assert info.value.suggested_filename.endswith("-uploaded.docx")
+        assert Path(info.value.path()).read_bytes() == word_file.read_bytes()
+        assert page.get_by_role("link", name=re.compile("Uploadet Word-fil")).count() == 1
+    finally:
+        context.close()
+    assert not wrong, "\n".join(wrong)
+    assert not console_errors, console_errors
+
+
 # --- the interface in English: every page, no Danish left ---------------------------------
 
 # Every text of a page that is not part of the strategy, as the reader sees or hears it:

@@ -312,13 +312,13 @@ def test_a_timeline_row_added_with_only_a_date_comes_back_without_an_error():
     assert [p.path for p in refused.value.problems] == [f"timeline[{len(data['timeline'])}].event"]
 
 
-def _paragraph(text: str):
+def paragraph_of(text: str):
     p = etree.Element(w("p"))
     etree.SubElement(etree.SubElement(p, w("r")), w("t")).text = text
     return p
 
 
-def _control(root, place: str):
+def control_at(root, place: str):
     for sdt in root.iter(w("sdt")):
         tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
         if tag is not None and tag.get(w("val")) == "udkast:" + place:
@@ -333,15 +333,15 @@ def test_text_typed_outside_the_fields_is_named_where_it_was_and_the_rest_comes_
     def typed(root) -> None:
         # A note after the foreword, a word added to a printed heading, and a note in
         # the middle of the second vision (after its headline's paragraph).
-        _control(root, "foreword").addnext(_paragraph("Husk tallene fra 2017"))
+        control_at(root, "foreword").addnext(paragraph_of("Husk tallene fra 2017"))
         for p in root.iter(w("p")):
             style = p.find(f"{w('pPr')}/{w('pStyle')}")
             if style is not None and style.get(w("val")) == "Heading1":
                 for text in p.iter(w("t")):
                     if text.text == "Visioner":
                         text.text = "Visioner og mål"
-        headline = _control(root, f"visions[{vision['id']}].headline")
-        next(headline.iterancestors(w("p"))).addnext(_paragraph("Spørg HovedMED"))
+        headline = control_at(root, f"visions[{vision['id']}].headline")
+        next(headline.iterancestors(w("p"))).addnext(paragraph_of("Spørg HovedMED"))
 
     back = read_content(open_word_file(with_document(docx, typed)), data)
     found = [(p.path, dict(p.args)["value"]) for p in back.warnings]
@@ -361,8 +361,8 @@ def test_what_word_rewrites_outside_the_fields_and_empty_paragraphs_are_not_warn
         for p in root.iter(w("p")):
             style = p.find(f"{w('pPr')}/{w('pStyle')}")
             if style is not None and style.get(w("val")).startswith("TOC"):
-                p.append(_paragraph("\t7")[0])
-        _control(root, "foreword").addnext(etree.Element(w("p")))
+                p.append(paragraph_of("\t7")[0])
+        control_at(root, "foreword").addnext(etree.Element(w("p")))
 
     back = read_content(open_word_file(with_document(docx, word_saved)), data)
     assert back.warnings == []
@@ -373,9 +373,9 @@ def test_many_paragraphs_typed_outside_the_fields_are_named_up_to_a_bound():
     data, docx = rendered("udkast-1")
 
     def pasted(root) -> None:
-        after = _control(root, "foreword")
+        after = control_at(root, "foreword")
         for n in range(25):
-            after.addnext(_paragraph(f"Indsat afsnit {n}"))
+            after.addnext(paragraph_of(f"Indsat afsnit {n}"))
 
     back = read_content(open_word_file(with_document(docx, pasted)), data)
     codes = [p.code for p in back.warnings]
