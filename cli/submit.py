@@ -37,7 +37,9 @@ class SubmitError(UdkastError):
 def add_command(commands: Any) -> None:
     """Register the submit command."""
     submit = commands.add_parser("submit", help="post a draft to a udkast server")
-    submit.add_argument("file", metavar="FILE", help="YAML or JSON file, or - for stdin")
+    submit.add_argument(
+        "file", metavar="FILE", help="YAML or JSON file, a DOCX udkast made, or - for stdin"
+    )
     submit.add_argument(
         "--server",
         default=os.environ.get("UDKAST_SERVER"),
@@ -49,6 +51,17 @@ def add_command(commands: Any) -> None:
     submit.add_argument("--wait", action="store_true", help="wait until the build ends")
     submit.add_argument("--out", metavar="DIR", help="download the files here (implies --wait)")
     submit.add_argument("--timeout", type=float, default=600, help="seconds to wait at most")
+    submit.add_argument(
+        "--revisions",
+        choices=("accept", "reject", "refuse"),
+        default="accept",
+        help="a DOCX's tracked changes: read as accepted (default), as rejected, or refuse it",
+    )
+    submit.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a DOCX when anything in it cannot come back, instead of a warning",
+    )
     submit.set_defaults(run=run)
 
 
@@ -69,7 +82,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _submit(args: argparse.Namespace) -> int:
     data, media_type = _read(args.file)
-    status, body = _call(args, "POST", "/api/v1/drafts", data, media_type)
+    path = "/api/v1/drafts"
+    if media_type == DOCX_TYPE:  # the options only a Word file has
+        path += f"?revisions={args.revisions}&strict={str(args.strict).lower()}"
+    status, body = _call(args, "POST", path, data, media_type)
     if status == 422:
         for problem in body.get("problems", []):
             path, message = problem.get("path"), problem.get("message", "")

@@ -386,3 +386,28 @@ def test_a_hostile_word_file_is_refused_by_udkast_submit_with_its_reason(service
     assert result.returncode == 1, result.stderr
     assert said.lower() in result.stderr.lower(), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_udkast_submit_reads_a_word_files_tracked_changes_as_asked(service, tmp_path):
+    from core.content import load
+    from tests.test_word_upload import with_revisions
+    from worker.render.docx import render_docx
+
+    flags = ["--server", service.url, "--token", service.token]
+    source = with_slug(tmp_path, "spor-cli")
+    assert submit(str(source), *flags).returncode == 0
+    content = load(source.read_bytes(), filename="spor.yaml")
+    path = tmp_path / "spor.docx"
+    place = f"visions[{content.visions[0].id}].headline"
+    path.write_bytes(with_revisions(render_docx(content), place))
+
+    refused = submit(str(path), *flags, "--revisions", "refuse")
+    assert refused.returncode == 1
+    assert "Anne (1), Bo (1)" in refused.stderr
+    rejected = submit(str(path), *flags, "--revisions", "reject")
+    assert rejected.returncode == 0
+    assert "unchanged since the latest draft" in rejected.stderr  # read as it was
+    accepted = submit(str(path), *flags)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "spor-cli v2" in accepted.stdout
+    assert "warning: spor-cli v2:" in accepted.stderr and "Anne (1), Bo (1)" in accepted.stderr
