@@ -33,6 +33,23 @@ from store.drafts import (
 )
 from store.duplicates import draft_file_stems, same_content_as
 from store.errors import NameTaken, NotFound, storage_full
+from store.hearings import (
+    ANONYMOUS,
+    HearingFull,
+    HearingRecord,
+    ResponseRecord,
+    add_response,
+    anonymise_responses,
+    close_hearing,
+    delete_responses_by_email,
+    hearing_by_key,
+    hearing_of,
+    hearings_of,
+    list_responses,
+    open_hearing,
+    responses_by_email,
+    strategy_responses,
+)
 from store.history import DraftSummary, StrategySummary, list_drafts, list_strategies
 from store.previews import (
     PREVIEW_LIFETIME,
@@ -47,6 +64,7 @@ from store.previews import (
     preview_page,
     start_preview,
 )
+from store.publishing import is_public, published_drafts, set_public, set_published
 from store.records import ROLES, ArtifactRecord, BuildRecord, DraftRecord, UserRecord, role_allows
 from store.sign_in_failures import note_sign_in_failure, sign_in_refused
 from store.status import BuildStatus, OutputStatus, build_status
@@ -85,7 +103,7 @@ from store.web_sessions import (
 )
 
 __all__ = [
-    # Previews (issue 10)
+    "ANONYMOUS",
     "PREVIEW_LIFETIME",
     "ROLES",
     "AccountRefused",
@@ -96,12 +114,15 @@ __all__ = [
     "BuildStatus",
     "DraftRecord",
     "DraftSummary",
+    "HearingFull",
+    "HearingRecord",
     "LastAdmin",
     "NameTaken",
     "NotFound",
     "OutputStatus",
     "PreviewPageImage",
     "PreviewRecord",
+    "ResponseRecord",
     "SignInCheck",
     "StaleOutput",
     "StrategySummary",
@@ -109,6 +130,8 @@ __all__ = [
     "TokenAuth",
     "TokenSummary",
     "UserRecord",
+    "add_response",
+    "anonymise_responses",
     "authenticate_token",
     "beat_output",
     "begin_preview",
@@ -117,11 +140,13 @@ __all__ = [
     "change_password",
     "check_password",
     "check_token",
+    "close_hearing",
     "create_password_link",
     "create_token",
     "create_user",
     "current_session",
     "delete_expired_previews",
+    "delete_responses_by_email",
     "draft_by_id",
     "draft_content",
     "draft_file_stems",
@@ -137,10 +162,15 @@ __all__ = [
     "get_user",
     "has_active_admin",
     "has_comparison",
+    "hearing_by_key",
+    "hearing_of",
+    "hearings_of",
+    "is_public",
     "latest_build",
     "latest_draft",
     "link_user",
     "list_drafts",
+    "list_responses",
     "list_strategies",
     "list_tokens",
     "list_users",
@@ -148,12 +178,15 @@ __all__ = [
     "make_session_factory",
     "migrate",
     "note_sign_in_failure",
+    "open_hearing",
     "open_session",
     "output_artifact",
     "preview_content",
     "preview_page",
     "previous_draft",
+    "published_drafts",
     "requeue_output",
+    "responses_by_email",
     "revoke_token",
     "role_allows",
     "running_heartbeat",
@@ -161,6 +194,8 @@ __all__ = [
     "save_comparison",
     "set_active",
     "set_password_by_link",
+    "set_public",
+    "set_published",
     "set_role",
     "sign_in_refused",
     "stale_outputs",
@@ -168,6 +203,7 @@ __all__ = [
     "start_preview",
     "storage_full",
     "stored_comparison",
+    "strategy_responses",
     "submit_draft",
     "user_by_email",
 ]

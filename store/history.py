@@ -37,6 +37,7 @@ class DraftSummary:
     done_outputs: tuple[str, ...] = ()
     # Whether the version was read from an uploaded Word file, kept for download.
     from_word: bool = False
+    published_at: dt.datetime | None = None  # marked published (None: internal)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def _summary(draft: Draft, build: Build | None) -> DraftSummary:
         posted_by_user=draft.posted_by_user.name if draft.posted_by_user else None,
         done_outputs=_done_outputs(build),
         from_word=draft.source_hash is not None,
+        published_at=draft.published_at,
     )
 
 

@@ -8,12 +8,14 @@ from typing import Literal
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -43,6 +45,9 @@ class Strategy(Base):
     # The version counter; its row is locked while a draft is added, which is what
     # keeps versions gapless and unique under concurrent submissions.
     latest_version: Mapped[int] = mapped_column(default=0)
+    # Opted in by an editor: the strategy has a public page (its published versions and
+    # what changed between them) and an Atom feed. Internal until then.
+    public: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     drafts: Mapped[list[Draft]] = relationship(back_populates="strategy", order_by="Draft.version")
 
@@ -74,6 +79,9 @@ class Draft(Base):
     # The Word file this version was read from (None for YAML, JSON and the editor),
     # kept so the history can hand back exactly what was uploaded.
     source_hash: Mapped[str | None] = mapped_column(ForeignKey("artifacts.sha256"))
+    # When an editor marked the version as published (None: internal). Only published
+    # versions show on the strategy's public page.
+    published_at: Mapped[dt.datetime | None]
 
     strategy: Mapped[Strategy] = relationship(back_populates="drafts", lazy="joined")
     posted_by_user: Mapped[User | None] = relationship(lazy="joined")
@@ -296,3 +304,47 @@ class PreviewPage(Base):
     width: Mapped[int]
     height: Mapped[int]
     png: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+
+
+class Hearing(Base):
+    """A hearing on one version: when it is open, what may be commented on, and its link.
+
+    `key` is the unguessable part of the hearing page's address; a hearing that is not
+    `public` is reachable only by it.
+    """
+
+    __tablename__ = "hearings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), unique=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    public: Mapped[bool] = mapped_column(default=False)
+    opens: Mapped[dt.date] = mapped_column(Date)
+    closes: Mapped[dt.date] = mapped_column(Date)  # the last day responses are taken
+    intro: Mapped[str | None] = mapped_column(Text)
+    parts: Mapped[str | None] = mapped_column(Text)  # JSON list of part ids; None: all
+    max_responses: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[dt.datetime | None]  # closed early by an editor
+
+    draft: Mapped[Draft] = relationship(lazy="joined")
+
+
+class HearingResponse(Base):
+    """One response to a hearing, as the respondent sent it (personal data: see README)."""
+
+    __tablename__ = "hearing_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearings.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    name: Mapped[str] = mapped_column(String(100))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)  # never shown
+    parts: Mapped[str] = mapped_column(Text)  # JSON list of the part ids it concerns
+    text: Mapped[str] = mapped_column(Text)
+    attachment_hash: Mapped[str | None] = mapped_column(ForeignKey("artifacts.sha256"))
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    # Past the retention period a private person's name is replaced (store.hearings).
+    anonymised_at: Mapped[dt.datetime | None]

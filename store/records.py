@@ -64,6 +64,7 @@ class DraftRecord:
     posted_by_name: str | None  # the posting token's name as it was then
     posted_by_user: str | None = None  # the name of the user who saved it
     source_hash: str | None = None  # the uploaded Word file it was read from, if any
+    published_at: dt.datetime | None = None  # marked published (on the public page), if
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def draft_record(draft: Draft) -> DraftRecord:
         posted_by_name=draft.posted_by_name,
         posted_by_user=draft.posted_by_user.name if draft.posted_by_user else None,
         source_hash=draft.source_hash,
+        published_at=draft.published_at,
     )
 
 
