@@ -45,6 +45,8 @@ class Identity:
     slug: str
     language: str
     ids: Mapping[str, tuple[str, ...]]
+    # The empty Word template (no slug): read by core.wordfile.template as a new strategy.
+    template: bool = False
 
 
 @dataclass
@@ -72,8 +74,9 @@ def identity(package: WordPackage) -> Identity:
             )
             for name in LISTS
         }
-        if slug:
-            return Identity(slug, language, ids)
+        template = (root.findtext(f"{{{NAMESPACE}}}template") or "").strip() == "true"
+        if slug or template:
+            return Identity(slug, language, ids, template)
     raise malformed(
         "this Word file was not made by udkast: it has no udkast fields; upload the DOCX "
         "udkast made for a draft, or write in the editor",
