@@ -72,7 +72,7 @@ def example_file() -> Response:
     return _yaml_download(example_text(), EXAMPLE_FILE)
 
 
-@blueprint.get(f"/help/<any({', '.join(WORD_TEMPLATES.values())}):name>")
+@blueprint.get(f"/help/<any({', '.join(map(repr, WORD_TEMPLATES.values()))}):name>")
 def word_template(name: str) -> Response:
     """Send the empty Word template in its language, named in it (strategi-skabelon.docx)."""
     language = next(code for code, file in WORD_TEMPLATES.items() if file == name)
