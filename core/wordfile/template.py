@@ -118,8 +118,8 @@ def _name_groups(
         name, _, rest = place.partition("[")
         if name == "visions" and rest.endswith("].title"):
             content = sdt.find(w("sdtContent"))
-            shown = showing_placeholder(sdt) or content is None
-            titles[rest[: -len("].title")]] = "" if shown else runs_text(content, revisions)
+            empty = showing_placeholder(sdt) or content is None
+            titles[rest[: -len("].title")]] = "" if empty else runs_text(content, revisions)
     for place, sdt in _tagged(body):
         if place != "signs_of_success":
             continue
@@ -131,7 +131,8 @@ def _name_groups(
             if ident is None:
                 continue  # a title the person wrote: read as it is
             gone = ident in untouched["visions"]
-            _set_text(row, labels(language)["shared_indicators"] if gone else titles[ident])
+            shared = labels(language)["shared_indicators"]
+            _set_text(row, shared if gone else titles.get(ident, ""))
 
 
 def _set_text(row: Any, text: str) -> None:
