@@ -391,3 +391,12 @@ def test_the_start_page_offers_the_word_template_in_its_language(made, language,
     assert answer.headers["Content-Type"] == DOCX
     assert answer.headers["Content-Disposition"] == f'attachment; filename="{name}"'
     assert answer.data == word_template_file(language)
+
+
+def test_the_template_sent_back_empty_names_what_is_missing_and_stores_nothing(made):
+    before = made.slugs()
+    answer = post_docx(made, word_template_file("da"), "da")
+    body = answer.get_json()
+    assert answer.status_code == 422, body
+    assert {p["path"] for p in body["problems"]} == {"document.title", "visions"}
+    assert made.slugs() == before
