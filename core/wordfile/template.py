@@ -199,5 +199,5 @@ def _tidy(data: dict[str, Any], untouched: dict[str, set[str]]) -> None:
 
 def _drop_empty(mapping: dict[str, Any]) -> None:
     for key in [k for k, v in mapping.items() if v in ("", None, [])]:
-        if key not in ("visions",):  # an empty list of visions is the validation's to name
+        if key != "visions":  # no visions at all is the validation's to name
             del mapping[key]
