@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-robust coverage lock check-lock lint typecheck unit bench preview translations system clean help
+.PHONY: run test test-robust coverage lock check-lock lint typecheck unit bench preview translations word-templates system clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -84,6 +84,11 @@ translations: $(STAMP)  ## collect the pages' texts into the English catalogue a
 	$(BIN)/pybabel update --no-wrap --ignore-obsolete -N -l en \
 	  -i build/messages.pot -d $(CATALOGUE)
 	$(BIN)/pybabel compile --statistics -l en -d $(CATALOGUE)
+
+# The service may not render DOCX: the empty Word templates the start page offers are
+# rendered here and committed; tests/test_word_template.py fails while they are stale.
+word-templates: $(STAMP)  ## render the empty Word templates (Danish, English) into core/samples
+	$(BIN)/python -m scripts.word_templates
 
 preview: $(STAMP)  ## render both examples to PDF, DOCX and PNG pages under preview/
 	@scripts/ensure-system.sh preview

@@ -234,6 +234,15 @@ WHAT: dict[str, dict[str, str]] = {
             "program, der fjerner dem (det gør LibreOffice). Ret Word-filen i Microsoft "
             "Word, eller lav ændringerne i editoren"
         ),
+        "word_template_untouched": (
+            "havde {count} dele af skabelonen, som ikke var udfyldt (visioner, afsnit eller "
+            "tabelrækker); de er udeladt"
+        ),
+        "word_template_slug_taken": (
+            "giver strategien navnet {slug}, som allerede findes her med andet indhold: "
+            "giv strategien en anden titel i Word-filen, eller lav et nyt udkast af "
+            "den strategi"
+        ),
     },
     "en": {
         "missing": "is missing",
@@ -415,6 +424,15 @@ WHAT: dict[str, dict[str, str]] = {
             "names its strategy but holds none of udkast's fields: it was saved by a "
             "program that removes them (LibreOffice does). Edit the Word file in Microsoft "
             "Word, or make the changes in the editor"
+        ),
+        "word_template_untouched": (
+            "had {count} parts of the template that were not filled in (visions, sections "
+            "or table rows); they were left out"
+        ),
+        "word_template_slug_taken": (
+            "names the strategy {slug}, which already exists here with other content: "
+            "give the strategy another title in the Word file, or make a new draft of "
+            "that strategy"
         ),
     },
 }

@@ -1,4 +1,4 @@
-"""Help: the content format as a page, and the empty template and the example to download."""
+"""Help: the content format as a page; the empty templates (YAML, Word) and the example."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from core.samples import example_text, skeleton_text
+from core.outputs import DOCX
+from core.samples import WORD_TEMPLATES, example_text, skeleton_text, word_template_file
+from service.i18n import current_language
 
 blueprint = Blueprint("help", __name__)
 
@@ -68,6 +70,25 @@ def template_file() -> Response:
 def example_file() -> Response:
     """Send the reference example (Socialstrategi, first draft)."""
     return _yaml_download(example_text(), EXAMPLE_FILE)
+
+
+@blueprint.get(f"/help/<any({', '.join(map(repr, WORD_TEMPLATES.values()))}):name>")
+def word_template(name: str) -> Response:
+    """Send the empty Word template in its language, named in it (strategi-skabelon.docx)."""
+    language = next(code for code, file in WORD_TEMPLATES.items() if file == name)
+    response = Response(word_template_file(language), content_type=DOCX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@blueprint.app_context_processor
+def word_template_name() -> dict[str, Any]:
+    """Give pages the file name of the Word template in the page's language."""
+
+    def name() -> str:
+        return WORD_TEMPLATES.get(current_language(), WORD_TEMPLATES["da"])
+
+    return {"word_template_name": name}
 
 
 def _yaml_download(text: str, name: str) -> Response:

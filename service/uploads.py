@@ -29,6 +29,7 @@ from core.wordfile.comments import add_inputs, read_comments
 from core.wordfile.content import identity, read_content, revisions_by_author, revisions_note
 from core.wordfile.errors import malformed
 from core.wordfile.richtext import Revisions
+from core.wordfile.template import read_template
 from service.runtime import runtime, session
 from store import draft_content, latest_draft
 
@@ -137,8 +138,9 @@ def load_word(data: bytes, revisions: str = "accept", strict: bool = False) -> S
     """
     package = open_word_file(data)
     made_from = identity(package)
-    latest = latest_draft(session(), made_from.slug)
-    if latest is None:
+    # The empty Word template names no strategy: it becomes the first version of one.
+    latest = None if made_from.template else latest_draft(session(), made_from.slug)
+    if latest is None and not made_from.template:
         raise malformed(
             f"the Word file belongs to the strategy {made_from.slug!r}, which has no version "
             "here; upload its YAML or JSON first",
@@ -149,7 +151,10 @@ def load_word(data: bytes, revisions: str = "accept", strict: bool = False) -> S
     if revisions == "refuse" and note is not None:
         raise InvalidContent([note])
     reading: Revisions = "reject" if revisions == "reject" else "accept"
-    read = read_content(package, draft_content(latest).to_data(), reading)
+    if latest is None:
+        read = read_template(package, reading)
+    else:
+        read = read_content(package, draft_content(latest).to_data(), reading)
     lost = [*package.warnings, *read.warnings]  # what the file could not bring back
     if strict and lost:
         refused = Problem("", "refused on warnings", code="word_refused_on_warnings")
@@ -171,6 +176,17 @@ def load_word(data: bytes, revisions: str = "accept", strict: bool = False) -> S
         )
     g.upload_warnings = read.warnings  # the view says what could not come back
     strategy = validate(read.data)
+    taken = latest_draft(session(), strategy.document.slug) if made_from.template else None
+    if taken is not None and draft_content(taken).to_data() != strategy.to_data():
+        # The title names a strategy that exists: its next version must not come from a
+        # template filled in by someone who did not know of it. The same content is no
+        # new version, as any upload.
+        slug = strategy.document.slug
+        message = f"the title names the strategy {slug!r}, which exists with other content"
+        problem = Problem(
+            "document.title", message, code="word_template_slug_taken", args=(("slug", slug),)
+        )
+        raise InvalidContent([problem])
     g.upload_source = data  # kept with the version it makes
     return strategy
 

@@ -188,7 +188,7 @@ def _without_controls(strategy: Strategy, monkeypatch: pytest.MonkeyPatch) -> by
     """Render as before content controls existed: the same writer, nothing wrapped."""
     with monkeypatch.context() as patch:
         patch.setattr(controls_module.Controls, "wrap", lambda self, document: None)
-        patch.setattr(document_module, "add_custom_xml", lambda document, strategy: None)
+        patch.setattr(document_module, "add_custom_xml", lambda *args: None)
         return render_docx(strategy)
 
 

@@ -1,4 +1,8 @@
-"""The example strategy and the empty template that ship with udkast, as text and as data."""
+"""The example strategy and the empty templates that ship with udkast, as text and as data.
+
+The empty Word templates (one per language) are rendered ahead from word-template-*.yaml
+by `make word-templates` and shipped as files: the web service may not render DOCX.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from core.content import load
 
 # Shipped inside the package (pyproject package-data), so a wheel installed anywhere has them.
 _FOLDER = files(__name__)
+# The empty Word template's file name in each language udkast writes.
+WORD_TEMPLATES = {"da": "strategi-skabelon.docx", "en": "strategy-template.docx"}
 
 
 def example_text() -> str:
@@ -23,9 +29,29 @@ def skeleton_text() -> str:
     return (_FOLDER / "skeleton.yaml").read_text(encoding="utf-8")
 
 
+def word_template_text(language: str) -> str:
+    """Return what the empty Word template in `language` (da, en) is rendered from, as YAML."""
+    return (_FOLDER / f"word-template-{language}.yaml").read_text(encoding="utf-8")
+
+
+def word_template_data(language: str) -> dict[str, Any]:
+    """Return what the empty Word template in `language` is rendered from, as content data."""
+    return _copy(_loaded(f"word-template-{language}"))
+
+
+def word_template_file(language: str) -> bytes:
+    """Return the empty Word template (DOCX) in `language` (da, en), as shipped."""
+    return (_FOLDER / WORD_TEMPLATES[language]).read_bytes()
+
+
 @cache
 def _loaded(name: str) -> dict[str, Any]:
-    text = example_text() if name == "example" else skeleton_text()
+    if name == "example":
+        text = example_text()
+    elif name == "skeleton":
+        text = skeleton_text()
+    else:
+        text = word_template_text(name.removeprefix("word-template-"))
     return load(text.encode("utf-8"), "application/yaml").to_data()
 
 

@@ -49,6 +49,8 @@ class Identity:
     # Hashes of the text printed outside the fields (None: a file made before they were
     # listed, whose text outside the fields is not compared).
     printed: tuple[str, ...] | None = None
+    # The empty Word template (no slug): read by core.wordfile.template as a new strategy.
+    template: bool = False
 
 
 @dataclass
@@ -82,8 +84,9 @@ def identity(package: WordPackage) -> Identity:
             if outside is not None
             else None
         )
-        if slug:
-            return Identity(slug, language, ids, printed)
+        template = (root.findtext(f"{{{NAMESPACE}}}template") or "").strip() == "true"
+        if slug or template:
+            return Identity(slug, language, ids, printed, template)
     raise malformed(
         "this Word file was not made by udkast: it has no udkast fields; upload the DOCX "
         "udkast made for a draft, or write in the editor",

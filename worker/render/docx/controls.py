@@ -18,6 +18,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
+from worker.render.docx.placeholders import (
+    add_placeholder_style,
+    cell_rows,
+    guidance_for_date,
+    show_placeholder,
+)
+
 TAG_PREFIX = "udkast:"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 MC_IGNORABLE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Ignorable"
@@ -68,6 +75,12 @@ ALIASES = {
 }
 
 Kind = Literal["line", "date", "block"]
+# In the empty template, what each column of a table's rows is filled in as (None: not a
+# field of its own, such as a milestone's state, which keeps its word).
+CELLS: dict[str, tuple[Kind | None, ...]] = {
+    "signs_of_success": ("line", "line", "line", "line"),
+    "timeline": ("date", None, "line"),
+}
 
 
 @dataclass(frozen=True)
@@ -84,8 +97,10 @@ class Field:
 class Controls:
     """The fields of a document as it is laid out, wrapped in content controls at the end."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, placeholders: bool = False) -> None:
         self.language = language
+        # The empty template: every field shows its text as Word's placeholder text.
+        self.placeholders = placeholders
         self.fields: list[Field] = []
 
     def alias(self, key: str, n: int = 0, field: str = "") -> str:
@@ -109,13 +124,40 @@ class Controls:
 
     def wrap(self, document: Document) -> None:
         """Wrap every recorded field in its content control, in recording order."""
+        if self.placeholders:
+            add_placeholder_style(document)
+        cells = FIRST_ID + len(self.fields)  # the template's cell controls count on from here
         for number, field in enumerate(self.fields):
-            properties = _properties(field, FIRST_ID + number, self.language)
+            properties = _properties(field, FIRST_ID + number, self.language, self.placeholders)
             if field.kind == "block":
-                _wrap_siblings(field.elements, properties)
+                holder = _wrap_siblings(field.elements, properties)
             else:
-                _wrap_runs(field.elements[0], properties, field.place)
+                holder = _wrap_runs(field.elements[0], properties, field.place)
+            if not self.placeholders:
+                continue
+            if field.place in CELLS:
+                cells = self._cell_controls(field, cells)
+                continue
+            if field.kind == "date":
+                guidance_for_date(list(holder), self.language)
+            show_placeholder(properties, holder)
         declare_w15(document.element)
+
+    def _cell_controls(self, field: Field, number: int) -> int:
+        """Give each cell of a template table's rows a control showing its placeholder."""
+        for row in cell_rows(field.elements[0]):
+            for cell, kind in zip(row, CELLS[field.place], strict=True):
+                if kind is None:
+                    continue
+                paragraph = cell.find(qn("w:p"))
+                cell_field = Field("", "", kind, (paragraph,))
+                properties = _properties(cell_field, number, self.language, placeholder=True)
+                holder = _wrap_runs(paragraph, properties, field.place)
+                if kind == "date":
+                    guidance_for_date(list(holder), self.language)
+                show_placeholder(properties, holder)
+                number += 1
+        return number
 
 
 def declare_w15(root: Any) -> None:
@@ -127,32 +169,40 @@ def declare_w15(root: Any) -> None:
         root.set(MC_IGNORABLE, " ".join([*ignorable, "w15"]))
 
 
-def _properties(field: Field, number: int, language: str) -> Any:
-    """Return the `w:sdtPr` of a field's control (element order as Word writes it)."""
+def _properties(field: Field, number: int, language: str, placeholder: bool = False) -> Any:
+    """Return the `w:sdtPr` of a field's control (element order as Word writes it).
+
+    A field of the empty template (`placeholder`) is rich text, or a date picker with no
+    date yet; a control without a place (a template's table cell) has no alias, tag or lock.
+    """
     properties = OxmlElement("w:sdtPr")
     for tag, value in (
         ("w:alias", field.alias),
-        ("w:tag", TAG_PREFIX + field.place),
+        ("w:tag", TAG_PREFIX + field.place if field.place else ""),
         ("w:id", str(number)),
-        ("w:lock", "sdtLocked"),  # the control stays; what is inside it can be edited
+        ("w:lock", "sdtLocked" if field.place else ""),  # the control stays; its text may change
     ):
-        child = OxmlElement(tag)
-        child.set(qn("w:val"), value)
-        properties.append(child)
+        if value:
+            child = OxmlElement(tag)
+            child.set(qn("w:val"), value)
+            properties.append(child)
     appearance = etree.SubElement(properties, f"{{{W15}}}appearance")
     appearance.set(f"{{{W15}}}val", "hidden")  # no frame or tag marks in Word's print layout
-    if field.kind == "line":
+    # Plain text (w:text) only in a draft: LibreOffice 7.4 drops the run style of a plain
+    # text control (tested), so the template's guidance would not look like guidance there.
+    if field.kind == "line" and not placeholder:
         properties.append(OxmlElement("w:text"))
-    elif field.kind == "date" and field.date is not None:
-        properties.append(_date_properties(field.date, language))
+    elif field.kind == "date" and (placeholder or field.date is not None):
+        properties.append(_date_properties(None if placeholder else field.date, language))
     return properties
 
 
-def _date_properties(value: dt.date, language: str) -> Any:
+def _date_properties(value: dt.date | None, language: str) -> Any:
     """Return a `w:date`: Word's date picker, keeping the value apart from its wording."""
     picture, locale = DATE_FORMATS[language]
     date = OxmlElement("w:date")
-    date.set(qn("w:fullDate"), f"{value.isoformat()}T00:00:00Z")
+    if value is not None:
+        date.set(qn("w:fullDate"), f"{value.isoformat()}T00:00:00Z")
     for tag, val in (
         ("w:dateFormat", picture),
         ("w:lid", locale),
@@ -174,8 +224,8 @@ def _control(properties: Any) -> tuple[Any, Any]:
     return sdt, holder
 
 
-def _wrap_runs(paragraph: Any, properties: Any, place: str) -> None:
-    """Move the text runs of a paragraph into a run-level control in their place."""
+def _wrap_runs(paragraph: Any, properties: Any, place: str) -> Any:
+    """Move the text runs of a paragraph into a run-level control; return its content."""
     runs = [r for r in paragraph.iterchildren(qn("w:r")) if r.find(qn("w:t")) is not None]
     if not runs:
         raise ValueError(f"{place}: the paragraph shows no text to put in a control")
@@ -186,10 +236,14 @@ def _wrap_runs(paragraph: Any, properties: Any, place: str) -> None:
     sdt, holder = _control(properties)
     runs[0].addprevious(sdt)
     holder.extend(siblings[first : last + 1])
+    return holder
 
 
-def _wrap_siblings(elements: tuple[Any, ...], properties: Any) -> None:
-    """Move paragraphs or a table, next to each other, into a block-level control."""
+def _wrap_siblings(elements: tuple[Any, ...], properties: Any) -> Any:
+    """Move paragraphs or a table, next to each other, into a block-level control.
+
+    Return the control's content.
+    """
     for before, after in pairwise(elements):
         if before.getnext() is not after:
             raise ValueError("a field's paragraphs must follow each other")
@@ -198,6 +252,7 @@ def _wrap_siblings(elements: tuple[Any, ...], properties: Any) -> None:
     holder.extend(elements)
     if elements[0].tag == qn("w:p"):
         _keep_first_formatting(elements[0])
+    return holder
 
 
 def _keep_first_formatting(paragraph: Any) -> None:

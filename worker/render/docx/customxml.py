@@ -3,6 +3,8 @@
 `customXml/item1.xml` holds `<udkast xmlns="https://udkast.dk/ns/strategy/v1">` with the
 format, slug and language and the ids of each list in content order; its itemProps part
 and the relationship from the document part make it standard custom XML data storage.
+The empty Word template says `<template>true</template>` and has no slug: the strategy
+it becomes is named by the title the person writes.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ ITEM_PART = "/customXml/item1.xml"
 PROPS_PART = "/customXml/itemProps1.xml"
 
 
-def add_custom_xml(document: Document, strategy: Strategy) -> None:
+def add_custom_xml(document: Document, strategy: Strategy, template: bool = False) -> None:
     """Replace the template's custom XML with udkast's: format, slug, language, list ids."""
     part = document.part
     for r_id, rel in list(part.rels.items()):
@@ -36,22 +38,26 @@ def add_custom_xml(document: Document, strategy: Strategy) -> None:
     package = part.package
     styles = read_styles(document.styles.element, None, {})
     printed = [fingerprint(text) for text, _ in outside_texts(document.element.body, styles.names)]
-    item = Part(PackURI(ITEM_PART), CT.XML, custom_xml(strategy, printed), package)
+    item = Part(PackURI(ITEM_PART), CT.XML, custom_xml(strategy, printed, template), package)
     props = Part(PackURI(PROPS_PART), CT.OFC_CUSTOM_XML_PROPERTIES, _item_props(strategy), package)
     item.relate_to(props, RT.CUSTOM_XML_PROPS)
     part.relate_to(item, RT.CUSTOM_XML)
 
 
-def custom_xml(strategy: Strategy, printed: Sequence[str] = ()) -> bytes:
+def custom_xml(strategy: Strategy, printed: Sequence[str] = (), template: bool = False) -> bytes:
     """Return the custom XML item: what the document does not print, ids in content order.
 
     `printed` lists the hashes of the text written outside the fields, in document
     order, so text typed there later can be told from it (core/wordfile/outside.py).
+    The empty template says so, and names no strategy.
     """
     info = strategy.document
     root = etree.Element(f"{{{NAMESPACE}}}udkast", nsmap={None: NAMESPACE})
-    for name, value in (("format", FORMAT), ("slug", info.slug), ("language", info.language)):
+    slug = "" if template else info.slug
+    for name, value in (("format", FORMAT), ("slug", slug), ("language", info.language)):
         etree.SubElement(root, f"{{{NAMESPACE}}}{name}").text = value
+    if template:
+        etree.SubElement(root, f"{{{NAMESPACE}}}template").text = "true"
     lists = (
         ("visions", strategy.visions),
         ("signs_of_success", strategy.signs_of_success),

@@ -42,15 +42,19 @@ from worker.render.docx.visions import CardParagraphs, add_vision_card
 from worker.render.theme import Theme, load_theme
 
 
-def render_docx(strategy: Strategy, theme: str = "default") -> bytes:
-    """Render a strategy as DOCX with Word styles, a TOC, headers, footers and a draft mark."""
+def render_docx(strategy: Strategy, theme: str = "default", template: bool = False) -> bytes:
+    """Render a strategy as DOCX with Word styles, a TOC, headers, footers and a draft mark.
+
+    With `template`, the file is an empty Word template: each field shows its text as
+    Word's placeholder text (guidance), and the custom XML names no strategy.
+    """
     chosen = load_theme(theme)
     view = document_view(strategy)
     document = docx.Document()
     apply_theme(document, chosen, view.language)
     width = text_width(document)
     outline = Outline()
-    controls = Controls(view.language)
+    controls = Controls(view.language, placeholders=template)
 
     add_cover_controls(controls, write_cover(document, view), view)
     outline.add_heading(document, view.labels["contents"], 1)
@@ -68,8 +72,8 @@ def render_docx(strategy: Strategy, theme: str = "default") -> bytes:
 
     add_toc(toc_placeholder, outline.entries)
     controls.wrap(document)
-    add_custom_xml(document, strategy)
-    add_header_footer(document, view, chosen)
+    add_custom_xml(document, strategy, template)
+    add_header_footer(document, view, chosen, running=not template)
     set_core_properties(document, strategy)
     request_field_update(document)
     set_theme_font_language(document, LANGUAGE_TAGS[view.language])

@@ -35,16 +35,22 @@ _VML_NAMESPACES = (
 )
 
 
-def add_header_footer(document: Document, view: DocumentView, theme: Theme) -> None:
-    """Fill the running header and footer; the cover page gets only the watermark."""
+def add_header_footer(
+    document: Document, view: DocumentView, theme: Theme, running: bool = True
+) -> None:
+    """Fill the running header and footer; the cover page gets only the watermark.
+
+    Without `running` (the empty template, whose title and date are only guidance), the
+    header leaves out the title and the footer the draft label and date.
+    """
     info, table = view.info, view.labels
     section = document.sections[0]
     section.different_first_page_header_footer = True
     mark = view.mark
 
     header = section.header.paragraphs[0]
-    running = " · ".join(part for part in (info.organisation, info.title) if part)
-    header._p.append(run_element(running))
+    shown = (info.organisation, info.title) if running else ()
+    header._p.append(run_element(" · ".join(part for part in shown if part)))
     if mark:
         header._p.append(run_element("\t"))
         label = header.add_run(mark)
@@ -53,7 +59,7 @@ def add_header_footer(document: Document, view: DocumentView, theme: Theme) -> N
     _rule_below(header, theme.colours["line"])
 
     footer = section.footer.paragraphs[0]
-    stamp = [info.draft_label, view.date]
+    stamp = [info.draft_label, view.date] if running else []
     footer._p.append(run_element(" · ".join(s for s in stamp if s) + "\t"))
     footer._p.append(run_element(table["page_x_of_y_before"]))
     add_field(footer, "PAGE", "1")
