@@ -22,6 +22,7 @@ from service import (
     i18n,
     limits,
     previews,
+    public,
     routing,
     web,
 )
@@ -29,6 +30,7 @@ from service.editor import blueprint as editor_blueprint
 from service.failure_text import failure_text
 from service.filenames import artifact_name, source_name
 from service.local_time import local_time_filters
+from service.public import CookielessPublicSessions
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
 from service.uploads import UploadRequest
@@ -104,6 +106,10 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.register_blueprint(previews.blueprint)
     app.register_blueprint(help.blueprint)
     app.register_blueprint(content_out.blueprint)
+    # Read by anyone: no session, so no CSRF token; they set no cookie at all.
+    app.session_interface = CookielessPublicSessions()
+    app.register_blueprint(public.blueprint)
+    csrf.exempt(public.blueprint)
     accounts.install(app)  # Flask-Login, and the account and admin pages
     limits.install(app, settings)  # after the blueprints: it limits their views
     app.teardown_appcontext(_close_session)

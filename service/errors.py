@@ -31,6 +31,7 @@ from core.errors import (
 )
 from core.problem_text import describe
 from service.i18n import coded_reason, current_language
+from service.public import is_public_request
 from store import NameTaken, NotFound, storage_full
 from store.errors import OutdatedBase
 
@@ -90,7 +91,9 @@ def error_response(
         headers["Retry-After"] = "5"
     if request.path.startswith("/api/"):
         return jsonify(error=code, message=message, **extra), status, headers
-    html = render_template("error.html", status=status, message=message, **extra)
+    # A public page's error keeps the public frame: nothing of an account, no cookie.
+    page = "public/error.html" if is_public_request() else "error.html"
+    html = render_template(page, status=status, message=message, **extra)
     return html, status, headers
 
 

@@ -12,6 +12,7 @@ gettext). `make translations` extracts new texts into it and compiles it.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, redirect, request, url_for
 from flask_babel import Babel, get_locale
@@ -19,11 +20,13 @@ from flask_babel import Babel, get_locale
 from core.errors import Problem, UdkastError
 from core.problem_text import describe
 from service.paths import local_path
+from service.public import is_public_request
 
 LANGUAGES = ("da", "en")
 PAGE_DEFAULT = "da"
 API_DEFAULT = "en"
 COOKIE = "udkast_language"
+QUERY = "lang"  # a public page's language, in its address (public pages keep no cookie)
 COOKIE_LIFETIME = 365 * 24 * 3600  # a preference, not a secret: kept for a year
 # Each language names itself, so a reader who cannot read the page finds their own.
 NAMES = {"da": "Dansk", "en": "English"}
@@ -48,7 +51,8 @@ def current_language() -> str:
 def _chosen_language() -> str:
     if request.path.startswith("/api/"):
         return request.accept_languages.best_match(LANGUAGES, default=API_DEFAULT) or API_DEFAULT
-    chosen = request.cookies.get(COOKIE)
+    # A public page keeps no cookie: its language is asked for in its address.
+    chosen = request.args.get(QUERY) if is_public_request() else request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return str(chosen)
     return request.accept_languages.best_match(LANGUAGES, default=PAGE_DEFAULT) or PAGE_DEFAULT
@@ -57,12 +61,23 @@ def _chosen_language() -> str:
 def _other_languages() -> list[tuple[str, str, str]]:
     """Return (code, own name, switch URL) of each language the page is not in."""
     here = current_language()
+    if is_public_request():  # the same page in the other language, by its address
+        return [(code, NAMES[code], _public_page_in(code)) for code in LANGUAGES if code != here]
     back = _this_page()
     return [
         (code, NAMES[code], url_for("language.switch", code=code, next=back))
         for code in LANGUAGES
         if code != here
     ]
+
+
+def _public_page_in(code: str) -> str:
+    """Return this public page's address in another language (its query kept)."""
+    values: dict[str, Any] = {k: v for k, v in request.args.items() if k != QUERY}
+    values[QUERY] = code
+    if request.endpoint is None or request.method != "GET":  # an error page, a form's answer
+        return f"{request.path}?{urlencode(values)}" if len(request.path) <= BACK_LENGTH else "/"
+    return url_for(request.endpoint, **(request.view_args or {}), **values)
 
 
 def _this_page() -> str:
