@@ -24,6 +24,7 @@ from service.i18n import current_language
 from service.representations import (
     build_json,
     draft_json,
+    public_links,
     strategy_json,
     summary_json,
 )
@@ -37,6 +38,7 @@ from store import (
     authenticate_token,
     build_status,
     get_draft,
+    has_public_page,
     latest_build,
     list_drafts,
     list_strategies,
@@ -188,7 +190,13 @@ def build(build_id: str) -> Any:
 @blueprint.get("/strategies")
 def strategies() -> Any:
     """List every strategy with its latest version."""
-    return jsonify(strategies=[strategy_json(s) for s in list_strategies(session())])
+    db = session()
+    return jsonify(
+        strategies=[
+            strategy_json(s, public_page=has_public_page(db, s.slug))
+            for s in list_strategies(db)
+        ]
+    )
 
 
 @blueprint.get("/strategies/<slug:slug>/drafts")
@@ -197,7 +205,9 @@ def drafts(slug: str) -> Any:
     history = list_drafts(session(), slug)
     if not history:
         raise NotFound(_("ingen strategi %(slug)s", slug=repr(slug)))
-    return jsonify(slug=slug, drafts=[summary_json(slug, d) for d in history])
+    # The public page and its feed, once the strategy is public with a published version.
+    links = public_links(slug) if has_public_page(session(), slug) else {}
+    return jsonify(slug=slug, drafts=[summary_json(slug, d) for d in history], links=links)
 
 
 @blueprint.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>")

@@ -23,6 +23,7 @@ from service import (
     limits,
     previews,
     public,
+    publishing,
     routing,
     web,
 )
@@ -31,6 +32,7 @@ from service.failure_text import failure_text
 from service.filenames import artifact_name, source_name
 from service.local_time import local_time_filters
 from service.public import CookielessPublicSessions
+from service.public import strategy as public_strategy  # noqa: F401  # its routes: on `public`
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
 from service.uploads import UploadRequest
@@ -106,6 +108,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.register_blueprint(previews.blueprint)
     app.register_blueprint(help.blueprint)
     app.register_blueprint(content_out.blueprint)
+    app.register_blueprint(publishing.blueprint)  # the history page's publishing buttons
     # Read by anyone: no session, so no CSRF token; they set no cookie at all.
     app.session_interface = CookielessPublicSessions()
     app.register_blueprint(public.blueprint)

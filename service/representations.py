@@ -42,6 +42,14 @@ def draft_links(
     return links
 
 
+def public_links(slug: str) -> dict[str, str]:
+    """Return the links of a strategy's public page and its Atom feed (once it has them)."""
+    return {
+        "public": url_for("public.strategy", slug=slug),
+        "feed": url_for("public.feed", slug=slug),
+    }
+
+
 def posted_by_json(token_name: str | None, user_name: str | None) -> dict[str, Any] | None:
     """Return who posted a draft: the user, and the token's name then (None if not recorded)."""
     if token_name is None and user_name is None:
@@ -63,6 +71,7 @@ def draft_json(draft: DraftRecord, *, with_content: bool = False) -> dict[str, A
         "content_hash": draft.content_hash,
         "created_at": iso(draft.created_at),
         "posted_by": posted_by_json(draft.posted_by_name, draft.posted_by_user),
+        "published_at": iso(draft.published_at),
         "links": draft_links(
             slug, draft.version, draft.label, from_word=draft.source_hash is not None
         ),
@@ -83,6 +92,7 @@ def summary_json(slug: str, summary: DraftSummary) -> dict[str, Any]:
         "created_at": iso(summary.created_at),
         "content_hash": summary.content_hash,
         "posted_by": posted_by_json(summary.posted_by, summary.posted_by_user),
+        "published_at": iso(summary.published_at),
         "build": {
             "id": summary.build_id,
             "state": summary.build_state,
@@ -104,18 +114,21 @@ def summary_json(slug: str, summary: DraftSummary) -> dict[str, Any]:
     }
 
 
-def strategy_json(summary: StrategySummary) -> dict[str, Any]:
-    """Return one strategy of the list as JSON data."""
+def strategy_json(summary: StrategySummary, *, public_page: bool = False) -> dict[str, Any]:
+    """Return one strategy of the list as JSON data (with its public page's links, if any)."""
+    links = {
+        "drafts": url_for("api.drafts", slug=summary.slug),
+        "latest": url_for("api.draft", slug=summary.slug, version=summary.latest_version),
+    }
+    if public_page:
+        links |= public_links(summary.slug)
     return {
         "slug": summary.slug,
         "title": summary.title,
         "latest_version": summary.latest_version,
         "created_at": iso(summary.created_at),
         "updated_at": iso(summary.updated_at),
-        "links": {
-            "drafts": url_for("api.drafts", slug=summary.slug),
-            "latest": url_for("api.draft", slug=summary.slug, version=summary.latest_version),
-        },
+        "links": links,
     }
 
 

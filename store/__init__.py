@@ -64,7 +64,13 @@ from store.previews import (
     preview_page,
     start_preview,
 )
-from store.publishing import is_public, published_drafts, set_public, set_published
+from store.publishing import (
+    has_public_page,
+    is_public,
+    published_drafts,
+    set_public,
+    set_published,
+)
 from store.records import ROLES, ArtifactRecord, BuildRecord, DraftRecord, UserRecord, role_allows
 from store.sign_in_failures import note_sign_in_failure, sign_in_refused
 from store.status import BuildStatus, OutputStatus, build_status
@@ -165,6 +171,7 @@ __all__ = [
     "hearing_by_key",
     "hearing_of",
     "hearings_of",
+    "has_public_page",
     "is_public",
     "latest_build",
     "latest_draft",

@@ -44,6 +44,17 @@ def set_published(session: Session, slug: str, version: int, published: bool) ->
         return draft_record(row)
 
 
+def has_public_page(session: Session, slug: str) -> bool:
+    """Say whether the strategy is public and has a published version (its page is up)."""
+    query = (
+        select(Draft.id)
+        .join(Draft.strategy)
+        .where(Strategy.slug == slug, Strategy.public, Draft.published_at.is_not(None))
+        .limit(1)
+    )
+    return session.scalar(query) is not None
+
+
 def published_drafts(session: Session, slug: str) -> list[DraftRecord]:
     """Return the published versions of a public strategy, oldest first (none if internal)."""
     query = (

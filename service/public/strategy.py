@@ -1,0 +1,354 @@
+"""A strategy's public page, its published files and its Atom feed, for anyone to read.
+
+Only a public strategy (an editor opted in) with at least one published version has
+them; anything else is the same 404 as an address that names nothing, so the page
+never tells an internal strategy from none (and shows nothing before a version is
+published: its title would come from an internal draft). Only published versions are
+listed, downloadable or compared: "what changed and why" runs between consecutive
+PUBLISHED versions, so an internal draft between them shows neither itself nor its
+changes. The feed has no entry a visitor could not see on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from flask import Response, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+
+from core.consultation import DONE
+from core.content import Strategy
+from core.labels import labels
+from core.outputs import draft_outputs
+from service import compare
+from service.downloads import send_artifact
+from service.filenames import artifact_name, output_named_by
+from service.i18n import QUERY, current_language
+from service.public import blueprint
+from service.routing import VERSION
+from service.runtime import runtime, session
+from service.web import draft_name
+from store import (
+    DraftRecord,
+    HearingRecord,
+    NotFound,
+    draft_content,
+    hearings_of,
+    list_drafts,
+    published_drafts,
+)
+
+FEED_TYPE = "application/atom+xml"
+HEARING_PAGE = "public.hearing"  # the hearing's own public page (service/public)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A milestone of the newest published version's timeline, as the page shows it."""
+
+    date: dt.date
+    event: str
+    state: str
+    is_next: bool  # the first planned one, in date order
+
+
+@dataclass(frozen=True)
+class PartNote:
+    """A part that was added, removed, moved or changed, named by its title."""
+
+    kind: str
+    title: str
+    what: str  # "flyttet fra plads 2 til 1, ændret", in the page's language
+
+
+@dataclass(frozen=True)
+class InputNote:
+    """A consultation input that led to a change: who said it, the response, what changed."""
+
+    source: str
+    input: str
+    response: str | None
+    status_label: str  # in the document's language
+    changed: tuple[str, ...]  # the titles of the parts it changed
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed from one published version to the next, and why, in plain words."""
+
+    old: DraftRecord
+    ready: bool  # False while the workers prepare a large comparison
+    language: str  # the documents' language (titles, inputs, statuses as written)
+    counts: tuple[str, ...] = ()  # "Visioner: 3 ændret, 1 flyttet"
+    words_added: int = 0
+    words_removed: int = 0
+    parts: tuple[tuple[str, tuple[PartNote, ...]], ...] = ()  # by kind, in reading order
+    inputs: tuple[InputNote, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A published version on the page: its files and what changed since the one before."""
+
+    draft: DraftRecord
+    files: tuple[tuple[str, str], ...]  # (output, download URL), finished files only
+    changes: Changes | None  # None for the first published version
+
+
+@dataclass(frozen=True)
+class PublicHearing:
+    """A public hearing that is open or was held."""
+
+    hearing: HearingRecord
+    version_label: str | None
+    is_open: bool
+    ended: dt.date | None  # the last day it took responses, once it has closed
+    url: str | None  # its page, once that route exists
+
+
+@blueprint.get("/strategies/<slug:slug>")
+def strategy(slug: str) -> Any:
+    """Show a public strategy: its published versions, its timeline, what changed and why."""
+    published = _published_or_404(slug)
+    newest = published[-1]
+    content = draft_content(newest)
+    done = {d.version: d.done_outputs for d in list_drafts(session(), slug)}
+    versions = []
+    for index, draft in enumerate(published):
+        files = tuple(
+            (output, _download_url(draft, output))
+            for output in done.get(draft.version, ())
+            if output in draft_outputs()
+        )
+        changes = _changes(published[index - 1], draft) if index else None
+        versions.append(PublishedVersion(draft, files, changes))
+    return render_template(
+        "public/strategy.html",
+        slug=slug,
+        document=content.document,
+        doc_lang=content.document.language,
+        timeline=_timeline(content),
+        versions=list(reversed(versions)),
+        hearings=_hearings(slug),
+        feed_url=url_for("public.feed", slug=slug, **{QUERY: current_language()}),
+        L=labels(current_language()),
+    )
+
+
+@blueprint.get(f"/strategies/<slug:slug>/<{VERSION}:version>/<filename>")
+def download(slug: str, version: int, filename: str) -> Response:
+    """Send a published version's PDF or Word file; anything else is a 404."""
+    draft = next((d for d in _published_or_404(slug) if d.version == version), None)
+    output = output_named_by(slug, version, draft.label, filename) if draft else None
+    if output not in draft_outputs():  # an internal version, a comparison, an upload
+        raise NotFound(_no_public_page())
+    return send_artifact(session(), request, slug, version, filename)
+
+
+@blueprint.get("/strategies/<slug:slug>/feed.atom")
+def feed(slug: str) -> Response:
+    """Return the strategy's Atom feed: published versions, public hearings opened and closed."""
+    published = _published_or_404(slug)
+    newest = published[-1]
+    document = draft_content(newest).document
+    page = url_for("public.strategy", slug=slug, _external=True)
+    language = current_language()
+    generator = FeedGenerator()
+    generator.id(page)
+    generator.title(document.title)
+    if document.subtitle:
+        generator.subtitle(document.subtitle)
+    generator.author({"name": document.organisation or document.title})
+    generator.link(href=page, rel="alternate", type="text/html", hreflang=newest.language)
+    generator.link(href=request.url, rel="self", type=FEED_TYPE)
+    generator.language(language)
+    generator.generator("udkast")  # feedgen would name itself with a link to its website
+    entries = [_version_entry(d, page) for d in published]
+    for hearing in _hearings(slug):
+        entries += _hearing_entries(hearing, page)
+    entries.sort(key=lambda e: e["updated"], reverse=True)
+    generator.updated(entries[0]["updated"])
+    for entry in entries:
+        item = generator.add_entry(order="append")
+        item.id(entry["id"])
+        item.title(entry["title"])
+        item.updated(entry["updated"])
+        item.published(entry["updated"])
+        item.link(href=entry["link"], rel="alternate", type="text/html")
+        item.summary(entry["summary"])
+    body = generator.atom_str(pretty=True)
+    return Response(body, mimetype=FEED_TYPE)
+
+
+def _published_or_404(slug: str) -> list[DraftRecord]:
+    """Return the published versions, oldest first; NotFound unless the page is up."""
+    published = published_drafts(session(), slug)
+    if not published:
+        raise NotFound(_no_public_page())
+    return published
+
+
+def _no_public_page() -> str:
+    return str(_("Der er ingen offentlig side eller fil på denne adresse."))
+
+
+def _download_url(draft: DraftRecord, output: str) -> str:
+    name = artifact_name(draft.slug, draft.version, draft.label, output)
+    return url_for("public.download", slug=draft.slug, version=draft.version, filename=name)
+
+
+def _timeline(content: Strategy) -> list[Milestone]:
+    """Return the milestones in date order, the first planned one marked as the next."""
+    ordered = sorted(content.timeline, key=lambda m: m.date)
+    upcoming = next((m for m in ordered if m.state == "planned"), None)
+    return [Milestone(m.date, m.event, m.state, m is upcoming) for m in ordered]
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(zoneinfo.ZoneInfo(runtime().settings.time_zone)).date()
+
+
+def _hearings(slug: str) -> list[PublicHearing]:
+    """Return the strategy's public hearings that have opened, the newest version's first."""
+    today = _today()
+    labels_of = {d.version: d.label for d in list_drafts(session(), slug)}
+    has_page = HEARING_PAGE in current_app.view_functions
+    found = []
+    for h in hearings_of(session(), slug):
+        if not h.public or h.opens > today:  # a hearing by unguessable link stays unlisted
+            continue
+        closed_early = h.closed_at.date() if h.closed_at is not None else None
+        ended = min(closed_early, h.closes) if closed_early else h.closes
+        is_open = closed_early is None and today <= h.closes
+        found.append(
+            PublicHearing(
+                hearing=h,
+                version_label=labels_of.get(h.version),
+                is_open=is_open,
+                ended=None if is_open else ended,
+                url=url_for(HEARING_PAGE, key=h.key) if has_page else None,
+            )
+        )
+    return found
+
+
+def _changes(old: DraftRecord, new: DraftRecord) -> Changes:
+    """Say what changed from one published version to the next, and which inputs led to it."""
+    data = compare.comparison_data(old, new)
+    if data is None:  # a large pair: the workers are preparing it
+        return Changes(old=old, ready=False, language=new.language)
+    words = labels(current_language())
+    counts = []
+    for kind, n in data["summary"]["counts"].items():
+        said = [
+            f"{n[what]} {words['cmp.' + what].lower()}"
+            for what in ("added", "removed", "moved", "changed")
+            if n[what]
+        ]
+        if said:
+            counts.append(f"{words['cmp.kind.' + kind]}: {', '.join(said)}")
+    parts: dict[str, list[PartNote]] = {}  # the inputs are told of below, with their reasons
+    for p in data["parts"]:
+        if p["kind"] != "consultation":
+            note = PartNote(p["kind"], p["title"], _what_happened(p, words))
+            parts.setdefault(words["cmp.kind." + p["kind"]], []).append(note)
+    return Changes(
+        old=old,
+        ready=True,
+        language=data["language"],
+        counts=tuple(counts),
+        words_added=data["summary"]["words_added"],
+        words_removed=data["summary"]["words_removed"],
+        parts=tuple((kind, tuple(notes)) for kind, notes in parts.items()),
+        inputs=_inputs_behind(data),
+    )
+
+
+def _what_happened(part: Mapping[str, Any], words: Mapping[str, str]) -> str:
+    """Word what became of a part: "Flyttet fra plads 2 til 1, ændret"."""
+    said = []
+    if part["moved"]:
+        said.append(
+            words["cmp.moved_from"].format(old=part["old_index"] + 1, new=part["new_index"] + 1)
+        )
+    if part["status"] != "unchanged":
+        said.append(words["cmp." + part["status"]])
+    return ", ".join(said[:1] + [s[:1].lower() + s[1:] for s in said[1:]])
+
+
+def _inputs_behind(data: Mapping[str, Any]) -> tuple[InputNote, ...]:
+    """Return the inputs worked in by this version whose parts changed (not carried over)."""
+    notes = []
+    for group in data["consultation"]["groups"]:
+        for entry in group["inputs"]:
+            worked_in = entry["status"] in DONE and entry["check"] != "carried_over"
+            if worked_in and entry["changes"]:
+                notes.append(
+                    InputNote(
+                        source=group["source"],
+                        input=entry["input"],
+                        response=entry["response"],
+                        status_label=entry["status_label"],
+                        changed=tuple(dict.fromkeys(c["title"] for c in entry["changes"])),
+                    )
+                )
+    return tuple(notes)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """Return the start of a day in the service's time zone."""
+    return dt.datetime.combine(day, dt.time(), zoneinfo.ZoneInfo(runtime().settings.time_zone))
+
+
+def _version_entry(draft: DraftRecord, page: str) -> dict[str, Any]:
+    name = draft_name(draft.label, draft.version)
+    published = draft.published_at or draft.created_at
+    return {
+        "id": f"{page}#version-{draft.version}",
+        "title": _("Ny version offentliggjort: %(name)s", name=name),
+        "updated": published.replace(tzinfo=published.tzinfo or dt.UTC),
+        "link": f"{page}#version-{draft.version}",
+        "summary": _(
+            "%(name)s af %(title)s kan nu læses og hentes som PDF og Word.",
+            name=name,
+            title=draft.title,
+        ),
+    }
+
+
+def _hearing_entries(public: PublicHearing, page: str) -> list[dict[str, Any]]:
+    """Return a hearing's "opened" entry, and its "closed" entry once it has closed."""
+    h = public.hearing
+    name = draft_name(public.version_label, h.version)
+    link = (
+        url_for(HEARING_PAGE, key=h.key, _external=True) if public.url else f"{page}#hearings"
+    )
+    entries = [
+        {
+            "id": f"{page}#hearing-{h.id}-opened",
+            "title": _("Høring åbnet: %(name)s", name=name),
+            "updated": _midnight(h.opens),
+            "link": link,
+            "summary": _(
+                "Alle kan give høringssvar til og med %(day)s.",
+                day=current_app.jinja_env.filters["local_date"](h.closes),
+            ),
+        }
+    ]
+    if public.ended is not None:
+        closed = h.closed_at or _midnight(public.ended + dt.timedelta(days=1))
+        entries.append(
+            {
+                "id": f"{page}#hearing-{h.id}-closed",
+                "title": _("Høring lukket: %(name)s", name=name),
+                "updated": closed.replace(tzinfo=closed.tzinfo or dt.UTC),
+                "link": link,
+                "summary": _("Høringen tager ikke imod flere svar."),
+            }
+        )
+    return entries
