@@ -193,8 +193,7 @@ def strategies() -> Any:
     db = session()
     return jsonify(
         strategies=[
-            strategy_json(s, public_page=has_public_page(db, s.slug))
-            for s in list_strategies(db)
+            strategy_json(s, public_page=has_public_page(db, s.slug)) for s in list_strategies(db)
         ]
     )
 

@@ -124,7 +124,5 @@ def _json_choice(name: str) -> bool:
     body = request.get_json(silent=True) if request.is_json else None
     value = body.get(name) if isinstance(body, dict) else None
     if not isinstance(value, bool):
-        raise MalformedInput(
-            _('send JSON {"%(name)s": true} eller {"%(name)s": false}', name=name)
-        )
+        raise MalformedInput(_('send JSON {"%(name)s": true} eller {"%(name)s": false}', name=name))
     return value

@@ -22,6 +22,7 @@ from core.outputs import output_named
 from service.runtime import runtime
 from store import build_status, finish_output, open_hearing, set_public, set_published
 from tests.app_fixtures import CSRF, TestApp, example_data, example_yaml, make_test_app
+from tests.test_api import ContractClient
 
 SLUG = "aaben"
 INTERNAL = "Kun til internt brug: denne sætning må aldrig ses udenfor."
@@ -76,9 +77,14 @@ def published(made: TestApp) -> TestApp:
     _store(made, set_published, SLUG, 3, True)
     today = dt.date.today()
     held = {"opens": dt.date(2018, 4, 25), "closes": dt.date(2018, 5, 16), "public": True}
-    _store(made, open_hearing, SLUG, 3, **held, intro=None, parts=None, max_responses=10, user_id=None)
+    _store(
+        made, open_hearing, SLUG, 3, **held, intro=None, parts=None, max_responses=10, user_id=None
+    )
     # Held by unguessable link only, and one not open yet: neither is ever listed.
-    for version, opens, public in ((1, dt.date(2018, 2, 1), False), (2, today + dt.timedelta(3), True)):
+    for version, opens, public in (
+        (1, dt.date(2018, 2, 1), False),
+        (2, today + dt.timedelta(3), True),
+    ):
         _store(
             made,
             open_hearing,
@@ -370,6 +376,7 @@ def test_a_reader_sees_no_buttons_and_cannot_publish(published):
 def test_the_api_publishes_and_links_the_public_page_and_feed(tmp_path):
     fresh = make_test_app(tmp_path)
     _post(fresh, example_yaml("udkast-1", slug="api-side"))
+    fresh.app.test_client_class = ContractClient  # every answer as the OpenAPI document says
     client = fresh.app.test_client()
     auth = {"Authorization": f"Bearer {fresh.token}"}
 
@@ -419,7 +426,7 @@ def test_the_api_publishes_and_links_the_public_page_and_feed(tmp_path):
 def test_the_api_refuses_what_it_cannot_do(made, path, body, status):
     if "api-nej" not in made.slugs():
         _post(made, example_yaml("udkast-1", slug="api-nej"))
-    answer = made.app.test_client().put(
+    answer = ContractClient(made.app).put(
         path, json=body, headers={"Authorization": f"Bearer {made.token}"}
     )
     assert answer.status_code == status, answer.get_json()
@@ -429,9 +436,11 @@ def test_the_api_refuses_what_it_cannot_do(made, path, body, status):
 def test_a_reader_token_cannot_publish(made):
     _, reader_id = made.new_user("reader", "Læser Lis")
     token = made.new_token(user_id=reader_id)
-    client = made.app.test_client()
+    client = ContractClient(made.app)
     headers = {"Authorization": f"Bearer {token}"}
-    answer = client.put(f"/api/v1/strategies/{SLUG}/public", json={"public": False}, headers=headers)
+    answer = client.put(
+        f"/api/v1/strategies/{SLUG}/public", json={"public": False}, headers=headers
+    )
     assert answer.status_code == 403
     answer = client.put(
         f"/api/v1/strategies/{SLUG}/drafts/2/published", json={"published": True}, headers=headers

@@ -28,7 +28,7 @@ from core.outputs import draft_outputs
 from service import compare
 from service.downloads import send_artifact
 from service.filenames import artifact_name, output_named_by
-from service.i18n import QUERY, current_language
+from service.i18n import current_language
 from service.public import blueprint
 from service.routing import VERSION
 from service.runtime import runtime, session
@@ -135,7 +135,7 @@ def strategy(slug: str) -> Any:
         timeline=_timeline(content),
         versions=list(reversed(versions)),
         hearings=_hearings(slug),
-        feed_url=url_for("public.feed", slug=slug, **{QUERY: current_language()}),
+        feed_url=url_for("public.feed", slug=slug, lang=current_language()),  # i18n.QUERY
         L=labels(current_language()),
     )
 
@@ -325,9 +325,7 @@ def _hearing_entries(public: PublicHearing, page: str) -> list[dict[str, Any]]:
     """Return a hearing's "opened" entry, and its "closed" entry once it has closed."""
     h = public.hearing
     name = draft_name(public.version_label, h.version)
-    link = (
-        url_for(HEARING_PAGE, key=h.key, _external=True) if public.url else f"{page}#hearings"
-    )
+    link = url_for(HEARING_PAGE, key=h.key, _external=True) if public.url else f"{page}#hearings"
     entries = [
         {
             "id": f"{page}#hearing-{h.id}-opened",
