@@ -84,28 +84,34 @@ def _known_version(slug: str, version: int) -> None:
 # --- the API: the same two choices, with an editor's token -----------------------------
 
 
-@api.blueprint.put("/strategies/<slug:slug>/public", endpoint="strategy_public")
+@api.blueprint.route(
+    "/strategies/<slug:slug>/public", methods=["GET", "PUT"], endpoint="strategy_public"
+)
 def api_strategy_public(slug: str) -> Any:
-    """Give the strategy a public page and feed (`{"public": true}`) or take them away."""
-    _editor_token()
-    public = _json_choice("public")
+    """Say whether the strategy has a public page; PUT `{"public": true}` or false to choose."""
     _known_strategy(slug)
-    set_public(session(), slug, public)
-    body: dict[str, Any] = {"slug": slug, "public": public, "links": {}}
-    if has_public_page(session(), slug):
-        body["links"] = public_links(slug)
-    return jsonify(body)
+    if request.method == "PUT":
+        _editor_token()
+        set_public(session(), slug, _json_choice("public"))
+    db = session()
+    up = has_public_page(db, slug)
+    return jsonify(slug=slug, public=is_public(db, slug), links=public_links(slug) if up else {})
 
 
-@api.blueprint.put(
-    f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/published", endpoint="version_published"
+# GET too: the address would otherwise be taken for a file named "published" (a 404).
+@api.blueprint.route(
+    f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/published",
+    methods=["GET", "PUT"],
+    endpoint="version_published",
 )
 def api_version_published(slug: str, version: int) -> Any:
-    """Mark a version as published (`{"published": true}`) or internal again; return it."""
-    _editor_token()
-    published = _json_choice("published")
+    """Return a version (`published_at`); PUT `{"published": true}` or false to choose."""
     _known_version(slug, version)
-    record = set_published(session(), slug, version, published)
+    if request.method == "PUT":
+        _editor_token()
+        set_published(session(), slug, version, _json_choice("published"))
+    record = get_draft(session(), slug, version)
+    assert record is not None  # noqa: S101 - checked above; versions are never deleted
     return jsonify(draft_json(record))
 
 

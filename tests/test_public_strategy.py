@@ -406,6 +406,11 @@ def test_the_api_publishes_and_links_the_public_page_and_feed(tmp_path):
     assert client.get(expected["public"]).status_code == 200
     assert client.get(expected["feed"]).status_code == 200
 
+    read = client.get("/api/v1/strategies/api-side/public", headers=auth).get_json()
+    assert read == {"slug": "api-side", "public": True, "links": expected}
+    version = client.get("/api/v1/strategies/api-side/drafts/1/published", headers=auth)
+    assert version.get_json()["published_at"] == answer.get_json()["published_at"]
+
     answer = client.put("/api/v1/strategies/api-side/public", json={"public": False}, headers=auth)
     assert answer.get_json()["links"] == {}
     assert client.get(expected["public"]).status_code == 404
