@@ -19,7 +19,7 @@ import pytest
 from tests.app_fixtures import example_yaml
 from tests.chromium import launched_chromium
 from tests.live_service import LiveService, live_service
-from tests.test_browser import WIDTHS, check_page
+from tests.test_browser import SCREENS, WIDTHS, check_page
 
 pytestmark = pytest.mark.e2e
 
@@ -131,6 +131,14 @@ def test_an_editor_publishes_and_a_visitor_without_cookies_reads_it(
             wrong += check_page(page, "public-strategy-da", width)
 
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        # On paper: the organisation and what changed, no buttons to download or follow.
+        page.emulate_media(media="print")
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENS / "public-strategy-print.png"), full_page=True)
+        assert page.locator(".hero").get_by_text("Socialforvaltningen").is_visible()
+        assert not page.get_by_role("link", name="Hent som PDF").is_visible()
+        assert changes.get_by_text("Det hele liv er nu den første vision.").is_visible()
+        page.emulate_media(media="screen")
         with page.expect_download() as info:
             page.get_by_role("link", name="Hent som PDF").click()
         download = info.value
