@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.content import LIMITS, MAX_TEXT, MAX_WORD, Strategy
+from core.errors import UdkastError
 from core.labels import labels
 
 # What a response may hold: it becomes an input of the content, whose limits it keeps.
@@ -29,6 +30,10 @@ MAX_INPUTS = LIMITS["consultation"]
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # Characters the content refuses (core.content): a response must become a valid input.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+class HearingClosed(UdkastError):
+    """The hearing takes no responses now: it has not opened yet, or it has closed."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,10 @@ def hearing_parts(strategy: Strategy) -> tuple[HearingPart, ...]:
     parts: list[HearingPart] = []
     if strategy.foreword:
         parts.append(HearingPart("foreword", "foreword", text["foreword"], ("foreword",)))
-    parts.extend(HearingPart(f"v-{v.id}", "vision", v.title, (v.id,)) for v in strategy.visions)
+    parts.extend(
+        HearingPart(f"v-{v.id}", "vision", f"{text['vision']} {n}: {v.title}", (v.id,))
+        for n, v in enumerate(strategy.visions, start=1)
+    )
     signs = strategy.signs_of_success
     for vision in strategy.visions:
         ids = tuple(i.id for i in signs if i.vision == vision.id)

@@ -33,6 +33,7 @@ from service.routing import VERSION
 from service.runtime import runtime, session
 from store import (
     ANONYMOUS,
+    Actor,
     NotFound,
     ResponseRecord,
     draft_content,
@@ -95,17 +96,28 @@ def open_(slug: str, version: int) -> Any:
         "parts": form.getlist("parts"),
         "max_responses": form.get("max_responses", ""),
     }
-    wrong, opens, closes, most = _checked(draft, values)
+    wrong = open_from(draft, values, current_actor())
     if wrong:
         return _open_form(draft, values, wrong, 422)
-    assert opens is not None and closes is not None  # noqa: S101 - checked above
+    return redirect(url_for("hearings.hearing_page", slug=slug, version=version), 303)
+
+
+def open_from(draft: DraftRecord, values: dict[str, Any], actor: Actor | None) -> dict[str, str]:
+    """Open a hearing on the draft from a form's (or the API's) values.
+
+    Returns what is wrong, by field, and opens nothing then. The values are text, as a
+    form sends them: opens, closes, intro, visibility ("public" or "link"), parts (keys),
+    max_responses.
+    """
+    wrong, opens, closes, most = _checked(draft, values)
+    if wrong or opens is None or closes is None:
+        return wrong
     every = [p.key for p in hearing_parts(draft_content(draft))]
     chosen = values["parts"]
-    actor = current_actor()
     open_hearing(
         session(),
-        slug,
-        version,
+        draft.slug,
+        draft.version,
         opens=opens,
         closes=closes,
         public=values["visibility"] == "public",
@@ -114,7 +126,21 @@ def open_(slug: str, version: int) -> Any:
         max_responses=most,
         user_id=actor.user_id if actor else None,
     )
-    return redirect(url_for("hearings.hearing_page", slug=slug, version=version), 303)
+    return {}
+
+
+def proposed_values(draft: DraftRecord) -> dict[str, Any]:
+    """Return the values a new hearing on the draft gets unless told otherwise."""
+    strategy = draft_content(draft)
+    opens, closes = proposed_dates(strategy, local_today(runtime().settings.time_zone))
+    return {
+        "opens": opens.isoformat(),
+        "closes": closes.isoformat(),
+        "intro": "",
+        "visibility": "public",
+        "parts": [p.key for p in hearing_parts(strategy)],
+        "max_responses": str(_room(strategy.to_data())),
+    }
 
 
 @blueprint.post(f"{PATH}/close")
@@ -160,21 +186,11 @@ def _open_form(
     draft: DraftRecord, values: dict[str, Any], wrong: dict[str, str], status: int
 ) -> Any:
     strategy = draft_content(draft)
-    parts = hearing_parts(strategy)
-    opens, closes = proposed_dates(strategy, local_today(runtime().settings.time_zone))
-    defaults = {
-        "opens": opens.isoformat(),
-        "closes": closes.isoformat(),
-        "intro": "",
-        "visibility": "public",
-        "parts": [p.key for p in parts],
-        "max_responses": str(_room(strategy.to_data())),
-    }
     page = render_template(
         "hearing_open.html",
         draft=draft,
-        parts=parts,
-        values={**defaults, **values},
+        parts=hearing_parts(strategy),
+        values={**proposed_values(draft), **values},
         wrong=wrong,
         status_ok=draft.status == "consultation",
         room=_room(strategy.to_data()),

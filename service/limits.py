@@ -66,6 +66,7 @@ def install(app: Flask, settings: Settings) -> Limiter:
         error_message=_responses_refusal,
     )
     _wrap(app, "public.respond", responses)
+    _wrap(app, "api.hearing_response", responses)
     # The views are shared by every app the factory makes; each app wraps its own copy,
     # so each app's limits and counts stay its own.
     for endpoint in DRAFT_ENDPOINTS:

@@ -282,3 +282,94 @@ def test_the_hearing_page_for_editors_lists_responses_and_addresses_only_for_adm
     admin = made.app.test_client()
     made.sign_in(admin, email=admin_email)
     assert "hanne@example.dk" in admin.get("/strategies/hoering/2/hearing").get_data(as_text=True)
+
+
+def test_the_api_opens_a_hearing_lists_its_responses_and_takes_them_without_a_token(made):
+    _consultation(made, "api-hoering")
+    client = made.app.test_client()
+    auth = {"Authorization": f"Bearer {made.token}"}
+    url = "/api/v1/strategies/api-hoering/drafts/2/hearing"
+    refused = client.post("/api/v1/strategies/api-hoering/drafts/1/hearing", json={}, headers=auth)
+    assert refused.status_code == 400  # version 1 is a draft, not in consultation
+    opened = client.post(url, json={"public": False, "parts": ["v-det-hele-liv"]}, headers=auth)
+    assert opened.status_code == 201, opened.get_json()
+    hearing = opened.get_json()["hearing"]
+    assert hearing["public"] is False and hearing["parts"] == ["v-det-hele-liv"]
+    assert client.post(url, json={}, headers=auth).status_code == 409  # one per version
+    page = hearing["links"]["page"]
+    assert client.get(page).status_code == 200  # reachable by its link
+
+    responses = hearing["links"]["responses"]
+    said = {"name": "Ole", "parts": ["v-det-hele-liv"], "text": "Godt!", "consent": True}
+    sent = client.post(responses, json=said)  # no token
+    assert sent.status_code == 201, sent.get_json()
+    assert sent.get_json()["response"]["input_id"].startswith("hoeringssvar-")
+    wrong = client.post(responses, json={**said, "parts": ["s-ukendt"]})
+    assert wrong.status_code == 400
+    assert "parts" in wrong.get_json()["message"]
+    assert client.post(responses, json={**said, "consent": False}).status_code == 400
+
+    listed = client.get(url, headers=auth).get_json()["hearing"]
+    assert [r["name"] for r in listed["responses"]] == ["Ole"]
+    assert "email" not in listed["responses"][0]  # an editor's token sees no addresses
+    assert client.get(url).status_code == 401  # listing needs a token
+
+
+def test_a_closed_hearing_answers_410_through_the_api(made):
+    _consultation(made, "api-slut")
+    client = made.app.test_client()
+    auth = {"Authorization": f"Bearer {made.token}"}
+    past = {
+        "opens": (TODAY - dt.timedelta(days=9)).isoformat(),
+        "closes": (TODAY - dt.timedelta(days=2)).isoformat(),
+    }
+    opened = client.post("/api/v1/strategies/api-slut/drafts/2/hearing", json=past, headers=auth)
+    assert opened.status_code == 201
+    responses = opened.get_json()["hearing"]["links"]["responses"]
+    said = {"name": "Ole", "parts": ["v-det-hele-liv"], "text": "Sent.", "consent": True}
+    answer = client.post(responses, json=said)
+    assert answer.status_code == 410
+    assert answer.get_json()["error"] == "hearing_closed"
+
+
+def test_an_admin_exports_and_deletes_one_persons_responses_with_the_cli(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    made = make_test_app(tmp_path)
+    _consultation(made, "rettigheder")
+    client = made.app.test_client()
+    made.sign_in(client)
+    assert _open(made, client, "rettigheder").status_code == 303
+    key = _key(made, "rettigheder")
+    public = made.app.test_client()
+    for text in ("Første svar.", "Andet svar."):
+        sent = public.post(f"/public/hearings/{key}/respond", data={**RESPONSE, "text": text})
+        assert sent.status_code == 303
+    other = {**RESPONSE, "email": "anden@example.dk"}
+    assert public.post(f"/public/hearings/{key}/respond", data=other).status_code == 303
+
+    udkast = str(Path(sys.executable).parent / "udkast")
+    env = {**os.environ, "UDKAST_VAR_DIR": str(made.var_dir)}
+    env.pop("DATABASE_URL", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [udkast, "responses", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    exported = run("export", "HANNE@example.dk")
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(exported.stdout)
+    assert [r["text"] for r in data["responses"]] == ["Første svar.", "Andet svar."]
+    deleted = run("delete", "hanne@example.dk")
+    assert deleted.returncode == 0 and "deleted 2" in deleted.stdout
+    assert [r.email for r in _responses(made, "rettigheder")] == ["anden@example.dk"]

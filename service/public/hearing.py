@@ -19,7 +19,7 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from core.hearing import HearingPart, check_response, hearing_parts
+from core.hearing import HearingClosed, HearingPart, check_response, hearing_parts
 from core.outputs import draft_outputs
 from core.view import document_view
 from service.downloads import send_public_file
@@ -33,6 +33,7 @@ from store import (
     HearingFull,
     HearingRecord,
     NotFound,
+    ResponseRecord,
     add_response,
     draft_content,
     get_draft,
@@ -81,38 +82,64 @@ def respond(key: str) -> Any:
     """Take a response while the hearing is open; show the form again with what is wrong."""
     found = _opened(key)
     refuse_cut_body(request)
-    values = _values()
+    values = form_values(request.form)
     if found.state != "open":
         return _form(found, values, {}, 410)
     if request.form.get(HONEYPOT, "").strip():
         return _form(found, values, {"form": _("Feltet «Websted» skal være tomt.")}, 400)
-    wrong = _problems(found, values)
+    wrong = response_problems(found, values)
     attachment = _attachment(request.files.get("attachment"), wrong)
     if wrong:
         return _form(found, values, wrong, 422)
     try:
-        saved = add_response(
-            session(),
-            found.hearing.id,
-            name=values["name"].strip(),
-            organisation=values["organisation"].strip() or None,
-            email=values["email"].strip() or None,
-            parts=values["parts"],
-            text=values["text"].strip(),
-            attachment=attachment,
-        )
+        take_response(found, values, attachment)
     except HearingFull:
         full = _("Høringen har modtaget det største antal svar, den kan tage imod.")
         return _form(found, values, {"form": full}, 409)
+    return redirect(url_for("public.thanks", key=key, lang=request.args.get("lang")), 303)
+
+
+def opened(key: str) -> Opened:
+    """Return the hearing with this key, its draft and parts, or raise NotFound."""
+    return _opened(key)
+
+
+def take_response(
+    found: Opened, values: dict[str, Any], attachment: tuple[bytes, str] | None = None
+) -> ResponseRecord:
+    """Store a checked response to an open hearing, and send its receipt if asked for.
+
+    Raises HearingClosed when the hearing takes no responses today, HearingFull when it
+    has its maximum.
+    """
+    if found.state != "open":
+        raise HearingClosed(
+            _(
+                "Høringen tager ikke imod svar: den er åben %(opens)s til og med %(closes)s.",
+                opens=found.hearing.opens.isoformat(),
+                closes=found.hearing.closes.isoformat(),
+            )
+        )
+    saved = add_response(
+        session(),
+        found.hearing.id,
+        name=values["name"].strip(),
+        organisation=values["organisation"].strip() or None,
+        email=values["email"].strip() or None,
+        parts=values["parts"],
+        text=values["text"].strip(),
+        attachment=attachment,
+    )
     if saved.email:
         send_receipt(runtime().settings, saved, found.draft.title, found.hearing.closes)
-    return redirect(url_for("public.thanks", key=key, lang=request.args.get("lang")), 303)
+    return saved
 
 
 def thanks(key: str) -> Any:
     """Confirm that a response came in, and say what happens to it."""
     found = _opened(key)
-    return render_template("public/thanks.html", h=found.hearing, title=found.draft.title)
+    doc = draft_content(found.draft).document
+    return render_template("public/thanks.html", h=found.hearing, title=found.draft.title, doc=doc)
 
 
 def hearing_file(key: str, filename: str) -> Response:
@@ -152,8 +179,8 @@ def _files(draft: DraftRecord) -> list[tuple[str, str]]:
     ]
 
 
-def _values() -> dict[str, Any]:
-    form = request.form
+def form_values(form: Any) -> dict[str, Any]:
+    """Return a response's fields as a form (or the API's JSON, as text) sends them."""
     return {
         "name": form.get("name", ""),
         "organisation": form.get("organisation", ""),
@@ -164,7 +191,7 @@ def _values() -> dict[str, Any]:
     }
 
 
-def _problems(found: Opened, values: dict[str, Any]) -> dict[str, str]:
+def response_problems(found: Opened, values: dict[str, Any]) -> dict[str, str]:
     """Return what is wrong with the form, by field, worded for the reader."""
     codes = check_response(
         values["name"],
@@ -225,6 +252,7 @@ def _form(found: Opened, values: dict[str, Any], wrong: dict[str, str], status: 
     page = render_template(
         "public/respond.html",
         h=found.hearing,
+        doc=draft_content(found.draft).document,
         state=found.state,
         title=found.draft.title,
         parts=found.parts,
