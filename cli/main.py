@@ -57,12 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--theme", default="default", metavar="NAME", help="document theme")
     render.set_defaults(run=_render)
 
-    from cli import serve, submit, tokens, users
+    from cli import responses, serve, submit, tokens, users
 
     submit.add_command(commands)
     serve.add_command(commands)
     tokens.add_commands(commands)
     users.add_commands(commands)
+    responses.add_commands(commands)
     return parser
 
 

@@ -12,19 +12,22 @@ import yaml
 from flask import Blueprint, Response, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from core.errors import MalformedInput
+from core.errors import MalformedInput, UnsupportedMediaType
 from core.outputs import Output, registered
 from core.problem_text import describe
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
-from service import compare
+from service import compare, hearings
 from service.content_out import content_file
 from service.downloads import send_artifact
 from service.errors import Forbidden, Unauthorized
 from service.i18n import current_language
+from service.public.hearing import form_values, opened, response_problems, take_response
 from service.representations import (
     build_json,
     draft_json,
+    hearing_json,
     public_links,
+    response_json,
     strategy_json,
     summary_json,
 )
@@ -34,13 +37,16 @@ from service.uploads import read_strategy, upload_warnings, uploaded_word_file
 from store import (
     Actor,
     DraftRecord,
+    NameTaken,
     NotFound,
     authenticate_token,
     build_status,
     get_draft,
     has_public_page,
+    hearing_of,
     latest_build,
     list_drafts,
+    list_responses,
     list_strategies,
     same_content_as,
     submit_draft,
@@ -48,7 +54,9 @@ from store import (
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI = Path(__file__).with_name("openapi.yaml")
-PUBLIC = {"api.openapi", "api.content_schema"}
+# Read or posted by anyone: the document, the schema, and a response to a hearing (whose
+# unguessable address is the permission).
+PUBLIC = {"api.openapi", "api.content_schema", "api.hearing_response"}
 
 
 def bearer_secret() -> str:
@@ -304,3 +312,107 @@ def diff_json(slug: str, version: int) -> Any:
     }
     body = {"old": draft_json(old), "new": draft_json(new), "links": links}
     return jsonify(body | data)
+
+
+def open_hearing(slug: str, version: int) -> Any:
+    """Open a hearing on a version in consultation (editor); 201 with its links."""
+    actor = current_actor()
+    if not actor.may("editor"):
+        raise Forbidden(_("kun en redaktørs API-nøgle kan åbne en høring"))
+    draft = get_draft(session(), slug, version)
+    if draft is None:
+        raise NotFound(
+            _("%(slug)s har ingen version %(version)d", slug=repr(slug), version=version)
+        )
+    body = _json_object()
+    values = {**hearings.proposed_values(draft)}
+    for name in ("opens", "closes", "intro"):
+        if body.get(name) is not None:
+            values[name] = _text(body, name)
+    if "public" in body:
+        if not isinstance(body["public"], bool):
+            raise MalformedInput(_("public skal være true eller false"))
+        values["visibility"] = "public" if body["public"] else "link"
+    if body.get("parts") is not None:
+        parts = body["parts"]
+        if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
+            raise MalformedInput(_("parts skal være en liste af dele (nøgler som v-det-hele-liv)"))
+        values["parts"] = parts
+    if "max_responses" in body:
+        most = body["max_responses"]
+        if not isinstance(most, int) or isinstance(most, bool):
+            raise MalformedInput(_("max_responses skal være et tal"))
+        values["max_responses"] = str(most)
+    if hearing_of(session(), slug, version) is not None:
+        raise NameTaken(_("version %(version)d har allerede en høring", version=version))
+    wrong = hearings.open_from(draft, values, actor)
+    if wrong:
+        raise MalformedInput("; ".join(f"{field}: {text}" for field, text in wrong.items()))
+    opened = hearing_of(session(), slug, version)
+    assert opened is not None  # noqa: S101 - opened just now
+    location = url_for("api.hearing", slug=slug, version=version)
+    return jsonify(hearing=hearing_json(opened)), 201, {"Location": location}
+
+
+# One rule for both methods: with two, Werkzeug answers a version out of range with 405
+# (the other method's rule) instead of 404.
+@blueprint.route(
+    f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/hearing", methods=["GET", "POST"]
+)
+def hearing(slug: str, version: int) -> Any:
+    """Return a version's hearing with its responses (e-mail addresses for admins only).
+
+    POST opens one (see open_hearing).
+    """
+    if request.method == "POST":
+        return open_hearing(slug, version)
+    actor = current_actor()
+    if not actor.may("editor"):
+        raise Forbidden(_("kun redaktører kan læse høringssvarene"))
+    found = hearing_of(session(), slug, version)
+    if found is None:
+        raise NotFound(
+            _("version %(version)d af %(slug)s har ingen høring", version=version, slug=repr(slug))
+        )
+    responses = list_responses(session(), found.id)
+    return jsonify(hearing=hearing_json(found, responses, emails=actor.may("admin")))
+
+
+@blueprint.post("/hearings/<string(length=43):key>/responses")
+def hearing_response(key: str) -> Any:
+    """Take a response to an open hearing, from anyone (no token): JSON or a form; 201."""
+    found = opened(key)
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values = form_values(request.form)
+    else:
+        body = _json_object()
+        values = {name: _text(body, name) for name in ("name", "organisation", "email", "text")}
+        parts = body.get("parts") or []
+        if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
+            raise MalformedInput(_("parts skal være en liste af dele (nøgler som v-det-hele-liv)"))
+        values["parts"] = parts
+        values["consent"] = body.get("consent") is True
+    wrong = response_problems(found, values)
+    if wrong:
+        raise MalformedInput("; ".join(f"{field}: {text}" for field, text in wrong.items()))
+    saved = take_response(found, values)
+    return jsonify(response=response_json(saved)), 201
+
+
+def _json_object() -> dict[str, Any]:
+    """Return the request's JSON object, or refuse a body that is not one."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(_("send JSON (Content-Type: application/json)"))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise MalformedInput(_("kroppen skal være et JSON-objekt"))
+    return body
+
+
+def _text(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise MalformedInput(_("%(name)s skal være tekst", name=name))
+    return value

@@ -18,11 +18,11 @@ from service import (
     api,
     content_out,
     errors,
+    hearings,
     help,
     i18n,
     limits,
     previews,
-    public,
     publishing,
     routing,
     web,
@@ -32,7 +32,7 @@ from service.failure_text import failure_text
 from service.filenames import artifact_name, source_name
 from service.local_time import local_time_filters
 from service.public import CookielessPublicSessions
-from service.public import strategy as public_strategy  # noqa: F401  # its routes: on `public`
+from service.public.views import blueprint as public_blueprint
 from service.queue import BuildQueue
 from service.runtime import EXTENSION, Runtime
 from service.uploads import UploadRequest
@@ -108,11 +108,12 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.register_blueprint(previews.blueprint)
     app.register_blueprint(help.blueprint)
     app.register_blueprint(content_out.blueprint)
+    app.register_blueprint(hearings.blueprint)
     app.register_blueprint(publishing.blueprint)  # the history page's publishing buttons
     # Read by anyone: no session, so no CSRF token; they set no cookie at all.
     app.session_interface = CookielessPublicSessions()
-    app.register_blueprint(public.blueprint)
-    csrf.exempt(public.blueprint)
+    app.register_blueprint(public_blueprint)
+    csrf.exempt(public_blueprint)
     accounts.install(app)  # Flask-Login, and the account and admin pages
     limits.install(app, settings)  # after the blueprints: it limits their views
     app.teardown_appcontext(_close_session)

@@ -9,7 +9,7 @@ from flask import Request, Response
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from core.outputs import DOCX, output_named
+from core.outputs import DOCX, draft_outputs, output_named
 from service.filenames import output_named_by, source_name
 from service.routing import shown
 from store import NotFound, get_artifact, get_draft, latest_build, output_artifact
@@ -61,6 +61,20 @@ def send_artifact(
             )
         )
     return _file_response(full.data, output_named(output).media_type, filename, etag)
+
+
+def send_public_file(
+    db: Session, request: Request, slug: str, version: int, filename: str
+) -> Response:
+    """Return one of a version's own files (its PDF or DOCX) for anyone, or raise NotFound.
+
+    Never a comparison or an uploaded Word file: those are for the people who write.
+    """
+    found = get_draft(db, slug, version)
+    output = output_named_by(slug, version, found.label, filename) if found else None
+    if output is None or output not in draft_outputs():
+        raise NotFound(_("Filen %(file)s findes ikke her.", file=shown(filename)))
+    return send_artifact(db, request, slug, version, filename)
 
 
 def _send_source(db: Session, request: Request, sha256: str, filename: str) -> Response:

@@ -29,6 +29,7 @@ from core.errors import (
     UdkastError,
     UnsupportedMediaType,
 )
+from core.hearing import HearingClosed
 from core.problem_text import describe
 from service.i18n import coded_reason, current_language
 from service.public import is_public_request
@@ -53,6 +54,7 @@ _STATUS: dict[type[UdkastError], tuple[int, str]] = {
     Forbidden: (403, "forbidden"),
     NotFound: (404, "not_found"),
     NameTaken: (409, "conflict"),
+    HearingClosed: (410, "hearing_closed"),
     OutdatedBase: (409, "outdated_base"),
     InputTooLarge: (413, "too_large"),
     UnsupportedMediaType: (415, "unsupported_media_type"),

@@ -57,6 +57,16 @@ def install(app: Flask, settings: Settings) -> Limiter:
         methods=["POST"],
         error_message=_drafts_refusal(settings.drafts_per_minute),
     )
+    # Hearing responses come from anyone: counted per address, over every hearing.
+    responses = limiter.shared_limit(
+        f"{settings.responses_per_hour} per hour",
+        scope="responses",
+        key_func=_client_address,
+        methods=["POST"],
+        error_message=_responses_refusal,
+    )
+    _wrap(app, "public.respond", responses)
+    _wrap(app, "api.hearing_response", responses)
     # The views are shared by every app the factory makes; each app wraps its own copy,
     # so each app's limits and counts stay its own.
     for endpoint in DRAFT_ENDPOINTS:
@@ -84,6 +94,16 @@ def _drafts_refusal(per_minute: int) -> Callable[[], str]:
         return str(worded)
 
     return text
+
+
+def _responses_refusal() -> str:
+    """Say, in the page's language, that too many responses came from this address."""
+    return str(
+        _(
+            "Der er sendt for mange høringssvar fra din adresse i den sidste time. "
+            "Prøv igen senere, eller send dit svar med e-mail."
+        )
+    )
 
 
 def _wrap(app: Flask, endpoint: str, limit: Any) -> None:

@@ -19,6 +19,14 @@ _CLOCK = {"da": "'kl.' HH:mm", "en": "HH:mm"}
 _DATE_TIME = {"da": "d. MMM y 'kl.' HH:mm", "en": "d MMM y 'at' HH:mm"}
 
 
+_LONG_DATE = {"da": "EEEE 'den' d. MMMM y", "en": "EEEE d MMMM y"}
+
+
+def local_today(zone_name: str) -> dt.date:
+    """Return today's date where the service is used (a hearing's days are local days)."""
+    return dt.datetime.now(zoneinfo.ZoneInfo(zone_name)).date()
+
+
 def local_time_filters(
     zone_name: str, language: Callable[[], str] = lambda: "da"
 ) -> dict[str, Callable[..., str]]:
@@ -31,6 +39,11 @@ def local_time_filters(
             lang = language()
             return format_date(value, _DATE[lang], locale=lang)
         return "" if value is None else str(value)
+
+    def long_date(value: dt.date) -> str:
+        """Return a day as a deadline is written: "onsdag den 16. maj 2018"."""
+        lang = language()
+        return format_date(value, _LONG_DATE[lang], locale=lang)
 
     def decimal(value: float) -> str:
         """Return a number with one decimal, written the page's way: "11,3" or "11.3"."""
@@ -63,5 +76,6 @@ def local_time_filters(
         "local_clock": local_clock,
         "iso_time": iso_time,
         "local_date": local_date,
+        "long_date": long_date,
         "decimal": decimal,
     }

@@ -10,7 +10,14 @@ from flask import url_for
 
 from core.outputs import draft_outputs
 from service.filenames import artifact_name, source_name
-from store import BuildStatus, DraftRecord, DraftSummary, StrategySummary
+from store import (
+    BuildStatus,
+    DraftRecord,
+    DraftSummary,
+    HearingRecord,
+    ResponseRecord,
+    StrategySummary,
+)
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -166,3 +173,46 @@ def build_json(status: BuildStatus, label: str | None = None) -> dict[str, Any]:
             "draft": url_for("api.draft", slug=status.slug, version=status.version),
         },
     }
+
+
+def hearing_json(
+    hearing: HearingRecord, responses: list[ResponseRecord] | None = None, *, emails: bool = False
+) -> dict[str, Any]:
+    """Return a hearing as JSON data, with its responses when given (addresses if `emails`)."""
+    out: dict[str, Any] = {
+        "slug": hearing.slug,
+        "version": hearing.version,
+        "opens": hearing.opens.isoformat(),
+        "closes": hearing.closes.isoformat(),
+        "closed_early": iso(hearing.closed_at),
+        "public": hearing.public,
+        "intro": hearing.intro,
+        "parts": list(hearing.parts) if hearing.parts is not None else None,
+        "max_responses": hearing.max_responses,
+        "response_count": hearing.responses,
+        "links": {
+            "self": url_for("api.hearing", slug=hearing.slug, version=hearing.version),
+            "page": url_for("public.hearing", key=hearing.key),
+            "responses": url_for("api.hearing_response", key=hearing.key),
+        },
+    }
+    if responses is not None:
+        out["responses"] = [response_json(r, emails=emails) for r in responses]
+    return out
+
+
+def response_json(response: ResponseRecord, *, emails: bool = False) -> dict[str, Any]:
+    """Return one hearing response as JSON data (its e-mail address only if `emails`)."""
+    out: dict[str, Any] = {
+        "id": response.id,
+        "input_id": response.input_id,
+        "created_at": iso(response.created_at),
+        "name": response.name,
+        "organisation": response.organisation,
+        "parts": list(response.parts),
+        "text": response.text,
+        "attachment": response.attachment_name,
+    }
+    if emails:
+        out["email"] = response.email
+    return out

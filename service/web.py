@@ -49,6 +49,7 @@ from store import (
     build_status,
     check_password,
     get_draft,
+    hearings_of,
     latest_build,
     list_drafts,
     list_strategies,
@@ -292,7 +293,8 @@ def history(slug: str) -> Any:
     drafts = list_drafts(session(), slug)
     if not drafts:
         raise NotFound(_("Strategien «%(slug)s» findes ikke.", slug=slug))
-    return render_template("history.html", slug=slug, drafts=drafts)
+    hearings = {h.version for h in hearings_of(session(), slug)}
+    return render_template("history.html", slug=slug, drafts=drafts, hearings=hearings)
 
 
 @blueprint.get(f"/strategies/<slug:slug>/<{VERSION}:version>/<filename>")

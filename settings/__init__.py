@@ -103,6 +103,23 @@ class Settings:
     # UI at, without a trailing slash. `udkast user create` builds its one-time
     # set-password links on it (a command knows no request to take the address from).
     public_url: str = "http://127.0.0.1:8000"
+    # UDKAST_RESPONSES_PER_HOUR (default 20): hearing responses one address may send in an
+    # hour, over every hearing; more are refused (429). An office behind one address
+    # shares the count, hence more than one person would send.
+    responses_per_hour: int = 20
+    # UDKAST_ATTACHMENT_MAX (default 1.5 MiB): the largest PDF a hearing response may
+    # carry. The whole request must also fit MAX_CONTENT_LENGTH.
+    attachment_max: int = 3 * MIB // 2
+    # UDKAST_RETENTION_DAYS (default 365): days after a hearing closed before its private
+    # respondents' names become "Borger" and every e-mail address is forgotten.
+    retention_days: int = 365
+    # UDKAST_SMTP_HOST (default: none, no mail is sent): the mail server a hearing
+    # response's receipt goes through, when the respondent gave an e-mail address.
+    smtp_host: str | None = None
+    # UDKAST_SMTP_PORT (default 25): the mail server's port (plain SMTP, no login).
+    smtp_port: int = 25
+    # UDKAST_SMTP_FROM (default udkast@localhost): the sender of the receipts.
+    smtp_from: str = "udkast@localhost"
 
     @cached_property
     def secret_key(self) -> str:
@@ -145,6 +162,12 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         request_timeout=_positive_int(environ, "UDKAST_REQUEST_TIMEOUT", 30),
         time_zone=_time_zone(environ.get("UDKAST_TIME_ZONE") or "Europe/Copenhagen"),
         public_url=_public_url(environ.get("UDKAST_PUBLIC_URL") or "http://127.0.0.1:8000"),
+        responses_per_hour=_positive_int(environ, "UDKAST_RESPONSES_PER_HOUR", 20),
+        attachment_max=_positive_int(environ, "UDKAST_ATTACHMENT_MAX", 3 * MIB // 2),
+        retention_days=_positive_int(environ, "UDKAST_RETENTION_DAYS", 365),
+        smtp_host=environ.get("UDKAST_SMTP_HOST") or None,
+        smtp_port=_positive_int(environ, "UDKAST_SMTP_PORT", 25),
+        smtp_from=environ.get("UDKAST_SMTP_FROM") or "udkast@localhost",
     )
 
 

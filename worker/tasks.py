@@ -17,7 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from broker import COMPARE_TASK, RECOVER_TASK, RENDER_TASK, broker_config
 from broker.peek import HeldRenders, held_renders
 from settings import Settings
-from store import delete_expired_previews, make_engine, make_session_factory
+from store import (
+    anonymise_responses,
+    delete_expired_previews,
+    make_engine,
+    make_session_factory,
+)
 from worker import jobs
 from worker.celery_app import app
 
@@ -126,5 +131,8 @@ def recover() -> int:
 
     with _sessions()() as session:
         delete_expired_previews(session)  # previews live an hour (store.previews)
+        # Past the retention period, hearing respondents are forgotten (store.hearings).
+        kept_since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=settings.retention_days)
+        anonymise_responses(session, kept_since)
     stale_after = dt.timedelta(seconds=settings.stale_after)
     return jobs.recover(_sessions(), stale_after, jobs.celery_publisher(app), peek)

@@ -13,7 +13,7 @@ from typing import Any
 
 from babel.numbers import get_group_symbol
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_number
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -23,6 +23,7 @@ from core.errors import InvalidContent, MalformedInput, Problem
 from core.problem_text import describe
 from core.richtext import RichTextError, parse
 from service.editor.mapping import AFFECTS_ORDER, field_names, form_data
+from service.hearings import carry_responses
 from service.i18n import current_language
 from service.login import load_session, needs, web_session
 from service.previews import own_preview, start_preview
@@ -126,7 +127,23 @@ def edit(slug: str, version: int) -> Any:
     found = get_draft(session(), slug, version)
     if found is None:
         abort(404)
-    return _page(json.loads(found.content), base_slug=slug, base_version=version)
+    data = json.loads(found.content)
+    # Hearing responses not yet in the content come in as input awaiting an answer.
+    added, left_out = carry_responses(slug, data)
+    note = ""
+    if added:
+        note = ngettext(
+            "%(num)d høringssvar er lagt ind som input, der venter på dit svar.",
+            "%(num)d høringssvar er lagt ind som input, der venter på dit svar.",
+            added,
+        )
+    if left_out:
+        note += " " + ngettext(
+            "%(num)d høringssvar var der ikke plads til (højst 300 input).",
+            "%(num)d høringssvar var der ikke plads til (højst 300 input).",
+            left_out,
+        )
+    return _page(data, base_slug=slug, base_version=version, note=note.strip())
 
 
 @blueprint.post("/editor")
@@ -292,5 +309,28 @@ def _page(
         number_group=get_group_symbol(current_language()),
         limits=LIMITS,
         affects_order=AFFECTS_ORDER,
+        pending=_pending_by_part(data),
     )
     return page, status
+
+
+def _pending_by_part(data: dict[str, Any]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Return the inputs still awaiting a response, grouped by the part they concern.
+
+    Each group is (the part's name, [(the input's place in the form, who sent it)]), in
+    the document's order; an input naming no part is in a last group of its own.
+    """
+    inputs = data.get("consultation") if isinstance(data.get("consultation"), list) else []
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for index, entry in enumerate(inputs or []):
+        if not isinstance(entry, dict) or (entry.get("status") or "pending") != "pending":
+            continue
+        affects = entry.get("affects") if isinstance(entry.get("affects"), list) else []
+        for key in affects or [""]:
+            groups.setdefault(str(key), []).append((index, str(entry.get("from") or "?")))
+    names = dict(targets(data))
+    ordered = [(names[key], groups[key]) for key in names if key in groups]
+    ordered += [(key, items) for key, items in groups.items() if key and key not in names]
+    if "" in groups:
+        ordered.append((_("Ingen del valgt"), groups[""]))
+    return ordered

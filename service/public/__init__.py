@@ -5,18 +5,19 @@ Every public page sets no cookie, loads nothing from another server, works witho
 JavaScript, and speaks Danish or English as `?lang=` asks, else as the browser prefers:
 there is no cookie to remember a choice in. They use their own page frame
 (templates/public/base.html), which shows nothing of a signed-in person's account.
+
+This module holds what the rest of the service asks of them (is this a public page?);
+service/public/views.py is their blueprint, with every route listed in one place.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 
 PREFIX = "/public"
-
-blueprint = Blueprint("public", __name__, url_prefix=PREFIX)
 
 
 def is_public_request() -> bool:
@@ -36,10 +37,3 @@ class CookielessPublicSessions(SecureCookieSessionInterface):
         if is_public_request():
             return
         super().save_session(app, session, response)
-
-
-@blueprint.after_request
-def _no_cookies(response: Response) -> Response:
-    """Hand out no cookie from a public page, whatever another hook wanted to set."""
-    response.headers.remove("Set-Cookie")
-    return response

@@ -26,10 +26,10 @@ from core.content import Strategy
 from core.labels import labels
 from core.outputs import draft_outputs
 from service import compare
-from service.downloads import send_artifact
-from service.filenames import artifact_name, output_named_by
+from service.downloads import send_public_file
+from service.filenames import artifact_name
 from service.i18n import current_language
-from service.public import blueprint
+from service.local_time import local_today
 from service.routing import VERSION
 from service.runtime import runtime, session
 from service.web import draft_name
@@ -111,7 +111,6 @@ class PublicHearing:
     url: str | None  # its page, once that route exists
 
 
-@blueprint.get("/strategies/<slug:slug>")
 def strategy(slug: str) -> Any:
     """Show a public strategy: its published versions, its timeline, what changed and why."""
     published = _published_or_404(slug)
@@ -140,17 +139,13 @@ def strategy(slug: str) -> Any:
     )
 
 
-@blueprint.get(f"/strategies/<slug:slug>/<{VERSION}:version>/<filename>")
 def download(slug: str, version: int, filename: str) -> Response:
     """Send a published version's PDF or Word file; anything else is a 404."""
-    draft = next((d for d in _published_or_404(slug) if d.version == version), None)
-    output = output_named_by(slug, version, draft.label, filename) if draft else None
-    if output not in draft_outputs():  # an internal version, a comparison, an upload
+    if all(d.version != version for d in _published_or_404(slug)):  # an internal version
         raise NotFound(_no_public_page())
-    return send_artifact(session(), request, slug, version, filename)
+    return send_public_file(session(), request, slug, version, filename)
 
 
-@blueprint.get("/strategies/<slug:slug>/feed.atom")
 def feed(slug: str) -> Response:
     """Return the strategy's Atom feed: published versions, public hearings opened and closed."""
     published = _published_or_404(slug)
@@ -209,13 +204,9 @@ def _timeline(content: Strategy) -> list[Milestone]:
     return [Milestone(m.date, m.event, m.state, m is upcoming) for m in ordered]
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(zoneinfo.ZoneInfo(runtime().settings.time_zone)).date()
-
-
 def _hearings(slug: str) -> list[PublicHearing]:
     """Return the strategy's public hearings that have opened, the newest version's first."""
-    today = _today()
+    today = local_today(runtime().settings.time_zone)
     labels_of = {d.version: d.label for d in list_drafts(session(), slug)}
     has_page = HEARING_PAGE in current_app.view_functions
     found = []
@@ -350,3 +341,11 @@ def _hearing_entries(public: PublicHearing, page: str) -> list[dict[str, Any]]:
             }
         )
     return entries
+
+
+# Added to the public blueprint by service/public/views.py, with every other public route.
+ROUTES = (
+    ("/strategies/<slug:slug>", "strategy", strategy, ["GET"]),
+    ("/strategies/<slug:slug>/feed.atom", "feed", feed, ["GET"]),
+    (f"/strategies/<slug:slug>/<{VERSION}:version>/<filename>", "download", download, ["GET"]),
+)
