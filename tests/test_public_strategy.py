@@ -20,7 +20,14 @@ from flask.testing import FlaskClient
 
 from core.outputs import output_named
 from service.runtime import runtime
-from store import build_status, finish_output, open_hearing, set_public, set_published
+from store import (
+    build_status,
+    finish_output,
+    hearings_of,
+    open_hearing,
+    set_public,
+    set_published,
+)
 from tests.app_fixtures import CSRF, TestApp, example_data, example_yaml, make_test_app
 from tests.test_api import ContractClient
 
@@ -209,7 +216,11 @@ def test_only_published_files_download(published):
 
 
 def test_public_hearings_that_opened_are_linked_and_no_others(published):
-    text = _text(_page(published.app.test_client()))
+    [held] = [h for h in _store(published, hearings_of, SLUG) if h.version == 3]
+    html = _page(published.app.test_client())
+    assert f'<a href="/public/hearings/{held.key}">Høring om Udkast 3 (version 3)</a>' in html
+    assert html.count('href="/public/hearings/') == 1
+    text = _text(html)
     assert "Høring om Udkast 3 (version 3): holdt fra 25. apr. 2018 til 16. maj 2018" in text
     assert "Høring om Udkast 1" not in text  # by unguessable link only
     assert "Høring om Udkast 1b" not in text  # not open yet
@@ -288,6 +299,7 @@ def test_the_atom_feed_has_the_published_versions_and_the_public_hearing(publish
     closed = by_title["Høring lukket: Udkast 3 (version 3)"]
     assert opened.updated_parsed[:3] in ((2018, 4, 24), (2018, 4, 25))  # midnight, local
     assert closed.updated_parsed[:3] in ((2018, 5, 16), (2018, 5, 17))  # the day after
+    assert opened.link.startswith("http://localhost/public/hearings/")
     version_3 = by_title["Ny version offentliggjort: Udkast 3 (version 3)"]
     assert version_3.link == "http://localhost/public/strategies/aaben#version-3"
     assert len({e.id for e in feed.entries}) == 4
