@@ -41,8 +41,9 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
 def two_versions(service: LiveService) -> None:
     """Post both reference drafts of one strategy and wait for their files."""
     for example in ("udkast-1", "udkast-2"):
+        body_yaml = example_yaml(example, slug=SLUG)
         status, body = service.json(
-            "POST", "/api/v1/drafts", example_yaml(example, slug=SLUG), media_type="application/yaml"
+            "POST", "/api/v1/drafts", body_yaml, media_type="application/yaml"
         )
         assert status == 202, body
         build = service.wait_build(body["build"]["links"]["self"])
@@ -110,9 +111,11 @@ def test_an_editor_publishes_and_a_visitor_without_cookies_reads_it(
         _watch(page, problems)
         page.on(
             "request",
-            lambda r: elsewhere.append(r.url)
-            if urlsplit(r.url).netloc != urlsplit(service.url).netloc
-            else None,
+            lambda r: (
+                elsewhere.append(r.url)
+                if urlsplit(r.url).netloc != urlsplit(service.url).netloc
+                else None
+            ),
         )
         page.on(
             "response",
