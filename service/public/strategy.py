@@ -6,19 +6,17 @@ never tells an internal strategy from none (and shows nothing before a version i
 published: its title would come from an internal draft). Only published versions are
 listed, downloadable or compared: "what changed and why" runs between consecutive
 PUBLISHED versions, so an internal draft between them shows neither itself nor its
-changes. The feed has no entry a visitor could not see on the page.
+changes. Its Atom feed is service/public/feed.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from feedgen.feed import FeedGenerator
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core.consultation import DONE
@@ -32,7 +30,6 @@ from service.i18n import current_language
 from service.local_time import local_today
 from service.routing import VERSION
 from service.runtime import runtime, session
-from service.web import draft_name
 from store import (
     DraftRecord,
     HearingRecord,
@@ -42,9 +39,6 @@ from store import (
     list_drafts,
     published_drafts,
 )
-
-FEED_TYPE = "application/atom+xml"
-HEARING_PAGE = "public.hearing"  # the hearing's own public page (service/public)
 
 
 @dataclass(frozen=True)
@@ -108,12 +102,12 @@ class PublicHearing:
     version_label: str | None
     is_open: bool
     ended: dt.date | None  # the last day it took responses, once it has closed
-    url: str | None  # its page, once that route exists
+    url: str  # its page
 
 
 def strategy(slug: str) -> Any:
     """Show a public strategy: its published versions, its timeline, what changed and why."""
-    published = _published_or_404(slug)
+    published = published_or_404(slug)
     newest = published[-1]
     content = draft_content(newest)
     done = {d.version: d.done_outputs for d in list_drafts(session(), slug)}
@@ -133,7 +127,7 @@ def strategy(slug: str) -> Any:
         doc_lang=content.document.language,
         timeline=_timeline(content),
         versions=list(reversed(versions)),
-        hearings=_hearings(slug),
+        hearings=public_hearings(slug),
         feed_url=url_for("public.feed", slug=slug, lang=current_language()),  # i18n.QUERY
         L=labels(current_language()),
     )
@@ -141,46 +135,12 @@ def strategy(slug: str) -> Any:
 
 def download(slug: str, version: int, filename: str) -> Response:
     """Send a published version's PDF or Word file; anything else is a 404."""
-    if all(d.version != version for d in _published_or_404(slug)):  # an internal version
+    if all(d.version != version for d in published_or_404(slug)):  # an internal version
         raise NotFound(_no_public_page())
     return send_public_file(session(), request, slug, version, filename)
 
 
-def feed(slug: str) -> Response:
-    """Return the strategy's Atom feed: published versions, public hearings opened and closed."""
-    published = _published_or_404(slug)
-    newest = published[-1]
-    document = draft_content(newest).document
-    page = url_for("public.strategy", slug=slug, _external=True)
-    language = current_language()
-    generator = FeedGenerator()
-    generator.id(page)
-    generator.title(document.title)
-    if document.subtitle:
-        generator.subtitle(document.subtitle)
-    generator.author({"name": document.organisation or document.title})
-    generator.link(href=page, rel="alternate", type="text/html", hreflang=newest.language)
-    generator.link(href=request.url, rel="self", type=FEED_TYPE)
-    generator.language(language)
-    generator.generator("udkast")  # feedgen would name itself with a link to its website
-    entries = [_version_entry(d, page) for d in published]
-    for hearing in _hearings(slug):
-        entries += _hearing_entries(hearing, page)
-    entries.sort(key=lambda e: e["updated"], reverse=True)
-    generator.updated(entries[0]["updated"])
-    for entry in entries:
-        item = generator.add_entry(order="append")
-        item.id(entry["id"])
-        item.title(entry["title"])
-        item.updated(entry["updated"])
-        item.published(entry["updated"])
-        item.link(href=entry["link"], rel="alternate", type="text/html")
-        item.summary(entry["summary"])
-    body = generator.atom_str(pretty=True)
-    return Response(body, mimetype=FEED_TYPE)
-
-
-def _published_or_404(slug: str) -> list[DraftRecord]:
+def published_or_404(slug: str) -> list[DraftRecord]:
     """Return the published versions, oldest first; NotFound unless the page is up."""
     published = published_drafts(session(), slug)
     if not published:
@@ -204,11 +164,10 @@ def _timeline(content: Strategy) -> list[Milestone]:
     return [Milestone(m.date, m.event, m.state, m is upcoming) for m in ordered]
 
 
-def _hearings(slug: str) -> list[PublicHearing]:
+def public_hearings(slug: str) -> list[PublicHearing]:
     """Return the strategy's public hearings that have opened, the newest version's first."""
     today = local_today(runtime().settings.time_zone)
     labels_of = {d.version: d.label for d in list_drafts(session(), slug)}
-    has_page = HEARING_PAGE in current_app.view_functions
     found = []
     for h in hearings_of(session(), slug):
         if not h.public or h.opens > today:  # a hearing by unguessable link stays unlisted
@@ -222,7 +181,7 @@ def _hearings(slug: str) -> list[PublicHearing]:
                 version_label=labels_of.get(h.version),
                 is_open=is_open,
                 ended=None if is_open else ended,
-                url=url_for(HEARING_PAGE, key=h.key) if has_page else None,
+                url=url_for("public.hearing", key=h.key),
             )
         )
     return found
@@ -291,61 +250,8 @@ def _inputs_behind(data: Mapping[str, Any]) -> tuple[InputNote, ...]:
     return tuple(notes)
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    """Return the start of a day in the service's time zone."""
-    return dt.datetime.combine(day, dt.time(), zoneinfo.ZoneInfo(runtime().settings.time_zone))
-
-
-def _version_entry(draft: DraftRecord, page: str) -> dict[str, Any]:
-    name = draft_name(draft.label, draft.version)
-    published = draft.published_at or draft.created_at
-    return {
-        "id": f"{page}#version-{draft.version}",
-        "title": _("Ny version offentliggjort: %(name)s", name=name),
-        "updated": published.replace(tzinfo=published.tzinfo or dt.UTC),
-        "link": f"{page}#version-{draft.version}",
-        "summary": _(
-            "%(name)s af %(title)s kan nu læses og hentes som PDF og Word.",
-            name=name,
-            title=draft.title,
-        ),
-    }
-
-
-def _hearing_entries(public: PublicHearing, page: str) -> list[dict[str, Any]]:
-    """Return a hearing's "opened" entry, and its "closed" entry once it has closed."""
-    h = public.hearing
-    name = draft_name(public.version_label, h.version)
-    link = url_for(HEARING_PAGE, key=h.key, _external=True) if public.url else f"{page}#hearings"
-    entries = [
-        {
-            "id": f"{page}#hearing-{h.id}-opened",
-            "title": _("Høring åbnet: %(name)s", name=name),
-            "updated": _midnight(h.opens),
-            "link": link,
-            "summary": _(
-                "Alle kan give høringssvar til og med %(day)s.",
-                day=current_app.jinja_env.filters["local_date"](h.closes),
-            ),
-        }
-    ]
-    if public.ended is not None:
-        closed = h.closed_at or _midnight(public.ended + dt.timedelta(days=1))
-        entries.append(
-            {
-                "id": f"{page}#hearing-{h.id}-closed",
-                "title": _("Høring lukket: %(name)s", name=name),
-                "updated": closed.replace(tzinfo=closed.tzinfo or dt.UTC),
-                "link": link,
-                "summary": _("Høringen tager ikke imod flere svar."),
-            }
-        )
-    return entries
-
-
 # Added to the public blueprint by service/public/views.py, with every other public route.
 ROUTES = (
     ("/strategies/<slug:slug>", "strategy", strategy, ["GET"]),
-    ("/strategies/<slug:slug>/feed.atom", "feed", feed, ["GET"]),
     (f"/strategies/<slug:slug>/<{VERSION}:version>/<filename>", "download", download, ["GET"]),
 )

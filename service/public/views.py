@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from service.public import PREFIX, hearing, strategy
+from service.public import PREFIX, feed, hearing, strategy
 
 blueprint = Blueprint("public", __name__, url_prefix=PREFIX)
 
-for rule, endpoint, view, methods in (*hearing.ROUTES, *strategy.ROUTES):
+for rule, endpoint, view, methods in (*hearing.ROUTES, *strategy.ROUTES, *feed.ROUTES):
     blueprint.add_url_rule(rule, endpoint, view, methods=methods)
 
 
