@@ -82,7 +82,7 @@ def _publish(browser: Any, service: LiveService) -> tuple[str, list[str]]:
             page.get_by_role("button", name=f"Offentliggør version {version}", exact=True).click()
             page.get_by_text(f"Version {version} er offentliggjort.").wait_for()
         assert page.locator(".published-mark").count() == 2
-        assert page.get_by_role("button", name="Gør intern igen version 2").is_visible()
+        assert page.get_by_role("button", name="Gør intern igen: version 2").is_visible()
         link = page.get_by_role("link", name="Se den offentlige side")
         path = link.get_attribute("href")
         assert path == f"/public/strategies/{SLUG}"
