@@ -23,10 +23,12 @@ from service.runtime import runtime
 from store import (
     build_status,
     finish_output,
+    has_public_page,
     hearings_of,
     open_hearing,
     set_public,
     set_published,
+    submit_draft,
 )
 from tests.app_fixtures import CSRF, TestApp, example_data, example_yaml, make_test_app
 from tests.test_api import ContractClient
@@ -145,6 +147,19 @@ def test_an_internal_strategy_and_one_with_nothing_published_have_no_page(tmp_pa
     assert all(client.get(p).status_code == 404 for p in paths)
     _store(fresh, set_published, "intern", 1, True)
     assert all(client.get(p).status_code == 200 for p in paths)
+
+
+def test_the_page_is_up_only_when_public_with_a_published_version(session, udkast1):
+    """In the store, on SQLite and PostgreSQL: both choices are needed, either ends it."""
+    submit_draft(session, udkast1, "default")
+    assert not has_public_page(session, "socialstrategi")
+    set_public(session, "socialstrategi", True)
+    assert not has_public_page(session, "socialstrategi")
+    set_published(session, "socialstrategi", 1, True)
+    assert has_public_page(session, "socialstrategi")
+    set_public(session, "socialstrategi", False)
+    assert not has_public_page(session, "socialstrategi")
+    assert not has_public_page(session, "findes-ikke")
 
 
 # --- the page ------------------------------------------------------------------------------
