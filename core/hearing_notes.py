@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from core.consultation import ConsultationReport, InputReport, part_names
+from core.consultation import UNCHECKABLE, ConsultationReport, InputReport, part_names
 from core.content import DocumentInfo, Strategy
 from core.diff import Comparison, compare
 from core.labels import format_date, labels
@@ -66,6 +66,7 @@ class NoteInput:
     new_in_version: bool  # not in the previous version (False for a first version)
     status_was: str | None  # "Før: Afventer", when its status changed since then
     changes: tuple[CausedChange, ...]
+    no_change: str | None  # what stands in place of changes when there are none to list
     flag: str | None  # "marked incorporated, but … did not change"
     note: str | None  # parts the content cannot show a change of (the layout)
 
@@ -203,6 +204,7 @@ def _first_groups(
                 new_in_version=False,
                 status_was=None,
                 changes=(),
+                no_change=None,
                 flag=None,
                 note=None,
             )
@@ -250,6 +252,11 @@ def _compared_input(
     if not item.new_in_draft and item.old_status and item.old_status != item.status:
         was = text["cmp.status_was"].format(status=text[f"status.{item.old_status}"])
     when = date_text(dt.date.fromisoformat(item.date), language) if item.date else ""
+    no_change = None
+    if not changes:
+        # The layout is not in the content: the input's note says so, not "no change".
+        checkable = any(t not in UNCHECKABLE for t in item.affects)
+        no_change = text["notes.no_change"] if checkable else (None if item.note else "–")
     return NoteInput(
         id=item.id,
         date=when,
@@ -261,6 +268,7 @@ def _compared_input(
         new_in_version=item.new_in_draft,
         status_was=was,
         changes=changes,
+        no_change=no_change,
         flag=item.flag,
         note=item.note,
     )

@@ -108,6 +108,9 @@ def _summary(document: Document, outline: Outline, notes: HearingNotes, theme: T
     if notes.new_inputs:
         lead += " · " + text["notes.new"].format(n=notes.new_inputs)
     add_styled(document, None, lead).runs[0].font.size = Pt(13)
+    add_styled(document, None, notes.basis).runs[0].font.color.rgb = RGBColor(
+        *theme.colour_rgb("muted")
+    )
     if notes.statuses:
         table = new_table(document, COUNT_WIDTHS, [text["notes.by_status"], text["notes.count"]])
         for count in notes.statuses:
@@ -125,7 +128,7 @@ def _summary(document: Document, outline: Outline, notes: HearingNotes, theme: T
             line = add_styled(document, "List Bullet", f"{flag.source}: {flag.message}")
             line.runs[0].font.color.rgb = mark
     if notes.groups:
-        add_styled(document, None, text["from"]).runs[0].bold = True
+        add_styled(document, None, text["notes.senders"]).runs[0].bold = True
         for group in notes.groups:
             add_styled(document, "List Bullet", f"{group.source} ({len(group.inputs)})")
 
@@ -165,9 +168,8 @@ def _input_row(table: object, item: NoteInput, notes: HearingNotes, theme: Theme
         caused.runs[0].font.color.rgb = muted
         for change in item.changes:
             _change(done, change, muted)
-        if not item.changes:
-            none = text["notes.no_change"] if item.concerns else "–"
-            _small(done, none, muted, italic=True)
+        if item.no_change:
+            _small(done, item.no_change, muted, italic=True)
     set_text(status, item.status_label)
     _colour_status(status, item.status, theme)
     if item.new_in_version:
@@ -184,8 +186,8 @@ def _change(cell: _Cell, change: CausedChange, muted: RGBColor) -> None:
     """Write one caused change: its kind and name, what happened, and a short excerpt."""
     line = add_styled(cell, TABLE_TEXT)
     line.paragraph_format.space_before = Pt(2)
-    kind = line.add_run(f"{change.kind_label}: ")
-    kind.font.color.rgb = muted
+    if change.kind_label != change.name:  # the foreword is its own name
+        line.add_run(f"{change.kind_label}: ").font.color.rgb = muted
     line.add_run(change.name).bold = True
     what = [change.status_label, *([change.moved] if change.moved else [])]
     detail = f" ({', '.join(change.fields)})" if change.fields else ""
