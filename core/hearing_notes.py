@@ -133,8 +133,7 @@ def hearing_notes(
         names = part_names(previous) | part_names(strategy)  # a removed part is named too
         groups = _compared_groups(found, names, text, language)
         flags = tuple(
-            FlagLine(f.source, _input_anchor(f.input), f.message)
-            for f in found.consultation.flags
+            FlagLine(f.source, _input_anchor(f.input), f.message) for f in found.consultation.flags
         )
         basis = text["notes.compared"].format(previous=_version_name(previous, text))
         new_inputs: int | None = sum(1 for i in _inputs(groups) if i.new_in_version)

@@ -1,4 +1,4 @@
-"""The høringsnotat as its own download (issue 12): a version's inputs by sender, and what they changed.
+"""The høringsnotat as its own download (issue 12): inputs by sender, and what they changed.
 
 Most tests render through the worker's render functions and read the files as a person
 would (pdftotext, python-docx); one goes through the app and the worker's jobs, as a

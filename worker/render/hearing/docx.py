@@ -13,7 +13,7 @@ import docx
 from docx.document import Document
 from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import _Cell
+from docx.table import Table, _Cell
 
 from core.content import Strategy
 from core.diff import Comparison
@@ -32,7 +32,13 @@ from worker.render.docx.styles import (
     add_styled,
     apply_theme,
 )
-from worker.render.docx.table_kit import add_row, keep_together, new_table, set_text
+from worker.render.docx.table_kit import (
+    add_cell_note,
+    add_row,
+    keep_together,
+    new_table,
+    set_text,
+)
 from worker.render.theme import Theme, load_theme
 
 # The colour of each status, as the PDF's stylesheet gives it (print.css, .status-*).
@@ -149,17 +155,17 @@ def _groups(document: Document, outline: Outline, notes: HearingNotes, theme: Th
         document.add_paragraph()  # Word would join two touching tables
 
 
-def _input_row(table: object, item: NoteInput, notes: HearingNotes, theme: Theme) -> None:
+def _input_row(table: Table, item: NoteInput, notes: HearingNotes, theme: Theme) -> None:
     text = notes.labels
     muted = RGBColor(*theme.colour_rgb("muted"))
-    row = add_row(table, INPUT_WIDTHS)  # type: ignore[arg-type]
+    row = add_row(table, INPUT_WIDTHS)
     keep_together(row)
     said, done, status = row.cells
     set_text(said, item.input)
     meta = [item.date] if item.date else []
     if item.concerns:
         meta.append(f"{text['affects']}: {', '.join(item.concerns)}")
-    _small(said, " · ".join(meta), muted, italic=True)
+    add_cell_note(said, " · ".join(meta), muted, italic=True)
     set_text(done, item.response or "–")
     if notes.compared:
         caused = add_styled(done, TABLE_TEXT, text["cmp.caused"])
@@ -169,17 +175,17 @@ def _input_row(table: object, item: NoteInput, notes: HearingNotes, theme: Theme
         for change in item.changes:
             _change(done, change, muted)
         if item.no_change:
-            _small(done, item.no_change, muted, italic=True)
+            add_cell_note(done, item.no_change, muted, italic=True)
     set_text(status, item.status_label)
     _colour_status(status, item.status, theme)
     if item.new_in_version:
-        _small(status, text["notes.new_input"], muted, italic=True)
+        add_cell_note(status, text["notes.new_input"], muted, italic=True)
     if item.status_was:
-        _small(status, item.status_was, muted, italic=True)
+        add_cell_note(status, item.status_was, muted, italic=True)
     if item.flag:
-        _small(status, item.flag, RGBColor(*theme.colour_rgb("mark")), bold=True)
+        add_cell_note(status, item.flag, RGBColor(*theme.colour_rgb("mark")), bold=True)
     if item.note:
-        _small(status, item.note, muted, italic=True)
+        add_cell_note(status, item.note, muted, italic=True)
 
 
 def _change(cell: _Cell, change: CausedChange, muted: RGBColor) -> None:
@@ -211,15 +217,3 @@ def _colour_status(cell: _Cell, status: str, theme: Theme) -> None:
     run.bold = True
     run.font.color.rgb = RGBColor(*theme.colour_rgb(STATUS_COLOURS[status]))
     run.italic = status in ("partly", "pending") or None
-
-
-def _small(
-    cell: _Cell, text: str, colour: RGBColor, *, italic: bool = False, bold: bool = False
-) -> None:
-    if not text:
-        return
-    line = add_styled(cell, TABLE_TEXT, text)
-    line.paragraph_format.space_before = Pt(2)
-    run = line.runs[0]
-    run.font.color.rgb = colour
-    run.italic, run.bold = italic or None, bold or None

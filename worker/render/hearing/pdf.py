@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from weasyprint import HTML
-
 from core.content import Strategy
 from core.diff import Comparison
 from core.hearing_notes import hearing_notes
-from worker.render.fetcher import ThemeFetcher
 from worker.render.html import environment, theme_colours
-from worker.render.pdf import PDF_VARIANT
+from worker.render.pdf import print_pdf
 from worker.render.theme import Theme, load_theme
 
 TEMPLATE = "hearing-notes.html.j2"
@@ -51,15 +48,4 @@ def render_hearing_notes_pdf(
     `compare(previous, strategy)` when the caller has it.
     """
     chosen = load_theme(theme)
-    html = HTML(
-        string=build_hearing_notes_html(strategy, previous, chosen, comparison),
-        base_url=str(chosen.path) + "/",
-        url_fetcher=ThemeFetcher(chosen.path),
-    )
-    pdf: bytes = html.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        presentational_hints=False,
-        stylesheets=None,  # the theme's own CSS is linked by the template
-        optimize_images=True,
-    )
-    return pdf
+    return print_pdf(build_hearing_notes_html(strategy, previous, chosen, comparison), chosen)
