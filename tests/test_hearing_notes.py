@@ -201,6 +201,19 @@ def test_an_input_marked_incorporated_whose_part_did_not_change_is_flagged(
     assert in_order(docx, "Trivsel skal måles hvert år.", warning)
 
 
+def test_what_a_user_wrote_appears_literally(udkast1: Strategy, out: Path):
+    data = udkast1.to_data()
+    data["consultation"][0].update(
+        {"from": "<b>Rådet</b> {{ 7*7 }}", "input": "<img src=x> {% raw %} </p> & co"}
+    )
+    hostile = validate(data)
+    text = " ".join(pdf_pages(render_hearing_notes_pdf(hostile, None), out / "hostile.pdf"))
+    assert "<b>Rådet</b> {{ 7*7 }}" in text and "<img src=x> {% raw %} </p> & co" in text
+    assert "49" not in text
+    docx = " ".join(docx_lines(render_hearing_notes_docx(hostile, None)))
+    assert "<b>Rådet</b> {{ 7*7 }}" in docx and "<img src=x> {% raw %} </p> & co" in docx
+
+
 def test_english_notes_are_titled_and_worded_in_english(
     udkast1: Strategy, udkast2: Strategy, out: Path
 ):
