@@ -168,6 +168,8 @@ def _inputs(groups: Iterable[NoteGroup]) -> Iterable[NoteInput]:
 
 
 def _lead(inputs: int, senders: int, text: Mapping[str, str]) -> str:
+    if not inputs:  # a build has no høringsnotat then; a direct render still says so
+        return text["notes.none"]
     who = text["notes.sender_one"] if senders == 1 else text["notes.sender_many"]
     key = "notes.inputs_one" if inputs == 1 else "notes.inputs"
     return text[key].format(n=inputs, senders=who.format(n=senders))

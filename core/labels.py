@@ -142,6 +142,7 @@ LABELS: dict[str, dict[str, str]] = {
         # The høringsnotat as its own file (core.hearing_notes).
         "notes.inputs": "{n} input fra {senders}",
         "notes.inputs_one": "1 input fra {senders}",
+        "notes.none": "Ingen input endnu.",
         "notes.sender_one": "1 afsender",
         "notes.sender_many": "{n} afsendere",
         "notes.new": "{n} nye i denne version",
@@ -274,6 +275,7 @@ LABELS: dict[str, dict[str, str]] = {
         "output.hearing-notes-docx": "Consultation report (Word)",
         "notes.inputs": "{n} inputs from {senders}",
         "notes.inputs_one": "1 input from {senders}",
+        "notes.none": "No inputs yet.",
         "notes.sender_one": "1 respondent",
         "notes.sender_many": "{n} respondents",
         "notes.new": "{n} new in this version",

@@ -247,6 +247,7 @@ def test_a_first_version_shows_inputs_with_response_and_status_only(udkast1: Str
 
 def test_only_a_version_with_inputs_has_a_hoeringsnotat(session, udkast1: Strategy):
     without = udkast1.model_copy(update={"consultation": []})
+    assert hearing_notes(without).lead == "Ingen input endnu."  # rendered directly
     assert outputs.hearing_outputs(without) == ()
     assert outputs.hearing_outputs(udkast1) == NOTES
 
