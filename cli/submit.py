@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from core.errors import UdkastError
-from core.outputs import comparison_outputs
+from core.outputs import comparison_outputs, output_names
 
 POLL_SECONDS = 0.5
 
@@ -106,8 +106,10 @@ def _submit(args: argparse.Namespace) -> int:
     fetched = f" → {', '.join(files)}" if files else ""
     seconds = f" in {build['seconds']:.1f} s" if build.get("seconds") else ""
     # An output this client does not know counts as the draft's own: a pipeline had
-    # better stop than miss a file it was meant to get.
-    own = [output for output in failed if output not in comparison_outputs()]
+    # better stop than miss a file it was meant to get. What changed and the høringsnotat
+    # are read from the previous version too: their failure warns.
+    derived = (*comparison_outputs(), *output_names("hearing"))
+    own = [output for output in failed if output not in derived]
     if own or (build["state"] == "failed" and not failed):
         errors = [f"{output}: {o['error']}" for output, o in failed.items() if o["error"]]
         print(f"{name}: build failed: {'; '.join(errors) or build['error']}{fetched}")

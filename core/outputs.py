@@ -1,10 +1,11 @@
 """The outputs a draft is rendered to: the registry of their names, files and media types.
 
 Each output is one entry here (name, file extension and name suffix, media type, whether
-it shows a draft or what changed between two versions, its place in listings). The
-store, the history, the API and its OpenAPI document, the pages, the CLI and the worker
-all read this registry; the worker attaches a renderer to each name (worker.render), so
-adding an output is one renderer module and one entry in each of the two registries.
+it shows a draft, what changed between two versions or the draft's høringsnotat, its
+place in listings). The store, the history, the API and its OpenAPI document, the pages,
+the CLI and the worker all read this registry; the worker attaches a renderer to each
+name (worker.render), so adding an output is one renderer module and one entry in each
+of the two registries.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from core.content import Strategy
 from core.errors import UdkastError
 
 # "draft": a file of the draft itself, rendered for every build. "comparison": what
-# changed since the previous version, rendered from version 2 on.
-Kind = Literal["draft", "comparison"]
-KINDS: tuple[Kind, ...] = ("draft", "comparison")
+# changed since the previous version, rendered from version 2 on. "hearing": the
+# høringsnotat of the draft's consultation inputs, rendered for every version that has
+# inputs (with the changes each caused since the previous version, when there is one).
+Kind = Literal["draft", "comparison", "hearing"]
+KINDS: tuple[Kind, ...] = ("draft", "comparison", "hearing")
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -96,6 +99,12 @@ def draft_outputs() -> tuple[str, ...]:
 def comparison_outputs() -> tuple[str, ...]:
     """Return the outputs a build of version 2 or later renders too: what changed."""
     return output_names("comparison")
+
+
+def hearing_outputs(strategy: Strategy) -> tuple[str, ...]:
+    """Return the outputs a build of this strategy renders for its inputs (none without any)."""
+    # A draft without consultation inputs has no høringsnotat: its build stays as it was.
+    return output_names("hearing") if strategy.consultation else ()
 
 
 def find_output(name: str) -> Output | None:
@@ -198,5 +207,7 @@ for _builtin in (
     Output("docx", "docx", "", DOCX, "draft", order=20),
     Output("changes-pdf", "pdf", "-changes", PDF, "comparison", order=30),
     Output("changes-docx", "docx", "-changes", DOCX, "comparison", order=40),
+    Output("hearing-notes-pdf", "pdf", "-hoeringsnotat", PDF, "hearing", order=50),
+    Output("hearing-notes-docx", "docx", "-hoeringsnotat", DOCX, "hearing", order=60),
 ):
     register(_builtin)

@@ -163,16 +163,25 @@ def make_test_app(tmp: Path, **environ: str) -> TestApp:
     return made
 
 
-def example_data(name: str = "udkast-1", slug: str | None = None) -> dict[str, Any]:
-    """Return a shared example as data, under another slug if given."""
+def example_data(
+    name: str = "udkast-1", slug: str | None = None, *, inputs: bool = True
+) -> dict[str, Any]:
+    """Return a shared example as data, under another slug if given.
+
+    Without `inputs` it has no consultation inputs: its build has no høringsnotat.
+    """
     data: dict[str, Any] = yaml.safe_load(example_path(name).read_text(encoding="utf-8"))
     if slug:
         data["document"]["slug"] = slug
+    if not inputs:
+        data.pop("consultation", None)
     return data
 
 
-def example_yaml(name: str = "udkast-1", slug: str | None = None, **document: Any) -> bytes:
+def example_yaml(
+    name: str = "udkast-1", slug: str | None = None, *, inputs: bool = True, **document: Any
+) -> bytes:
     """Return a shared example as YAML bytes, with fields of `document` replaced."""
-    data = example_data(name, slug)
+    data = example_data(name, slug, inputs=inputs)
     data["document"].update(document)
     return yaml.safe_dump(data, allow_unicode=True).encode("utf-8")

@@ -18,6 +18,11 @@ def variant(strategy: content.Strategy, **document: Any) -> content.Strategy:
     return content.validate(data)
 
 
+def without_inputs(strategy: content.Strategy) -> content.Strategy:
+    """Return the strategy without consultation inputs: its build has the draft's files only."""
+    return strategy.model_copy(update={"consultation": []})
+
+
 def count(session: Session, model: type[Base]) -> int:
     """Return the number of rows of a table."""
     return session.scalar(select(func.count()).select_from(model)) or 0

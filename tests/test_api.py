@@ -348,7 +348,8 @@ def test_post_json(client, auth, made):
     )
 
     _check_created(response, "json-ind")
-    assert made.queued_messages() == before + 2  # one task per format
+    # One task per format: the draft's two, and the høringsnotat's two (it has inputs).
+    assert made.queued_messages() == before + 4
 
 
 @pytest.mark.parametrize("media_type", ["application/yaml", "application/x-yaml"])
@@ -402,14 +403,14 @@ def test_reposting_after_a_failed_build_builds_the_same_version_again(client, au
     assert retry["build"]["id"] != first["build"]["id"]
     assert retry["draft"]["content_hash"] == first["draft"]["content_hash"]
     assert made.versions("igen-efter-fejl") == [1]
-    assert made.queued_messages() == queued + 2  # the new build's outputs were sent
+    assert made.queued_messages() == queued + 4  # the new build's outputs were sent
     latest = client.get("/api/v1/strategies/igen-efter-fejl/drafts/1", headers=auth)
     assert latest.get_json()["build"]["id"] == retry["build"]["id"]
     # Once the retry is under way, posting the same content again is "unchanged".
     again = post(client, auth, body, "application/yaml")
     assert again.status_code == 200
     assert again.get_json()["build"]["id"] == retry["build"]["id"]
-    assert made.queued_messages() == queued + 2
+    assert made.queued_messages() == queued + 4
 
 
 def test_a_changed_draft_becomes_the_next_version(client, auth, made):
@@ -419,9 +420,17 @@ def test_a_changed_draft_becomes_the_next_version(client, auth, made):
 
     _check_created(response, "naeste", version=2)
     assert made.versions("naeste") == [2, 1]
-    # The build lists its outputs in the registry's order: the draft's, then the comparisons.
+    # The build lists its outputs in the registry's order: the draft's, the comparisons,
+    # then the høringsnotat.
     build = client.get(response.get_json()["build"]["links"]["self"], headers=auth).get_json()
-    assert list(build["outputs"]) == ["pdf", "docx", "changes-pdf", "changes-docx"]
+    assert list(build["outputs"]) == [
+        "pdf",
+        "docx",
+        "changes-pdf",
+        "changes-docx",
+        "hearing-notes-pdf",
+        "hearing-notes-docx",
+    ]
 
 
 # --- refusing ---------------------------------------------------------------------------

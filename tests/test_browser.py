@@ -66,7 +66,7 @@ def test_sign_in_upload_follow_the_build_and_download_the_pdf(browser, service, 
         assert not page.locator("[data-refresh-link]").is_visible()
         page.screenshot(path=str(tmp_path / "build.png"), full_page=True)
 
-        link = page.locator("a[href$='.pdf']")
+        link = page.locator("a[href$='/socialstrategi-udkast-1.pdf']")  # the draft's own PDF
         with page.expect_download() as info:
             link.click()
         download = info.value

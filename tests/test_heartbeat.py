@@ -28,6 +28,7 @@ from store import (
 )
 from store.base import utcnow
 from store.models import BuildOutput
+from tests.store_helpers import without_inputs
 from worker import heartbeat as hb
 
 BEAT = 0.05  # a fast heartbeat, so the tests see beats without waiting seconds
@@ -36,7 +37,7 @@ DEADLINE = 120  # only stops a test that would otherwise hang
 
 @pytest.fixture
 def build_id(session, udkast1):
-    return submit_draft(session, udkast1, "default").build.id
+    return submit_draft(session, without_inputs(udkast1), "default").build.id
 
 
 def attempts(session_factory, build_id: str, output: str = "pdf") -> tuple[str, int]:

@@ -15,6 +15,7 @@ from store import finish_output
 from tests.app_fixtures import TestApp, csrf_token, example_yaml, make_test_app
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
+NOTES = ("hearing-notes-pdf", "hearing-notes-docx")  # udkast-2 has consultation inputs
 
 
 @pytest.fixture(scope="module")
@@ -101,12 +102,16 @@ def test_build_history_and_comparison_pages_in_english(made: TestApp) -> None:
     state = client.get(f"/builds/{build_id}/state").get_json()
     assert (state["state_label"], state["announcement"]) == ("queued", None)
 
-    finish(made, build_id, "pdf", "docx", "changes-pdf", "changes-docx")
+    finish(made, build_id, "pdf", "docx", "changes-pdf", "changes-docx", *NOTES)
     state = client.get(f"/builds/{build_id}/state").get_json()
     # What build.js announces in the aria-live region when the build ends, in English.
     assert state["state_label"] == "done"
     assert state["announcement"] == "The build is finished: the files are ready to download."
-    assert [o["label"] for o in state["outputs"]][-1] == "Tracked changes (Word)"
+    assert [o["label"] for o in state["outputs"]][-3:] == [
+        "Tracked changes (Word)",
+        "Consultation report (PDF)",
+        "Consultation report (Word)",
+    ]
     build = page(client, f"/builds/{build_id}")
     assert "See what has changed since version 1" in build and "All versions of" in build
     assert ">Attempts<" in build and ">done<" in build

@@ -30,6 +30,7 @@ from tests.app_fixtures import TestApp, csrf_token, example_yaml, make_test_app
 from worker import jobs
 from worker.render import (
     comparison_renderer,
+    hearing_renderer,
     register_output,
     rendered_outputs,
     renderer,
@@ -87,7 +88,8 @@ def valid_against(document: dict[str, Any], schema: str, body: Any) -> None:
 
 
 def test_an_added_output_is_built_stored_listed_and_downloaded(txt_output, made, tmp_path, capsys):
-    posted = made.post_yaml(example_yaml(slug=SLUG))
+    # Without consultation inputs: the build has the draft's own files, and no høringsnotat.
+    posted = made.post_yaml(example_yaml(slug=SLUG, inputs=False))
     assert posted.status_code == 202, posted.get_data()
     build = posted.get_json()["build"]
     assert sorted(build["outputs"]) == ["docx", "pdf", "txt"]
@@ -124,13 +126,21 @@ def test_an_added_output_is_built_stored_listed_and_downloaded(txt_output, made,
     # The OpenAPI document names it, and the build answer is valid against what is served.
     served = api(made, "/api/v1/openapi.json").get_json()
     schemas = served["components"]["schemas"]
-    assert schemas["OutputName"]["enum"] == ["pdf", "docx", "txt", "changes-pdf", "changes-docx"]
+    assert schemas["OutputName"]["enum"] == [
+        "pdf",
+        "docx",
+        "txt",
+        "changes-pdf",
+        "changes-docx",
+        "hearing-notes-pdf",
+        "hearing-notes-docx",
+    ]
     assert "text/plain" in served["components"]["responses"]["File"]["content"]
     valid_against(served, "Build", build)
 
     # `udkast submit --out`: the same content again, fetched over HTTP with every file.
     source = tmp_path / "tekst.yaml"
-    source.write_bytes(example_yaml(slug=SLUG))
+    source.write_bytes(example_yaml(slug=SLUG, inputs=False))
     server = make_server("127.0.0.1", 0, made.app, threaded=True)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     serving.start()
@@ -152,7 +162,7 @@ def test_an_added_output_is_built_stored_listed_and_downloaded(txt_output, made,
     assert (out / f"{SLUG}-udkast-1.txt").read_bytes() == download.get_data()
 
     # A second version builds it too, beside what changed.
-    second = made.post_yaml(example_yaml("udkast-2", slug=SLUG))
+    second = made.post_yaml(example_yaml("udkast-2", slug=SLUG, inputs=False))
     assert second.status_code == 202, second.get_data()
     assert set(second.get_json()["build"]["outputs"]) == {
         "pdf",
@@ -170,7 +180,7 @@ def test_an_output_is_gone_once_unregistered(txt_output, made):
     assert "txt" not in rendered_outputs()
     with pytest.raises(outputs.UnknownOutput, match="'txt'"):
         renderer("txt")
-    posted = made.post_yaml(example_yaml(slug=SLUG))
+    posted = made.post_yaml(example_yaml(slug=SLUG, inputs=False))
     assert sorted(posted.get_json()["build"]["outputs"]) == ["docx", "pdf"]
     assert "txt" not in openapi_document()["components"]["schemas"]["OutputName"]["enum"]
     register_output(txt_output, render=render_txt)  # for the fixture to remove again
@@ -182,6 +192,8 @@ def test_every_registered_output_has_a_renderer_of_its_kind():
         assert callable(renderer(name))
     for name in outputs.comparison_outputs():
         assert callable(comparison_renderer(name))
+    for name in outputs.output_names("hearing"):
+        assert callable(hearing_renderer(name))
 
 
 def test_the_registry_refuses_an_output_that_would_clash():
@@ -194,7 +206,14 @@ def test_the_registry_refuses_an_output_that_would_clash():
     wrong_kind = Output("txt", "txt", "", "text/plain", "comparison", order=1)
     with pytest.raises(ValueError, match="'txt'"):
         register_output(wrong_kind, render=render_txt)
-    assert outputs.output_names() == ("pdf", "docx", "changes-pdf", "changes-docx")
+    assert outputs.output_names() == (
+        "pdf",
+        "docx",
+        "changes-pdf",
+        "changes-docx",
+        "hearing-notes-pdf",
+        "hearing-notes-docx",
+    )
 
 
 def test_the_openapi_document_lists_the_registered_outputs_and_their_media_types():

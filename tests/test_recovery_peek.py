@@ -49,7 +49,8 @@ def broker_of(made: TestApp) -> BrokerConfig:
 
 
 def post(made: TestApp, slug: str) -> str:
-    response = made.post_yaml(example_yaml("udkast-1", slug=slug))
+    # Without inputs: the build has the draft's own two files (no høringsnotat).
+    response = made.post_yaml(example_yaml("udkast-1", slug=slug, inputs=False))
     assert response.status_code == 202, response.get_data(as_text=True)
     body: dict[str, Any] = response.get_json()
     assert body["build"]["queued"] is True

@@ -70,7 +70,9 @@ def test_two_drafts_become_versions_with_downloadable_files(service: LiveService
     ):
         build = service.wait_build(body["build"]["links"]["self"])
         assert build["state"] == "done", build
-        expected = {"pdf", "docx"} | ({"changes-pdf", "changes-docx"} if body is body2 else set())
+        # Both versions have consultation inputs: each has its høringsnotat too.
+        expected = {"pdf", "docx", "hearing-notes-pdf", "hearing-notes-docx"}
+        expected |= {"changes-pdf", "changes-docx"} if body is body2 else set()
         assert set(build["outputs"]) == expected
         status, headers, pdf = service.call("GET", build["outputs"]["pdf"]["url"])
         assert status == 200 and headers["Content-Type"] == "application/pdf"
@@ -88,6 +90,10 @@ def test_two_drafts_become_versions_with_downloadable_files(service: LiveService
     assert status == 200 and b"w:ins" in zipfile.ZipFile(io.BytesIO(redline)).read(
         "word/document.xml"
     )
+    # And the høringsnotat: the inputs by sender, with what each changed since version 1.
+    status, _, notes = service.call("GET", build["outputs"]["hearing-notes-pdf"]["url"])
+    assert status == 200 and "Høringsnotat" in pdf_text(notes)
+    assert "Alle skal have en ven" in pdf_text(notes)
 
 
 def test_reposting_the_latest_content_creates_nothing(service: LiveService):

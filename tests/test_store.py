@@ -24,7 +24,7 @@ from store import (
 from store.db import writing
 from store.drafts import canonical_json, content_hash
 from store.models import Build, BuildOutput, Draft, Strategy
-from tests.store_helpers import count, variant
+from tests.store_helpers import count, variant, without_inputs
 
 
 def test_identical_content_adds_no_version(session, udkast1):
@@ -59,6 +59,8 @@ def test_identical_content_after_a_failed_build_builds_the_same_draft_again(
         ("docx", "queued", 0),
         ("changes-pdf", "queued", 0),
         ("changes-docx", "queued", 0),
+        ("hearing-notes-pdf", "queued", 0),
+        ("hearing-notes-docx", "queued", 0),
     ]
     assert retry.build.outputs == tuple(status.outputs)
     assert latest_build(session, second.draft.id) == retry.build
@@ -90,7 +92,7 @@ def test_changed_content_is_the_next_version(session, udkast1, udkast2):
 
 
 def test_a_new_build_has_queued_docx_and_pdf_outputs(session, udkast1):
-    build = submit_draft(session, udkast1, "default").build
+    build = submit_draft(session, without_inputs(udkast1), "default").build
     outputs = session.scalars(select(BuildOutput).where(BuildOutput.build_id == build.id)).all()
     assert sorted((o.output, o.state, o.attempts) for o in outputs) == [
         ("docx", "queued", 0),

@@ -76,7 +76,11 @@ def test_submit_waits_and_downloads_both_files_then_resubmit_is_unchanged(servic
     pdf = out / "socialstrategi-udkast-1.pdf"
     docx = out / "socialstrategi-udkast-1.docx"
     assert f"→ {pdf}, {docx}" in lines[0] or f"→ {docx}, {pdf}" in lines[0]
-    assert sorted(p.name for p in out.iterdir()) == [docx.name, pdf.name]
+    notes = [
+        "socialstrategi-udkast-1-hoeringsnotat.docx",
+        "socialstrategi-udkast-1-hoeringsnotat.pdf",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == [*notes, docx.name, pdf.name]
     reader = PdfReader(io.BytesIO(pdf.read_bytes()))
     assert "Et godt liv med nære relationer" in "".join(p.extract_text() for p in reader.pages)
     assert any("Socialstrategi" in text for text in paragraph_texts(docx))
@@ -298,6 +302,8 @@ def test_a_failed_changes_file_warns_and_the_drafts_own_files_are_downloaded(ser
     assert sorted(w.split(" failed: ")[0] for w in warnings) == [
         "warning: aendringer-fejl v2: changes-docx",
         "warning: aendringer-fejl v2: changes-pdf",
+        "warning: aendringer-fejl v2: hearing-notes-docx",
+        "warning: aendringer-fejl v2: hearing-notes-pdf",
     ]
     assert all("the stored draft is no longer valid" in w for w in warnings)
     pdf, docx = out / "aendringer-fejl-udkast-2.pdf", out / "aendringer-fejl-udkast-2.docx"
@@ -321,6 +327,8 @@ def test_a_failed_changes_file_warns_and_the_drafts_own_files_are_downloaded(ser
     assert sorted(p.name for p in again.iterdir()) == [
         "aendringer-fejl-udkast-2-changes.docx",
         "aendringer-fejl-udkast-2-changes.pdf",
+        "aendringer-fejl-udkast-2-hoeringsnotat.docx",
+        "aendringer-fejl-udkast-2-hoeringsnotat.pdf",
         docx.name,
         pdf.name,
     ]

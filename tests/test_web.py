@@ -238,9 +238,17 @@ def test_the_build_page_lists_the_outputs_in_the_registry_order(signed_in, made)
 
     html = text_of(signed_in.get(upload(signed_in, text=second).headers["Location"]))
 
-    # PDF, Word, then the comparisons: the registry's order, not the names' (docx < pdf).
+    # PDF, Word, the comparisons, then the høringsnotat: the registry's order, not the
+    # names' (docx < pdf).
     rows = re.findall(r'<tr data-output="([^"]+)"', html)
-    assert rows == ["pdf", "docx", "changes-pdf", "changes-docx"]
+    assert rows == [
+        "pdf",
+        "docx",
+        "changes-pdf",
+        "changes-docx",
+        "hearing-notes-pdf",
+        "hearing-notes-docx",
+    ]
 
 
 def test_upload_pasted_text(signed_in, made):
@@ -282,7 +290,7 @@ def test_invalid_upload_is_a_422_page_listing_problems_and_stores_nothing(signed
 
 
 def test_uploading_again_after_a_failed_build_queues_a_new_build(signed_in, made):
-    text = example_yaml(slug="igen-i-browseren").decode("utf-8")
+    text = example_yaml(slug="igen-i-browseren", inputs=False).decode("utf-8")
     first = upload(signed_in, text=text).headers["Location"]
     build_id = first.split("/builds/")[1].split("?")[0]
     with made.app.app_context(), runtime().sessions() as db:

@@ -63,6 +63,7 @@ def slow_document(slug: str) -> bytes:
     data = yaml.safe_load(example_path("udkast-2").read_text(encoding="utf-8"))
     data["document"]["slug"] = slug
     data["sections"] = generate("M")["sections"]
+    data.pop("consultation")  # the draft's own files only: no høringsnotat to render too
     return yaml.safe_dump(data, allow_unicode=True).encode()
 
 

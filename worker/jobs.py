@@ -43,7 +43,7 @@ from store import (
 )
 from worker.heartbeat import SILENT_AFTER, WATCH_SECONDS, heartbeat, start_unless_alive
 from worker.memory import memory_guard
-from worker.render import comparison_renderer, renderer
+from worker.render import comparison_renderer, hearing_renderer, renderer
 from worker.render.fingerprint import renderer_version
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class RenderJob:
     version: str  # renderer_version(theme), recorded with the result for the render cache
     key: str  # the render cache's name of the input
     new: Strategy
-    old: Strategy | None  # the previous version, for a comparison
+    old: Strategy | None  # the previous version, for a comparison or a høringsnotat
 
 
 def render_output(
@@ -175,8 +175,10 @@ def render(
     `comparison` is the stored diff of the job's drafts, when its job has it at hand.
     """
     try:
+        found = None if comparison is None else comparison_from_json(comparison)
+        if output_named(job.output).kind == "hearing":
+            return hearing_renderer(job.output)(job.new, job.old, job.theme, found)
         if job.old is not None:
-            found = None if comparison is None else comparison_from_json(comparison)
             return comparison_renderer(job.output)(job.old, job.new, job.theme, found)
         return renderer(job.output)(job.new, job.theme)
     except passthrough:
@@ -212,17 +214,22 @@ def store(sessions: sessionmaker[Session], job: RenderJob, data: bytes) -> None:
 
 
 def _predecessor(session: Session, build: BuildRecord, output: str) -> DraftRecord | None:
-    """Return the draft a comparison output compares against; None for the draft's own files."""
+    """Return the draft a comparison output compares against; None for the draft's own files.
+
+    A høringsnotat shows the changes since the previous version when there is one.
+    """
     found = find_output(output)
     if found is None:  # a message from before the output was removed, say
         raise Unrenderable(failure("unknown_output", output=repr(output)))
-    if found.kind != "comparison":
+    if found.kind == "draft":
         return None
     old_draft = (
         draft_by_id(session, build.predecessor_draft_id)
         if build.predecessor_draft_id is not None
         else None
     )
+    if old_draft is None and found.kind == "hearing":
+        return None  # a first version's høringsnotat: its inputs, with no changes yet
     if old_draft is None:
         raise Unrenderable(failure("no_previous"))
     return old_draft

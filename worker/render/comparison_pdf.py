@@ -6,14 +6,11 @@ rules: user text reaches the template only as values (autoescaped), never as sou
 
 from __future__ import annotations
 
-from weasyprint import HTML
-
 from core.content import Strategy
 from core.diff import Comparison, compare, comparison_view
 from worker.render.comparison_context import comparison_context
-from worker.render.fetcher import ThemeFetcher
 from worker.render.html import environment, theme_colours
-from worker.render.pdf import PDF_VARIANT
+from worker.render.pdf import print_pdf
 from worker.render.theme import Theme, load_theme
 
 TEMPLATE = "comparison.html.j2"
@@ -44,15 +41,4 @@ def render_comparison_pdf(
     `comparison` is `compare(old, new)`, if the caller has it.
     """
     chosen = load_theme(theme)
-    html = HTML(
-        string=build_comparison_html(old, new, chosen, comparison),
-        base_url=str(chosen.path) + "/",
-        url_fetcher=ThemeFetcher(chosen.path),
-    )
-    pdf: bytes = html.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        presentational_hints=False,
-        stylesheets=None,  # the theme's own CSS is linked by the template
-        optimize_images=True,
-    )
-    return pdf
+    return print_pdf(build_comparison_html(old, new, chosen, comparison), chosen)

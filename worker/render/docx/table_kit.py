@@ -7,11 +7,18 @@ from collections.abc import Sequence
 from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Length
+from docx.shared import Cm, Length, RGBColor
 from docx.table import Table, _Cell, _Row
 
 from worker.render.docx.richtext import run_element
-from worker.render.docx.styles import TABLE_HEADING, TABLE_STYLE, TABLE_TEXT, set_style, shading
+from worker.render.docx.styles import (
+    TABLE_HEADING,
+    TABLE_STYLE,
+    TABLE_TEXT,
+    add_styled,
+    set_style,
+    shading,
+)
 
 
 def new_table(document: Document, widths: Sequence[Length], headings: Sequence[str]) -> Table:
@@ -59,6 +66,19 @@ def set_text(cell: _Cell, text: str, style: str = TABLE_TEXT) -> None:
     paragraph = cell.paragraphs[0]
     set_style(paragraph, style)
     paragraph._p.append(run_element(text))
+
+
+def add_cell_note(
+    cell: _Cell, text: str, colour: RGBColor, *, italic: bool = False, bold: bool = False
+) -> None:
+    """Add a small line of text in a colour under a cell's text (nothing for no text)."""
+    if not text:
+        return
+    line = add_styled(cell, TABLE_TEXT, text)
+    line.paragraph_format.space_before = Cm(0.1)
+    run = line.runs[0]
+    run.font.color.rgb = colour
+    run.italic, run.bold = italic or None, bold or None
 
 
 def shade(cell: _Cell, colour: str) -> None:

@@ -15,7 +15,14 @@ from core.content import Strategy
 from core.labels import format_date, labels
 from worker.render.docx.outline import Outline
 from worker.render.docx.styles import TABLE_TEXT, add_styled
-from worker.render.docx.table_kit import add_row, keep_together, new_table, set_text, shade
+from worker.render.docx.table_kit import (
+    add_cell_note,
+    add_row,
+    keep_together,
+    new_table,
+    set_text,
+    shade,
+)
 from worker.render.redline.revisions import Kind, Revisions
 from worker.render.theme import Theme
 
@@ -116,36 +123,24 @@ def _input_row(
     if item.affects:
         concerns = ", ".join(names.get(ref, ref) for ref in item.affects)
         meta.append(f"{table['affects']}: {concerns}")
-    _small(said, " · ".join(meta), muted, italic=True)
+    add_cell_note(said, " · ".join(meta), muted, italic=True)
     set_text(done, item.response or "–")
     if item.changes:
         parts = ", ".join(dict.fromkeys(ref.title for ref in item.changes))
-        _small(done, table["redline.changes"].format(parts=parts), muted, italic=True)
+        add_cell_note(done, table["redline.changes"].format(parts=parts), muted, italic=True)
     set_text(status, item.status_label)
     if item.status == "pending":
         # What is still open is what a committee asks about first.
         status.paragraphs[0].runs[0].bold = True
     if item.new_in_draft:
-        _small(status, table["redline.new_input"], muted, italic=True)
+        add_cell_note(status, table["redline.new_input"], muted, italic=True)
     elif item.old_status and item.old_status != item.status:
         was = table[f"status.{item.old_status}"]
-        _small(status, table["redline.status_was"].format(status=was), muted, italic=True)
+        add_cell_note(status, table["redline.status_was"].format(status=was), muted, italic=True)
     if item.flag:
-        _small(status, item.flag, mark, bold=True)
+        add_cell_note(status, item.flag, mark, bold=True)
     if item.note:
-        _small(status, item.note, muted, italic=True)
-
-
-def _small(
-    cell: Any, text: str, colour: RGBColor, *, italic: bool = False, bold: bool = False
-) -> None:
-    if not text:
-        return
-    line = add_styled(cell, TABLE_TEXT, text)
-    line.paragraph_format.space_before = Cm(0.1)
-    run = line.runs[0]
-    run.font.color.rgb = colour
-    run.italic, run.bold = italic or None, bold or None
+        add_cell_note(status, item.note, muted, italic=True)
 
 
 def _date(text: str) -> Any:
