@@ -351,7 +351,8 @@ def open_hearing(slug: str, version: int) -> Any:
     opened = hearing_of(session(), slug, version)
     assert opened is not None  # noqa: S101 - opened just now
     location = url_for("api.hearing", slug=slug, version=version)
-    return jsonify(hearing=hearing_json(opened)), 201, {"Location": location}
+    body = hearing_json(opened, report=hearings.report_version(slug))
+    return jsonify(hearing=body), 201, {"Location": location}
 
 
 # One rule for both methods: with two, Werkzeug answers a version out of range with 405
@@ -375,7 +376,8 @@ def hearing(slug: str, version: int) -> Any:
             _("version %(version)d af %(slug)s har ingen høring", version=version, slug=repr(slug))
         )
     responses = list_responses(session(), found.id)
-    return jsonify(hearing=hearing_json(found, responses, emails=actor.may("admin")))
+    report = hearings.report_version(slug)
+    return jsonify(hearing=hearing_json(found, responses, emails=actor.may("admin"), report=report))
 
 
 @blueprint.post("/hearings/<string(length=43):key>/responses")

@@ -26,6 +26,8 @@ from core.hearing import (
     hearing_parts,
     proposed_dates,
 )
+from core.outputs import output_names
+from service.filenames import artifact_name
 from service.local_time import local_today
 from service.login import current_actor, load_session, needs, signed_in
 from service.public.hearing import hearing_state
@@ -41,6 +43,7 @@ from store import (
     get_draft,
     hearing_of,
     hearings_of,
+    latest_build,
     latest_draft,
     list_responses,
     open_hearing,
@@ -67,6 +70,7 @@ def hearing_page(slug: str, version: int) -> Any:
     strategy = draft_content(draft)
     names = {p.key: p.name for p in hearing_parts(strategy)}
     latest = latest_draft(session(), slug)
+    report = report_version(slug)
     actor = current_actor()
     today = local_today(runtime().settings.time_zone)
     return render_template(
@@ -77,6 +81,13 @@ def hearing_page(slug: str, version: int) -> Any:
         responses=list_responses(session(), found.id),
         names=names,
         latest=latest,
+        report=report,
+        report_files=[
+            (o, artifact_name(report.slug, report.version, report.label, o))
+            for o in output_names("hearing")
+        ]
+        if report
+        else [],
         show_email=bool(actor and actor.may("admin")),
         page_url=runtime().settings.public_url + url_for("public.hearing", key=found.key),
     )
@@ -282,3 +293,12 @@ def _as_response(record: ResponseRecord, zone: str) -> Response:
         attachment_name=record.attachment_name,
         anonymised=record.anonymised,
     )
+
+
+def report_version(slug: str) -> DraftRecord | None:
+    """Return the latest version if its build made a høringsnotat (it has inputs), else None."""
+    latest = latest_draft(session(), slug)
+    build = latest_build(session(), latest.id) if latest else None
+    if build is None or not set(output_names("hearing")) & set(build.outputs):
+        return None
+    return latest

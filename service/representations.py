@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import url_for
 
-from core.outputs import draft_outputs
+from core.outputs import draft_outputs, output_names
 from service.filenames import artifact_name, source_name
 from store import (
     BuildStatus,
@@ -176,9 +176,17 @@ def build_json(status: BuildStatus, label: str | None = None) -> dict[str, Any]:
 
 
 def hearing_json(
-    hearing: HearingRecord, responses: list[ResponseRecord] | None = None, *, emails: bool = False
+    hearing: HearingRecord,
+    responses: list[ResponseRecord] | None = None,
+    *,
+    emails: bool = False,
+    report: DraftRecord | None = None,
 ) -> dict[str, Any]:
-    """Return a hearing as JSON data, with its responses when given (addresses if `emails`)."""
+    """Return a hearing as JSON data, with its responses when given (addresses if `emails`).
+
+    `report` is the version whose høringsnotat accounts for the responses (the latest):
+    its downloads are the links `report-pdf` and `report-docx`.
+    """
     out: dict[str, Any] = {
         "slug": hearing.slug,
         "version": hearing.version,
@@ -196,6 +204,11 @@ def hearing_json(
             "responses": url_for("api.hearing_response", key=hearing.key),
         },
     }
+    if report is not None:
+        for output in output_names("hearing"):
+            name = artifact_name(report.slug, report.version, report.label, output)
+            link = url_for("api.download", slug=report.slug, version=report.version, filename=name)
+            out["links"]["report-" + output.rsplit("-", 1)[-1]] = link
     if responses is not None:
         out["responses"] = [response_json(r, emails=emails) for r in responses]
     return out

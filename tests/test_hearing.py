@@ -311,6 +311,7 @@ def test_the_api_opens_a_hearing_lists_its_responses_and_takes_them_without_a_to
 
     listed = client.get(url, headers=auth).get_json()["hearing"]
     assert [r["name"] for r in listed["responses"]] == ["Ole"]
+    assert listed["links"]["report-pdf"].endswith("-hoeringsnotat.pdf")  # the reference has inputs
     assert "email" not in listed["responses"][0]  # an editor's token sees no addresses
     assert client.get(url).status_code == 401  # listing needs a token
 
