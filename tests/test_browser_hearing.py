@@ -9,8 +9,11 @@ every public page, which must leave no cookie behind.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +35,13 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     yield from live_service("embedded", tmp_path_factory.mktemp("browser-hearing"))
+
+
+def pdf_text(path: Path) -> str:
+    """Return a PDF's text as poppler's pdftotext reads it."""
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def checked(page: Any, name: str) -> list[str]:
@@ -115,6 +125,36 @@ def test_a_hearing_from_opening_to_the_next_draft(browser, service):
         page.wait_for_url("**/diff**")
         text = page.inner_text("main")
         assert "Ældrerådet" in text and "Tilføjet under vision 1." in text
+
+        # The høringsnotat of version 3 answers the response, with the change it caused.
+        page.goto(service.url + "/strategies/hoering")
+        with page.expect_download() as info:
+            page.locator("a[href$='-hoeringsnotat.pdf']").first.click()
+        notes = pdf_text(Path(info.value.path()))
+        assert "Ældrerådet" in notes and "Tilføjet under vision 1." in notes
+
+        # Published, the public page says what changed and why, to anyone.
+        for version in (2, 3):
+            code, body = service.json(
+                "PUT",
+                f"/api/v1/strategies/hoering/drafts/{version}/published",
+                json.dumps({"published": True}).encode(),
+                media_type="application/json",
+            )
+            assert code == 200, body
+        code, body = service.json(
+            "PUT",
+            "/api/v1/strategies/hoering/public",
+            json.dumps({"public": True}).encode(),
+            media_type="application/json",
+        )
+        assert code == 200, body
+        public.goto(service.url + "/public/strategies/hoering")
+        said = public.inner_text("main")
+        assert "Ældrerådet" in said and "Tilføjet under vision 1." in said
+        assert public.get_by_role("link", name=re.compile("Høring")).count() >= 1
+        wrong += checked(public, "public-strategy-after-hearing")
+        assert visitor.cookies() == []
     finally:
         editor.close()
         visitor.close()
