@@ -374,3 +374,129 @@ def test_an_admin_exports_and_deletes_one_persons_responses_with_the_cli(tmp_pat
     deleted = run("delete", "hanne@example.dk")
     assert deleted.returncode == 0 and "deleted 2" in deleted.stdout
     assert [r.email for r in _responses(made, "rettigheder")] == ["anden@example.dk"]
+
+
+class _SmtpPeer:
+    """A minimal SMTP server on loopback that keeps every message it is given (RFC 5321)."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.messages: list[bytes] = []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn, conn.makefile("rb") as lines:
+                conn.sendall(b"220 loopback ESMTP\r\n")
+                for line in lines:
+                    verb = line[:4].upper()
+                    if verb in (b"EHLO", b"HELO"):
+                        conn.sendall(b"250 loopback\r\n")
+                    elif verb == b"DATA":
+                        conn.sendall(b"354 go on\r\n")
+                        body = b"".join(iter(lambda: lines.readline(), b".\r\n"))
+                        self.messages.append(body)
+                        conn.sendall(b"250 kept\r\n")
+                    elif verb == b"QUIT":
+                        conn.sendall(b"221 bye\r\n")
+                        break
+                    else:
+                        conn.sendall(b"250 ok\r\n")
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def test_a_respondent_with_an_address_gets_a_receipt_when_a_mail_server_is_set(tmp_path):
+    import email
+
+    peer = _SmtpPeer()
+    try:
+        made = make_test_app(
+            tmp_path, UDKAST_SMTP_HOST="127.0.0.1", UDKAST_SMTP_PORT=str(peer.port)
+        )
+        _consultation(made, "kvittering")
+        client = made.app.test_client()
+        made.sign_in(client)
+        assert _open(made, client, "kvittering").status_code == 303
+        key = _key(made, "kvittering")
+        public = made.app.test_client()
+        assert public.post(f"/public/hearings/{key}/respond", data=RESPONSE).status_code == 303
+        without = {**RESPONSE, "email": ""}
+        assert public.post(f"/public/hearings/{key}/respond", data=without).status_code == 303
+    finally:
+        peer.close()
+    assert len(peer.messages) == 1  # only the respondent who gave an address
+    mail = email.message_from_bytes(peer.messages[0])
+    assert mail["To"] == "hanne@example.dk"
+    assert "Socialstrategi" in str(
+        email.header.make_header(email.header.decode_header(mail["Subject"]))
+    )
+    assert "Husk de ældre, der bor alene." in mail.get_payload(decode=True).decode("utf-8")
+
+
+def test_an_attachment_over_the_limit_is_refused(tmp_path):
+    made = make_test_app(tmp_path, UDKAST_ATTACHMENT_MAX="1000")
+    _consultation(made, "bilag")
+    client = made.app.test_client()
+    made.sign_in(client)
+    assert _open(made, client, "bilag").status_code == 303
+    key = _key(made, "bilag")
+    big = (io.BytesIO(b"%PDF-1.7\n" + b"0" * 2000), "stor.pdf")
+    answer = made.app.test_client().post(
+        f"/public/hearings/{key}/respond",
+        data={**RESPONSE, "attachment": big},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 422
+    assert "Filen er for stor" in answer.get_data(as_text=True)
+    assert _responses(made, "bilag") == []
+
+
+def test_past_retention_the_next_draft_names_a_private_respondent_borger(tmp_path):
+    from store import add_response, open_hearing
+    from worker.jobs import tidy
+
+    made = make_test_app(tmp_path)
+    _consultation(made, "glemt")
+    with made.app.app_context():
+        sessions = runtime().sessions
+        with sessions() as db:
+            hearing = open_hearing(
+                db,
+                "glemt",
+                2,
+                opens=TODAY - dt.timedelta(days=40),
+                closes=TODAY - dt.timedelta(days=10),
+                public=False,
+                intro=None,
+                parts=None,
+                max_responses=10,
+                user_id=None,
+            )
+            add_response(
+                db,
+                hearing.id,
+                name="Hanne Hansen",
+                organisation=None,
+                email="hanne@example.dk",
+                parts=("v-det-hele-liv",),
+                text="Husk de ældre.",
+            )
+    client = made.app.test_client()
+    made.sign_in(client)
+    assert "Hanne Hansen" in client.get("/strategies/glemt/2/edit").get_data(as_text=True)
+    assert tidy(sessions, retention_days=30) == 0  # closed 10 days ago: kept
+    assert tidy(sessions, retention_days=5) == 1
+    page = client.get("/strategies/glemt/2/edit").get_data(as_text=True)
+    assert "Hanne Hansen" not in page and "Borger" in page
+    assert [r.email for r in _responses(made, "glemt")] == [None]

@@ -27,7 +27,9 @@ from store import (
     BuildRecord,
     DraftRecord,
     StaleOutput,
+    anonymise_responses,
     cached_artifact,
+    delete_expired_previews,
     draft_by_id,
     draft_content,
     fail_output,
@@ -424,6 +426,19 @@ def celery_publisher(app: Celery) -> Publish:
         return True
 
     return publish
+
+
+def tidy(sessions: sessionmaker[Session], retention_days: int, today: dt.date | None = None) -> int:
+    """Delete expired previews and forget hearing respondents past retention; return how many.
+
+    Run by each recovery pass: previews live an hour (store.previews); a hearing's private
+    respondents are named "Borger", and every address forgotten, `retention_days` after
+    it closed (store.hearings). Returns the number of responses anonymised.
+    """
+    day = today or dt.datetime.now(dt.UTC).date()
+    with sessions() as session:
+        delete_expired_previews(session)
+        return anonymise_responses(session, day - dt.timedelta(days=retention_days))
 
 
 def recover(

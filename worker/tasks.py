@@ -17,12 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from broker import COMPARE_TASK, RECOVER_TASK, RENDER_TASK, broker_config
 from broker.peek import HeldRenders, held_renders
 from settings import Settings
-from store import (
-    anonymise_responses,
-    delete_expired_previews,
-    make_engine,
-    make_session_factory,
-)
+from store import make_engine, make_session_factory
 from worker import jobs
 from worker.celery_app import app
 
@@ -129,10 +124,6 @@ def recover() -> int:
         # staleness never started, or stopped beating, so whoever took it is gone.
         return held_renders(broker, claims_last=settings.stale_after)
 
-    with _sessions()() as session:
-        delete_expired_previews(session)  # previews live an hour (store.previews)
-        # Past the retention period, hearing respondents are forgotten (store.hearings).
-        kept_since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=settings.retention_days)
-        anonymise_responses(session, kept_since)
+    jobs.tidy(_sessions(), settings.retention_days)
     stale_after = dt.timedelta(seconds=settings.stale_after)
     return jobs.recover(_sessions(), stale_after, jobs.celery_publisher(app), peek)
