@@ -353,3 +353,89 @@ def test_the_web_form_offers_the_word_choices_and_keeps_them_after_a_refusal(tmp
     assert made.versions("spor") == [1]
     assert send().status_code == 302  # revisions read as accepted, the default
     assert made.versions("spor") == [2, 1]
+
+
+def test_the_issue_round_trip_every_edit_at_once_comes_back_exactly(tmp_path):
+    """Headline, a word made bold, a commitment added and one removed, an indicator row
+    added and two comments by HovedMED on a vision: the next version is exactly that."""
+    import copy
+
+    from tests.test_wordfile_content import set_cells
+
+    made = make_test_app(tmp_path)
+    source = example_yaml("udkast-1", slug="samlet")
+    assert made.post_yaml(source).status_code == 202
+    content = load(source, "application/yaml")
+    data = content.to_data()
+    vision = data["visions"][0]
+    place = f"visions[{vision['id']}]"
+
+    def new_headline(element):
+        typed_over(element, "Alle skal have en ven")
+
+    def bold_first_run(element):
+        run = next(element.iter(w("r")))
+        rpr = run.find(w("rPr"))
+        if rpr is None:
+            rpr = etree.Element(w("rPr"))
+            run.insert(0, rpr)
+        etree.SubElement(rpr, w("b"))
+
+    def commitments(element):
+        items = list(element.iter(w("p")))
+        added = copy.deepcopy(items[-1])
+        typed_over(added, "Vi måler ensomhed hvert år.")
+        items[-1].addnext(added)
+        items[0].getparent().remove(items[0])
+
+    def signs(element):
+        rows = list(element.iter(w("tr")))
+        added = copy.deepcopy(rows[2])
+        set_cells(added, ["Andel borgere med en ven", "50 %", "Stigende", "Ny måling"])
+        rows[2].addnext(added)
+
+    docx = render_docx(content)
+    docx = edited(docx, f"{place}.headline", new_headline)
+    docx = edited(docx, f"{place}.body", bold_first_run)
+    docx = edited(docx, f"{place}.commitments", commitments)
+    docx = edited(docx, "signs_of_success", signs)
+    docx = commented(docx, f"{place}.body", ["Kortere, tak.", "Nævn frivillige."])
+    answer = post_docx(made, docx, "da")
+    body = answer.get_json()
+    assert answer.status_code == 202, body
+
+    auth = {"Authorization": f"Bearer {made.token}"}
+    client = made.app.test_client()
+    stored = client.get("/api/v1/strategies/samlet/drafts/2", headers=auth).get_json()
+    got = stored["draft"]["content"]
+    expected = copy.deepcopy(data)
+    first = expected["visions"][0]
+    first["headline"] = "Alle skal have en ven"
+    first["body"] = got["visions"][0]["body"]  # checked below: the first words in bold
+    first["commitments"] = [*vision["commitments"][1:], "Vi måler ensomhed hvert år."]
+    new_sign = next(
+        i for i in got["signs_of_success"] if i["indicator"] == "Andel borgere med en ven"
+    )
+    at = [i["id"] for i in got["signs_of_success"]].index(new_sign["id"])
+    expected["signs_of_success"].insert(at, new_sign)
+    comments = [
+        c for c in got["consultation"] if c["from"] == "HovedMED" and c not in data["consultation"]
+    ]
+    expected["consultation"] += comments
+    assert got == expected
+    assert got["visions"][0]["body"].startswith("**")
+    assert new_sign["vision"] == vision["id"] and new_sign["baseline"] == "50 %"
+    assert [(c["status"], c["affects"]) for c in comments] == [("pending", [vision["id"]])] * 2
+    assert [
+        c["input"].endswith(t) for c, t in zip(comments, ("Kortere, tak.", "Nævn frivillige."))
+    ] == [True, True]
+
+    diff = client.get("/api/v1/strategies/samlet/drafts/2/diff", headers=auth)
+    assert diff.status_code == 200, diff.get_json()
+    shown = str(diff.get_json())
+    for said in (
+        "Alle skal have en ven",
+        "Vi måler ensomhed hvert år.",
+        "Andel borgere med en ven",
+    ):
+        assert said in shown
