@@ -426,9 +426,10 @@ def test_the_issue_round_trip_every_edit_at_once_comes_back_exactly(tmp_path):
     assert got["visions"][0]["body"].startswith("**")
     assert new_sign["vision"] == vision["id"] and new_sign["baseline"] == "50 %"
     assert [(c["status"], c["affects"]) for c in comments] == [("pending", [vision["id"]])] * 2
-    assert [
-        c["input"].endswith(t) for c, t in zip(comments, ("Kortere, tak.", "Nævn frivillige."))
-    ] == [True, True]
+    assert [c["input"].rsplit(" ", 2)[-2:] for c in comments] == [
+        ["Kortere,", "tak."],
+        ["Nævn", "frivillige."],
+    ]
 
     diff = client.get("/api/v1/strategies/samlet/drafts/2/diff", headers=auth)
     assert diff.status_code == 200, diff.get_json()
