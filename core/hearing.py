@@ -231,3 +231,19 @@ def proposed_dates(strategy: Strategy, today: dt.date) -> tuple[dt.date, dt.date
         if (milestone.date - opens).days > MIN_DAYS:
             return opens, milestone.date - dt.timedelta(days=1)
     return opens, opens + dt.timedelta(days=USUAL_DAYS)
+
+
+def part_keys(parts: Sequence[HearingPart], given: Iterable[str]) -> list[str]:
+    """Return the keys of the parts named by key or by a content id they stand for.
+
+    The API takes either ("v-det-hele-liv" or "det-hele-liv"); a name that fits no
+    part is kept as it is, for the check to refuse.
+    """
+    keys: list[str] = []
+    for name in given:
+        found = next((p.key for p in parts if p.key == name), None) or next(
+            (p.key for p in parts if name in p.affects), name
+        )
+        if found not in keys:
+            keys.append(found)
+    return keys

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from core.errors import MalformedInput, UnsupportedMediaType
+from core.hearing import part_keys
 from core.outputs import Output, registered
 from core.problem_text import describe
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
@@ -392,7 +393,7 @@ def hearing_response(key: str) -> Any:
         parts = body.get("parts") or []
         if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
             raise MalformedInput(_("parts skal være en liste af dele (nøgler som v-det-hele-liv)"))
-        values["parts"] = parts
+        values["parts"] = part_keys(found.parts, parts)  # keys, or the ids of the content
         values["consent"] = body.get("consent") is True
     wrong = response_problems(found, values)
     if wrong:

@@ -185,7 +185,7 @@ def hearing_json(
     """Return a hearing as JSON data, with its responses when given (addresses if `emails`).
 
     `report` is the version whose høringsnotat accounts for the responses (the latest):
-    its downloads are the links `report-pdf` and `report-docx`.
+    its downloads are the links `report` (the PDF) and `report-docx`.
     """
     out: dict[str, Any] = {
         "slug": hearing.slug,
@@ -208,7 +208,9 @@ def hearing_json(
         for output in output_names("hearing"):
             name = artifact_name(report.slug, report.version, report.label, output)
             link = url_for("api.download", slug=report.slug, version=report.version, filename=name)
-            out["links"]["report-" + output.rsplit("-", 1)[-1]] = link
+            # `report` is the PDF (what people read), `report-docx` the Word file.
+            kind = output.rsplit("-", 1)[-1]
+            out["links"]["report" if kind == "pdf" else f"report-{kind}"] = link
     if responses is not None:
         out["responses"] = [response_json(r, emails=emails) for r in responses]
     return out

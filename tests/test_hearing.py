@@ -300,10 +300,11 @@ def test_the_api_opens_a_hearing_lists_its_responses_and_takes_them_without_a_to
     assert client.get(page).status_code == 200  # reachable by its link
 
     responses = hearing["links"]["responses"]
-    said = {"name": "Ole", "parts": ["v-det-hele-liv"], "text": "Godt!", "consent": True}
-    sent = client.post(responses, json=said)  # no token
+    said = {"name": "Ole", "parts": ["det-hele-liv"], "text": "Godt!", "consent": True}
+    sent = client.post(responses, json=said)  # no token; the part named by its content id
     assert sent.status_code == 201, sent.get_json()
     assert sent.get_json()["response"]["input_id"].startswith("hoeringssvar-")
+    assert sent.get_json()["response"]["parts"] == ["v-det-hele-liv"]
     wrong = client.post(responses, json={**said, "parts": ["s-ukendt"]})
     assert wrong.status_code == 400
     assert "parts" in wrong.get_json()["message"]
@@ -311,7 +312,7 @@ def test_the_api_opens_a_hearing_lists_its_responses_and_takes_them_without_a_to
 
     listed = client.get(url, headers=auth).get_json()["hearing"]
     assert [r["name"] for r in listed["responses"]] == ["Ole"]
-    assert listed["links"]["report-pdf"].endswith("-hoeringsnotat.pdf")  # the reference has inputs
+    assert listed["links"]["report"].endswith("-hoeringsnotat.pdf")  # the reference has inputs
     assert "email" not in listed["responses"][0]  # an editor's token sees no addresses
     assert client.get(url).status_code == 401  # listing needs a token
 
