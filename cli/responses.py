@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from cli.tokens import open_sessions
-from store import delete_responses_by_email, responses_by_email
+from store import delete_responses_by_email, export_responses
 
 
 def add_commands(commands: Any) -> None:
@@ -30,31 +30,10 @@ def add_commands(commands: Any) -> None:
     delete.set_defaults(run=_delete)
 
 
-def export_data(email: str, found: list[Any]) -> dict[str, Any]:
-    """Return what is kept of one person's responses, as JSON data."""
-    return {
-        "email": email,
-        "responses": [
-            {
-                "id": r.id,
-                "hearing_id": r.hearing_id,
-                "created_at": r.created_at.isoformat(),
-                "name": r.name,
-                "organisation": r.organisation,
-                "email": r.email,
-                "parts": list(r.parts),
-                "text": r.text,
-                "attachment": r.attachment_name,
-            }
-            for r in found
-        ],
-    }
-
-
 def _export(args: argparse.Namespace) -> int:
     with open_sessions()() as session:
-        found = responses_by_email(session, args.email)
-    json.dump(export_data(args.email, found), sys.stdout, ensure_ascii=False, indent=2)
+        data = export_responses(session, args.email)
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0
 

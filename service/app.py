@@ -23,6 +23,7 @@ from service import (
     i18n,
     limits,
     previews,
+    privacy,
     publishing,
     routing,
     web,
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.register_blueprint(help.blueprint)
     app.register_blueprint(content_out.blueprint)
     app.register_blueprint(hearings.blueprint)
+    app.register_blueprint(privacy.blueprint)
     app.register_blueprint(publishing.blueprint)  # the history page's publishing buttons
     # Read by anyone: no session, so no CSRF token; they set no cookie at all.
     app.session_interface = CookielessPublicSessions()

@@ -238,6 +238,33 @@ def responses_by_email(session: Session, email: str) -> list[ResponseRecord]:
     return [_response(row) for row in session.scalars(query)]
 
 
+def export_responses(session: Session, email: str) -> dict[str, object]:
+    """Return everything kept of one person's responses, as JSON data (their right of access)."""
+    query = (
+        select(HearingResponse, Hearing)
+        .join(Hearing, Hearing.id == HearingResponse.hearing_id)
+        .where(func.lower(HearingResponse.email) == email.strip().lower())
+        .order_by(HearingResponse.created_at, HearingResponse.id)
+    )
+    return {
+        "email": email.strip(),
+        "responses": [
+            {
+                "strategy": hearing.draft.strategy.slug,
+                "version": hearing.draft.version,
+                "sent": response.created_at.isoformat(),
+                "name": response.name,
+                "organisation": response.organisation,
+                "email": response.email,
+                "parts": json.loads(response.parts),
+                "text": response.text,
+                "attachment": response.attachment_name,
+            }
+            for response, hearing in session.execute(query).all()
+        ],
+    }
+
+
 def delete_responses_by_email(session: Session, email: str) -> int:
     """Delete every response sent with this e-mail address and commit; return how many."""
     with writing(session):

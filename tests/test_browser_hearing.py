@@ -95,6 +95,7 @@ def test_a_hearing_from_opening_to_the_next_draft(browser, service):
         wrong += checked(public, "public-respond-errors")
         public.fill("#name", "Hanne Hansen")
         public.fill("#organisation", "Ældrerådet")
+        public.fill("#email", "hanne@example.dk")
         public.fill("#text", "Husk de ældre, der bor alene.")
         public.get_by_label("Mit svar må offentliggøres som beskrevet").check()
         public.get_by_role("button", name="Send høringssvar").click()
@@ -155,6 +156,13 @@ def test_a_hearing_from_opening_to_the_next_draft(browser, service):
         assert public.get_by_role("link", name=re.compile("Høring")).count() >= 1
         wrong += checked(public, "public-strategy-after-hearing")
         assert visitor.cookies() == []
+
+        # An admin finds what is kept of the respondent, by the address she gave.
+        page.goto(service.url + "/admin/responses")
+        page.fill("#email", "hanne@example.dk")
+        page.get_by_role("button", name="Find svar").click()
+        assert "Husk de ældre, der bor alene." in page.inner_text("main")
+        wrong += checked(page, "privacy")
     finally:
         editor.close()
         visitor.close()

@@ -501,3 +501,40 @@ def test_past_retention_the_next_draft_names_a_private_respondent_borger(tmp_pat
     page = client.get("/strategies/glemt/2/edit").get_data(as_text=True)
     assert "Hanne Hansen" not in page and "Borger" in page
     assert [r.email for r in _responses(made, "glemt")] == [None]
+
+
+def test_an_admin_finds_downloads_and_deletes_one_persons_responses_in_the_web_ui(tmp_path):
+    import json
+
+    made = make_test_app(tmp_path)
+    _consultation(made, "persondata")
+    client = made.app.test_client()
+    made.sign_in(client)
+    assert _open(made, client, "persondata").status_code == 303
+    key = _key(made, "persondata")
+    public = made.app.test_client()
+    assert public.post(f"/public/hearings/{key}/respond", data=RESPONSE).status_code == 303
+    other = {**RESPONSE, "email": "anden@example.dk", "text": "Et andet svar."}
+    assert public.post(f"/public/hearings/{key}/respond", data=other).status_code == 303
+
+    assert client.get("/admin/responses?email=hanne@example.dk").status_code == 403  # editor
+    admin_email, _ = made.new_user("admin", "Ada Admin")
+    admin = made.app.test_client()
+    made.sign_in(admin, email=admin_email)
+    page = admin.get("/admin/responses?email=HANNE@example.dk").get_data(as_text=True)
+    assert "Husk de ældre, der bor alene." in page and "Et andet svar." not in page
+    exported = admin.get("/admin/responses.json?email=hanne@example.dk")
+    data = json.loads(exported.data)
+    assert exported.headers["Content-Disposition"].startswith("attachment")
+    assert [r["text"] for r in data["responses"]] == ["Husk de ældre, der bor alene."]
+    assert data["responses"][0]["strategy"] == "persondata"
+    form = {
+        "csrf_token": csrf_token(admin, "/admin/responses?email=hanne@example.dk"),
+        "email": "hanne@example.dk",
+    }
+    deleted = admin.post("/admin/responses/delete", data=form)
+    assert deleted.status_code == 303
+    assert "1 høringssvar fra hanne@example.dk er slettet" in admin.get(
+        deleted.headers["Location"]
+    ).get_data(as_text=True)
+    assert [r.text for r in _responses(made, "persondata")] == ["Et andet svar."]
