@@ -85,6 +85,11 @@ def test_a_hearing_from_opening_to_the_next_draft(browser, service):
         public.goto(link.replace("http://127.0.0.1:8000", service.url))
         assert public.get_by_role("heading", name="Socialstrategi 2018–2022").is_visible()
         wrong += checked(public, "public-hearing")
+        public.get_by_role("link", name="English").click()
+        assert public.get_by_role("link", name=re.compile("Respond to this part")).count() >= 5
+        assert public.locator("html").get_attribute("lang") == "en"
+        wrong += checked(public, "public-hearing-en")
+        public.get_by_role("link", name="Dansk").click()
         card = public.locator("#v-det-hele-liv")
         card.get_by_role("link", name=re.compile("Giv høringssvar til denne del")).click()
         public.wait_for_url("**/respond?part=v-det-hele-liv**")
