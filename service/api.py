@@ -335,10 +335,7 @@ def open_hearing(slug: str, version: int) -> Any:
             raise MalformedInput(_("public skal være true eller false"))
         values["visibility"] = "public" if body["public"] else "link"
     if body.get("parts") is not None:
-        parts = body["parts"]
-        if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
-            raise MalformedInput(_("parts skal være en liste af dele (nøgler som v-det-hele-liv)"))
-        values["parts"] = parts
+        values["parts"] = _part_list(body["parts"])
     if "max_responses" in body:
         most = body["max_responses"]
         if not isinstance(most, int) or isinstance(most, bool):
@@ -390,10 +387,8 @@ def hearing_response(key: str) -> Any:
     else:
         body = _json_object()
         values = {name: _text(body, name) for name in ("name", "organisation", "email", "text")}
-        parts = body.get("parts") or []
-        if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
-            raise MalformedInput(_("parts skal være en liste af dele (nøgler som v-det-hele-liv)"))
-        values["parts"] = part_keys(found.parts, parts)  # keys, or the ids of the content
+        # The parts by the hearing page's keys, or by the ids of the content.
+        values["parts"] = part_keys(found.parts, _part_list(body.get("parts") or []))
         values["consent"] = body.get("consent") is True
     wrong = response_problems(found, values)
     if wrong:
@@ -410,6 +405,13 @@ def _json_object() -> dict[str, Any]:
     if not isinstance(body, dict):
         raise MalformedInput(_("kroppen skal være et JSON-objekt"))
     return body
+
+
+def _part_list(value: Any) -> list[str]:
+    """Return a JSON list of part names, or refuse anything else."""
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise MalformedInput(_("parts skal være en liste af dele (nøgler som v-det-hele-liv)"))
+    return value
 
 
 def _text(body: dict[str, Any], name: str) -> str:

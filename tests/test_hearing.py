@@ -61,6 +61,15 @@ def _responses(made: TestApp, slug: str, version: int = 2):
             db.close()
 
 
+def opened_hearing(made: TestApp, slug: str, **fields: str) -> str:
+    """Store udkast-1 and udkast-2 in consultation of `slug`, open its hearing; return its key."""
+    _consultation(made, slug)
+    client = made.app.test_client()
+    made.sign_in(client)
+    assert _open(made, client, slug, **fields).status_code == 303
+    return _key(made, slug)
+
+
 RESPONSE = {
     "name": "Hanne Hansen",
     "organisation": "Ældrerådet",
@@ -234,11 +243,7 @@ def test_a_full_hearing_takes_no_more(made):
 
 def test_responses_past_the_rate_limit_are_refused(tmp_path):
     made = make_test_app(tmp_path, UDKAST_RESPONSES_PER_HOUR="2")
-    _consultation(made, "graense")
-    client = made.app.test_client()
-    made.sign_in(client)
-    assert _open(made, client, "graense").status_code == 303
-    key = _key(made, "graense")
+    key = opened_hearing(made, "graense")
     public = made.app.test_client()
     codes = [
         public.post(f"/public/hearings/{key}/respond", data=RESPONSE).status_code for _ in range(3)
@@ -342,11 +347,7 @@ def test_an_admin_exports_and_deletes_one_persons_responses_with_the_cli(tmp_pat
     from pathlib import Path
 
     made = make_test_app(tmp_path)
-    _consultation(made, "rettigheder")
-    client = made.app.test_client()
-    made.sign_in(client)
-    assert _open(made, client, "rettigheder").status_code == 303
-    key = _key(made, "rettigheder")
+    key = opened_hearing(made, "rettigheder")
     public = made.app.test_client()
     for text in ("Første svar.", "Andet svar."):
         sent = public.post(f"/public/hearings/{key}/respond", data={**RESPONSE, "text": text})
@@ -425,11 +426,7 @@ def test_a_respondent_with_an_address_gets_a_receipt_when_a_mail_server_is_set(t
         made = make_test_app(
             tmp_path, UDKAST_SMTP_HOST="127.0.0.1", UDKAST_SMTP_PORT=str(peer.port)
         )
-        _consultation(made, "kvittering")
-        client = made.app.test_client()
-        made.sign_in(client)
-        assert _open(made, client, "kvittering").status_code == 303
-        key = _key(made, "kvittering")
+        key = opened_hearing(made, "kvittering")
         public = made.app.test_client()
         assert public.post(f"/public/hearings/{key}/respond", data=RESPONSE).status_code == 303
         without = {**RESPONSE, "email": ""}
@@ -447,11 +444,7 @@ def test_a_respondent_with_an_address_gets_a_receipt_when_a_mail_server_is_set(t
 
 def test_an_attachment_over_the_limit_is_refused(tmp_path):
     made = make_test_app(tmp_path, UDKAST_ATTACHMENT_MAX="1000")
-    _consultation(made, "bilag")
-    client = made.app.test_client()
-    made.sign_in(client)
-    assert _open(made, client, "bilag").status_code == 303
-    key = _key(made, "bilag")
+    key = opened_hearing(made, "bilag")
     big = (io.BytesIO(b"%PDF-1.7\n" + b"0" * 2000), "stor.pdf")
     answer = made.app.test_client().post(
         f"/public/hearings/{key}/respond",
@@ -507,17 +500,15 @@ def test_an_admin_finds_downloads_and_deletes_one_persons_responses_in_the_web_u
     import json
 
     made = make_test_app(tmp_path)
-    _consultation(made, "persondata")
-    client = made.app.test_client()
-    made.sign_in(client)
-    assert _open(made, client, "persondata").status_code == 303
-    key = _key(made, "persondata")
+    key = opened_hearing(made, "persondata")
     public = made.app.test_client()
     assert public.post(f"/public/hearings/{key}/respond", data=RESPONSE).status_code == 303
     other = {**RESPONSE, "email": "anden@example.dk", "text": "Et andet svar."}
     assert public.post(f"/public/hearings/{key}/respond", data=other).status_code == 303
 
-    assert client.get("/admin/responses?email=hanne@example.dk").status_code == 403  # editor
+    editor = made.app.test_client()
+    made.sign_in(editor)
+    assert editor.get("/admin/responses?email=hanne@example.dk").status_code == 403
     admin_email, _ = made.new_user("admin", "Ada Admin")
     admin = made.app.test_client()
     made.sign_in(admin, email=admin_email)
