@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -38,6 +37,7 @@ from core.view import (
 from worker.render.docx.cover import set_core_properties
 from worker.render.docx.fields import add_toc, set_theme_font_language
 from worker.render.docx.fonts import embed_fonts
+from worker.render.docx.packaging import save_docx
 from worker.render.docx.page import add_header_footer
 from worker.render.docx.richtext import run_element
 from worker.render.docx.styles import LANGUAGE_TAGS, apply_theme, text_width
@@ -136,9 +136,7 @@ def _redline_docx(
     # Revision ids must not collide with the headings' bookmark ids (1…n).
     renumber(document.element.body, len(red.outline.entries) + 1)
     embed_fonts(document, chosen)  # last: it subsets the fonts to the finished text
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return save_docx(document, new.document.date)
 
 
 def _body(red: Redline) -> None:
