@@ -188,14 +188,14 @@ def _sections(red: Redline) -> None:
         old = olds[i] if place != "ins" else None
         new = news[j] if place != "del" else None
         change = red.fields("section", new.id).get("body") if old and new else None
+        part = new if new is not None else old
         title = add_tracked_heading(
             red,
             old.heading.text if old else None,
             new.heading.text if new else None,
             1,
-            page_break=True,
+            page_break=part is not None and part.heading.new_page,
         )
-        part = new if new is not None else old
         if title is not None and place != "same" and part is not None and part.id in moved:
             note_moved(red, title, place, part.id, old_ids, new_ids)
         old_body, new_body = old.body if old else None, new.body if new else None
