@@ -7,15 +7,16 @@ the PDF template, the DOCX writer and the redline writer only lay them out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar, Literal, TypeVar
 
 from core import richtext
 from core.consultation import part_names
-from core.content import DocumentInfo, Indicator, Strategy, Vision
+from core.content import DocumentInfo, Indicator, Milestone, Strategy, Vision
 from core.labels import format_date, labels
 from core.richtext import Block
 
@@ -28,11 +29,17 @@ STATE_SYMBOLS = {"done": "●", "planned": "○", "cancelled": "×"}
 
 @dataclass(frozen=True)
 class Heading:
-    """A part's heading: its anchor (HTML id), its text, and whether it starts a page."""
+    """A part's heading: its anchor (HTML id), its text, and whether it starts a page.
+
+    Only the first part starts a page (after the contents, which keeps a page of its
+    own, as the cover does); every other part flows on, so a short part leaves no
+    nearly empty page. `document_view` sets it; renderers keep a heading with what
+    follows it.
+    """
 
     anchor: str
     text: str
-    new_page: bool = True
+    new_page: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,7 @@ class TimelineEntry:
 
 @dataclass(frozen=True)
 class Timeline:
-    """The milestones in the order the draft lists them."""
+    """The milestones in date order (see `in_date_order`)."""
 
     kind: ClassVar[PartKind] = "timeline"
     heading: Heading
@@ -188,7 +195,9 @@ def document_view(strategy: Strategy) -> DocumentView:
     """Build the view of a validated strategy in its own language."""
     info = strategy.document
     text = MappingProxyType(labels(info.language))
-    parts = tuple(part for kind in PART_ORDER for part in _BUILDERS[kind](strategy, text))
+    parts = _first_on_a_new_page(
+        tuple(part for kind in PART_ORDER for part in _BUILDERS[kind](strategy, text))
+    )
     return DocumentView(
         info=info,
         language=info.language,
@@ -272,10 +281,25 @@ def _timeline(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
             STATE_SYMBOLS[m.state],
             text[f"state.{m.state}"],
         )
-        for m in strategy.timeline
+        for m in (strategy.timeline[i] for i in in_date_order(strategy.timeline))
     )
-    # The timeline is short: it follows the indicators instead of starting a page.
-    return [Timeline(Heading("timeline", text["timeline"], new_page=False), entries)]
+    return [Timeline(Heading("timeline", text["timeline"]), entries)]
+
+
+def in_date_order(milestones: Sequence[Milestone]) -> list[int]:
+    """Return the milestones' positions in date order; one date keeps the draft's order."""
+    # A timeline is read as a sequence of dates: a meeting added (or cancelled) late in
+    # the list still belongs where its date puts it.
+    return sorted(range(len(milestones)), key=lambda i: milestones[i].date)
+
+
+def _first_on_a_new_page(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """Mark the first part as starting a page; the others flow on (see Heading)."""
+    if not parts:
+        return parts
+    first = parts[0]
+    heading = dataclasses.replace(first.heading, new_page=True)
+    return (dataclasses.replace(first, heading=heading), *parts[1:])
 
 
 def _consultation(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
@@ -315,6 +339,9 @@ def _toc(parts: tuple[Part, ...]) -> tuple[TocEntry, ...]:
     for part in parts:
         entries.append(TocEntry(part.heading.anchor, part.heading.text, 1))
         if isinstance(part, Visions):
-            # A card's TOC line quotes its headline; the heading above the card is its title.
-            entries += [TocEntry(c.anchor, c.vision.headline, 2) for c in part.cards]
+            # A vision is listed by its title, in every output's contents and bookmarks:
+            # the title is the vision's stable, short name, the one the indicator groups
+            # and the appendix's "Vedrører" use too, and it survives the headline being
+            # reworded between drafts. The DOCX's Heading 2 is the title as well.
+            entries += [TocEntry(c.anchor, c.vision.title, 2) for c in part.cards]
     return tuple(entries)

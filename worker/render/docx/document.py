@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import docx
 from docx.document import Document
 from docx.shared import Length
@@ -30,6 +28,7 @@ from worker.render.docx.customxml import add_custom_xml
 from worker.render.docx.fields import add_toc, request_field_update, set_theme_font_language
 from worker.render.docx.fonts import embed_fonts
 from worker.render.docx.outline import Outline
+from worker.render.docx.packaging import save_docx
 from worker.render.docx.page import add_header_footer
 from worker.render.docx.richtext import add_blocks
 from worker.render.docx.styles import LANGUAGE_TAGS, apply_theme, text_width
@@ -78,9 +77,7 @@ def render_docx(strategy: Strategy, theme: str = "default", template: bool = Fal
     request_field_update(document)
     set_theme_font_language(document, LANGUAGE_TAGS[view.language])
     embed_fonts(document, chosen)  # last: it subsets the fonts to the finished text
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return save_docx(document, strategy.document.date)
 
 
 def add_part(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from docx.document import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, RGBColor
+from docx.text.paragraph import Paragraph
 
 from core.view import Consultation, Indicators, Timeline
 from worker.render.docx.richtext import run_element
@@ -16,6 +19,8 @@ from worker.render.theme import Theme
 # The theme colour of each milestone state's symbol (the symbol and a word carry the
 # state without colour too; core.view chooses them).
 STATE_COLOURS = {"done": "primary", "planned": "accent", "cancelled": "mark"}
+# The w:pPr children python-docx or the redline may write that follow w:suppressAutoHyphens.
+_AFTER_SUPPRESS = ("w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr", "w:pPrChange")
 
 
 def add_indicator_table(
@@ -81,14 +86,27 @@ def add_consultation_table(
         if item.date:
             when = add_styled(who, TABLE_TEXT, item.date)
             when.runs[0].font.color.rgb = muted
+        keep_names_whole(who.paragraphs)
         set_text(said, item.input)
         if item.affects:
             line = add_styled(said, TABLE_TEXT, f"{text['affects']}: {', '.join(item.affects)}")
             line.paragraph_format.space_before = Cm(0.1)
             line.runs[0].font.color.rgb = muted
             line.runs[0].font.italic = True
+            keep_names_whole([line])
         set_text(done, item.response or "–")
         set_text(status, item.status_label)
+        keep_names_whole(status.paragraphs)
+
+
+def keep_names_whole(paragraphs: Sequence[Paragraph]) -> None:
+    """Keep Word from hyphenating these paragraphs (names, statuses) if it hyphenates."""
+    # A narrow column would split "Harbour Cyc-ling Campaign" once a reader switches on
+    # automatic hyphenation; a name reads wrong split, and the PDF keeps it whole too.
+    for paragraph in paragraphs:
+        properties = paragraph._p.get_or_add_pPr()
+        if properties.find(qn("w:suppressAutoHyphens")) is None:
+            properties.insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_SUPPRESS)
 
 
 def _space_after(document: Document) -> None:

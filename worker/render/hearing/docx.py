@@ -7,8 +7,6 @@ response with the changes it caused, and the status).
 
 from __future__ import annotations
 
-import io
-
 import docx
 from docx.document import Document
 from docx.enum.text import WD_BREAK
@@ -23,6 +21,7 @@ from worker.render.docx.cover import set_core_properties
 from worker.render.docx.fields import set_theme_font_language
 from worker.render.docx.fonts import embed_fonts
 from worker.render.docx.outline import Outline
+from worker.render.docx.packaging import save_docx
 from worker.render.docx.page import add_header_footer
 from worker.render.docx.styles import (
     COVER_META,
@@ -87,9 +86,7 @@ def render_hearing_notes_docx(
     document.core_properties.title = f"{notes.title}: {strategy.document.title}"[:255]
     set_theme_font_language(document, LANGUAGE_TAGS[notes.language])
     embed_fonts(document, chosen)  # last: it subsets the fonts to the finished text
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return save_docx(document, strategy.document.date)
 
 
 def _cover(document: Document, notes: HearingNotes) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -38,6 +37,7 @@ from core.view import (
 from worker.render.docx.cover import set_core_properties
 from worker.render.docx.fields import add_toc, set_theme_font_language
 from worker.render.docx.fonts import embed_fonts
+from worker.render.docx.packaging import save_docx
 from worker.render.docx.page import add_header_footer
 from worker.render.docx.richtext import run_element
 from worker.render.docx.styles import LANGUAGE_TAGS, apply_theme, text_width
@@ -136,9 +136,7 @@ def _redline_docx(
     # Revision ids must not collide with the headings' bookmark ids (1…n).
     renumber(document.element.body, len(red.outline.entries) + 1)
     embed_fonts(document, chosen)  # last: it subsets the fonts to the finished text
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return save_docx(document, new.document.date)
 
 
 def _body(red: Redline) -> None:
@@ -190,14 +188,14 @@ def _sections(red: Redline) -> None:
         old = olds[i] if place != "ins" else None
         new = news[j] if place != "del" else None
         change = red.fields("section", new.id).get("body") if old and new else None
+        part = new if new is not None else old
         title = add_tracked_heading(
             red,
             old.heading.text if old else None,
             new.heading.text if new else None,
             1,
-            page_break=True,
+            page_break=part is not None and part.heading.new_page,
         )
-        part = new if new is not None else old
         if title is not None and place != "same" and part is not None and part.id in moved:
             note_moved(red, title, place, part.id, old_ids, new_ids)
         old_body, new_body = old.body if old else None, new.body if new else None

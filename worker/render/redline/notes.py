@@ -46,7 +46,11 @@ def note_move(
     key = "redline.moved_to" if kind == "del" else "redline.moved_from"
     text = table[key].format(old=old_at, new=new_at)
     comment = document.comments.add_comment(text=text, author=rev.author, initials="")
-    comment._comment_elm.set(qn("w:date"), rev.date)
+    # python-docx stamps the clock's time; the revisions' date (or none) keeps it reproducible.
+    if rev.date:
+        comment._comment_elm.set(qn("w:date"), rev.date)
+    else:
+        comment._comment_elm.attrib.pop(qn("w:date"), None)
     ident = str(comment.comment_id)
     start, end, ref = (
         OxmlElement(f"w:{tag}")

@@ -24,18 +24,18 @@ _AFTER_PPR_RPR = ("w:sectPr", "w:pPrChange")
 _AFTER_TRPR_MARK = ("w:trPrChange",)
 
 
-def revision_date(when: dt.datetime | None, day: dt.date | None) -> str:
+def revision_date(when: dt.datetime | None, day: dt.date | None) -> str | None:
     """Return an xsd:dateTime in UTC without fractions and with Z, as Word writes it.
 
     Without `when`, the new draft's date at noon UTC: the same calendar day in every
-    time zone Word might display it in (LibreOffice shows the time as local).
+    time zone Word might display it in (LibreOffice shows the time as local). Without
+    either, None: the revisions carry no date (it is optional), rather than the clock's,
+    so rendering the same drafts twice gives the same bytes.
     """
     if when is None:
-        when = (
-            dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
-            if day
-            else dt.datetime.now(dt.UTC)
-        )
+        if day is None:
+            return None
+        when = dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -44,7 +44,7 @@ def revision_date(when: dt.datetime | None, day: dt.date | None) -> str:
 class Revisions:
     """Stamps revision elements with a unique id, the author and the date."""
 
-    def __init__(self, author: str, date: str) -> None:
+    def __init__(self, author: str, date: str | None) -> None:
         self.author, self.date = author, date
         self._next = 1
 
@@ -53,7 +53,8 @@ class Revisions:
         element = OxmlElement(tag)
         element.set(qn("w:id"), str(self._next))
         element.set(qn("w:author"), self.author)
-        element.set(qn("w:date"), self.date)
+        if self.date:
+            element.set(qn("w:date"), self.date)
         self._next += 1
         return element
 

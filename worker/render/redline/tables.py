@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 
 from core.content import Strategy
 from core.matching import milestone_pairs
-from core.view import Consultation, Indicators
+from core.view import Consultation, Indicators, in_date_order
 from worker.render.redline.merge import merge_paragraphs
 from worker.render.redline.revisions import Kind, Revisions, mark_paragraph, mark_row, mark_table
 
@@ -36,13 +36,18 @@ def indicator_keys(part: Indicators | None) -> list[str]:
 
 
 def milestone_keys(old: Strategy, new: Strategy) -> tuple[list[str], list[str]]:
-    """Return the timeline's row keys for both drafts; matched milestones share a key."""
-    pairs = milestone_pairs(old.timeline, new.timeline)
-    old_keys = ["header"] + [f"old:{i}" for i in range(len(old.timeline))]
-    new_keys = ["header"] + [f"new:{j}" for j in range(len(new.timeline))]
-    for i, j in pairs:
-        old_keys[i + 1] = new_keys[j + 1] = f"pair:{i}"
-    return old_keys, new_keys
+    """Return the timeline's row keys for both drafts; matched milestones share a key.
+
+    The keys follow the rows as the view orders them (by date, core.view.in_date_order).
+    """
+    old_keys = [f"old:{i}" for i in range(len(old.timeline))]
+    new_keys = [f"new:{j}" for j in range(len(new.timeline))]
+    for i, j in milestone_pairs(old.timeline, new.timeline):
+        old_keys[i] = new_keys[j] = f"pair:{i}"
+    return (
+        ["header"] + [old_keys[i] for i in in_date_order(old.timeline)],
+        ["header"] + [new_keys[j] for j in in_date_order(new.timeline)],
+    )
 
 
 def consultation_keys(part: Consultation | None) -> list[str]:
