@@ -51,6 +51,9 @@ class Identity:
     printed: tuple[str, ...] | None = None
     # The empty Word template (no slug): read by core.wordfile.template as a new strategy.
     template: bool = False
+    # Where each timeline row, shown in date order, stands in the content (None: a file
+    # made before the timeline was sorted, whose rows are in the content's order).
+    timeline_order: tuple[int, ...] | None = None
 
 
 @dataclass
@@ -85,8 +88,14 @@ def identity(package: WordPackage) -> Identity:
             else None
         )
         template = (root.findtext(f"{{{NAMESPACE}}}template") or "").strip() == "true"
+        order = root.find(f"{{{NAMESPACE}}}timeline_order")
+        timeline_order = (
+            tuple(_index(i.text) for i in order.iterfind(f"{{{NAMESPACE}}}i"))
+            if order is not None
+            else None
+        )
         if slug or template:
-            return Identity(slug, language, ids, printed, template)
+            return Identity(slug, language, ids, printed, template, timeline_order)
     raise malformed(
         "this Word file was not made by udkast: it has no udkast fields; upload the DOCX "
         "udkast made for a draft, or write in the editor",
@@ -139,11 +148,37 @@ def read_content(
             "Microsoft Word, or make the changes in the editor",
             code="word_fields_lost",
         )
-    printed = identity(package).printed
+    made_from = identity(package)
+    if "timeline" in seen:  # read from the table, in its date order
+        _content_order(result.data, made_from.timeline_order)
+    printed = made_from.printed
     if printed is not None:
         found = outside_texts(body, styles.names, revisions)
         result.warnings.extend(typed_outside(found, printed, result.data))
     return result
+
+
+def _content_order(data: dict[str, Any], order: tuple[int, ...] | None) -> None:
+    """Put the timeline's rows, read in date order, back in the content's own order.
+
+    Only when the table still has the rows it was made with: a row added or removed is
+    an edit, and the new timeline keeps the table's order.
+    """
+    timeline = data.get("timeline")
+    if not order or not isinstance(timeline, list) or len(timeline) != len(order):
+        return
+    if sorted(order) != list(range(len(order))):
+        return  # not a permutation: not ours to trust
+    ordered: list[Any] = [None] * len(order)
+    for shown, position in enumerate(order):
+        ordered[position] = timeline[shown]
+    data["timeline"] = ordered
+
+
+def _index(text: str | None) -> int:
+    """Return a list position written in the custom XML (-1 when it is not a number)."""
+    value = (text or "").strip()
+    return int(value) if value.isdigit() and len(value) < 6 else -1
 
 
 def _put(result: ReadBack, place: str, sdt: Any, styles: WordStyles, revisions: Revisions) -> None:

@@ -20,6 +20,7 @@ from docx.opc.part import Part
 from lxml import etree
 
 from core.content import FORMAT, Strategy
+from core.view import in_date_order
 from core.wordfile.outside import fingerprint, outside_texts
 from core.wordfile.richtext import read_styles
 
@@ -68,6 +69,11 @@ def custom_xml(strategy: Strategy, printed: Sequence[str] = (), template: bool =
         holder = etree.SubElement(root, f"{{{NAMESPACE}}}{name}")
         for item in items:
             etree.SubElement(holder, f"{{{NAMESPACE}}}id").text = item.id
+    # The timeline is shown in date order (core.view); where each row stands in the
+    # content, so the same milestones come back in the content's own order.
+    order = etree.SubElement(root, f"{{{NAMESPACE}}}timeline_order")
+    for position in in_date_order(strategy.timeline):
+        etree.SubElement(order, f"{{{NAMESPACE}}}i").text = str(position)
     outside = etree.SubElement(root, f"{{{NAMESPACE}}}outside")
     for digest in printed:
         etree.SubElement(outside, f"{{{NAMESPACE}}}text").text = digest
