@@ -287,7 +287,10 @@ def report(strategy: Strategy, language: str = "da") -> dict[str, Any]:
     label = _LABELS[language]["english" if english else "lix"]
 
     def part(path: str, measured: Counts) -> dict[str, Any]:
-        name = describe(Problem(path, "", code="plain_lix_hard"), data, language).where
+        if path == "foreword":
+            name = _LABELS[language]["foreword"]
+        else:  # "Vision 2 «Det hele liv»": the part, whose text it is
+            name = describe(Problem(path, "", code="plain_lix_hard"), data, language).part
         return {
             "path": path,
             "name": name,
@@ -319,6 +322,16 @@ def report(strategy: Strategy, language: str = "da") -> dict[str, Any]:
 # How a LIX is labelled: its bands are made for Scandinavian text, so an English
 # document's is said to be measured on English text.
 _LABELS = {
-    "da": {"lix": "LIX", "english": "LIX, målt på engelsk tekst", "overall": "Hele dokumentet"},
-    "en": {"lix": "LIX", "english": "LIX, measured on English text", "overall": "The whole document"},
+    "da": {
+        "lix": "LIX",
+        "english": "LIX, målt på engelsk tekst",
+        "overall": "Hele dokumentet",
+        "foreword": "Forord",
+    },
+    "en": {
+        "lix": "LIX",
+        "english": "LIX, measured on English text",
+        "overall": "The whole document",
+        "foreword": "Foreword",
+    },
 }
