@@ -281,7 +281,10 @@ def _indicator_warnings(strategy: Strategy) -> Iterator[Problem]:
 
 def report(strategy: Strategy, language: str = "da") -> dict[str, Any]:
     """Return the feedback as JSON (the API's, the CLI's, the pages'), worded in `language`."""
-    found = feedback(strategy)
+    return _worded(feedback(strategy), strategy, language)
+
+
+def _worded(found: Feedback, strategy: Strategy, language: str) -> dict[str, Any]:
     data = strategy.model_dump(mode="json", by_alias=True)
     english = found.language == "en"
     label = _LABELS[language]["english" if english else "lix"]
@@ -335,3 +338,68 @@ _LABELS = {
         "foreword": "Foreword",
     },
 }
+
+
+def change(old: Strategy, new: Strategy, language: str = "da") -> dict[str, Any]:
+    """Return LIX per part before → after and the warnings gone and new, worded in `language`.
+
+    Parts are matched by id, as the diff matches them, so a vision that moved is still
+    itself; a warning is the same warning when it has the same code, part, field and value.
+    """
+    old_found, new_found = feedback(old), feedback(new)
+    before, after = _worded(old_found, old, language), _worded(new_found, new, language)
+    old_keys, new_keys = _keys(old), _keys(new)
+    olds = {_key(p["path"], old_keys): p for p in before["parts"]}
+    news = {_key(p["path"], new_keys): p for p in after["parts"]}
+    order = list(news) + [key for key in olds if key not in news]
+    parts = [
+        {
+            "name": (news.get(key) or olds[key])["name"],
+            "before": _lix_of(olds.get(key)),
+            "after": _lix_of(news.get(key)),
+        }
+        for key in order
+    ]
+    gone = _by_identity(old_found.warnings, before["warnings"], old_keys)
+    came = _by_identity(new_found.warnings, after["warnings"], new_keys)
+    return {
+        "label": after["label"],
+        "overall": {"before": _lix_of(before["overall"]), "after": _lix_of(after["overall"])},
+        "parts": parts,
+        "gone": [w for key, w in gone.items() if key not in came],
+        "new": [w for key, w in came.items() if key not in gone],
+        "kept": sum(1 for key in came if key in gone),
+        "before": len(before["warnings"]),
+        "after": len(after["warnings"]),
+    }
+
+
+def _keys(strategy: Strategy) -> dict[str, str]:
+    """Return the id-based key of each entry of a list: visions[0] → vision:det-hele-liv."""
+    keys = {f"visions[{i}]": f"vision:{v.id}" for i, v in enumerate(strategy.visions)}
+    keys |= {f"sections[{i}]": f"section:{s.id}" for i, s in enumerate(strategy.sections)}
+    keys |= {
+        f"signs_of_success[{i}]": f"sign:{s.id}" for i, s in enumerate(strategy.signs_of_success)
+    }
+    return keys
+
+
+def _key(path: str, keys: dict[str, str]) -> str:
+    head, dot, rest = path.partition(".")
+    return keys.get(head, head) + dot + rest
+
+
+def _by_identity(
+    problems: tuple[Problem, ...], worded: list[dict[str, Any]], keys: dict[str, str]
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Return each worded warning by what makes it the same warning in another version."""
+    return {
+        (p.code, _key(p.path, keys), f"{p.arg('value')}|{p.arg('paragraph')}"): w
+        for p, w in zip(problems, worded, strict=True)
+    }
+
+
+def _lix_of(part: dict[str, Any] | None) -> dict[str, Any] | None:
+    if part is None:
+        return None
+    return {"lix": part["lix"], "band": part["band"], "band_name": part["band_name"]}
