@@ -54,6 +54,11 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*")
 # "fx. en" and "bl.a. ved" do not end one), at a colon before a space (as LIX counts it),
 # or at the end of a paragraph or list item.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'»”)]*\s+(?=[\"'«“(]*[^\W_a-zæøåäöü])|(?<=:)\s+")
+_ABBREVIATED = re.compile(
+    r"(?:^|\s)(?:fx|pr|ca|bl\.a|f\.eks|jf|mv|osv|dvs|nr|kr|evt|inkl|ekskl|mht|vedr|tlf"
+    r"|e\.g|i\.e|etc|no|approx|vs|mr|mrs|dr)\.$",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _PART_ORDER = ("foreword", "visions", "signs_of_success", "sections")
 _PLACE = re.compile(r"^(?P<part>foreword|visions|signs_of_success|sections)(?:\[(?P<index>\d+)\])?")
@@ -131,7 +136,13 @@ def words(text: str) -> list[str]:
 
 def sentences(paragraph: str) -> list[str]:
     """Return the sentences of one paragraph of plain text (the paragraph ends one)."""
-    return [s.strip() for s in _SENTENCE_END.split(paragraph.strip()) if words(s)]
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(paragraph.strip()):
+        if out and _ABBREVIATED.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"  # "pr. 1.000": an abbreviation ends no sentence
+        else:
+            out.append(piece)
+    return [s.strip() for s in out if words(s)]
 
 
 def counts(paragraphs: list[str]) -> Counts:
