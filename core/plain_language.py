@@ -175,9 +175,9 @@ def feedback(strategy: Strategy) -> Feedback:
         warnings.append(_lix_warning("", overall, english))
     paragraphs: list[Paragraph] = []
     for path, paras in texts:
-        for number, paragraph in enumerate(paras, start=1):
-            paragraphs.append(Paragraph(path, number, len(words(paragraph))))
-            for sentence in sentences(paragraph):
+        for number, text in enumerate(paras, start=1):
+            paragraphs.append(Paragraph(path, number, len(words(text))))
+            for sentence in sentences(text):
                 found = words(sentence)
                 if len(found) > SENTENCE_WORDS:
                     warnings.append(_sentence_warning(path, number, sentence, found))
