@@ -20,8 +20,12 @@ from flask.testing import FlaskClient
 from core.content import Strategy, validate
 from core.plain_language import Counts, band_of, counts, feedback, report, sentences
 from tests.app_fixtures import TestApp, example_data, example_yaml, make_test_app
+from tests.chromium import launched_chromium
 from tests.conftest import example_path
+from tests.live_service import LiveService, live_service
 from tests.test_api import ContractClient
+from tests.test_browser import WIDTHS, check_page
+from tests.test_browser_editor import new_page
 from tests.test_cli import run
 from tests.test_editor import form_of, press, text_of
 
@@ -340,3 +344,37 @@ def test_the_comparison_page_shows_lix_before_and_after_and_the_advice_gone(made
     assert f"Råd om klart sprog: {len(UDKAST1)} før, 11 efter." in text
     assert "15 råd er væk" in text and "5 nye råd" in text
     assert "i afsnit 1 en sætning på 37 ord" in text  # udkast-1's longest sentence, gone
+
+
+# --- the editor in a real browser -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from launched_chromium()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
+    yield from live_service("embedded", tmp_path_factory.mktemp("browser-plain"))
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_panel_opens_on_check_links_to_its_fields_and_passes_axe(browser, live, width):
+    context, page, errors = new_page(browser, live, width)
+    try:
+        page.goto(live.url + "/new?from=example")
+        assert not page.is_visible("#readability table.lix")  # folded until checked
+        page.get_by_role("button", name="Kontrollér", exact=True).last.click()
+        page.wait_for_selector("#readability:focus")
+        assert page.is_visible("#readability table.lix")
+        assert "LIX for hele dokumentet: 50 (svær)" in page.inner_text("#readability summary")
+        wrong = check_page(page, "editor-readability", width)
+        advice = re.compile(r"^Vision 1 «Uddannelse og beskæftigelse»: teksten har LIX 62")
+        page.get_by_role("link", name=advice).click()
+        page.wait_for_url("**#visions-0-body")
+    finally:
+        context.close()
+    assert not wrong, "\n".join(wrong)
+    assert not errors, errors
