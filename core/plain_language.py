@@ -35,10 +35,11 @@ PARAGRAPH_WORDS = 50
 LONGEST_PARAGRAPHS = 3  # the longest paragraphs over PARAGRAPH_WORDS, named to shorten first
 HARD_LIX = 45  # "svær" and up: above what a general public reads with ease
 
-# The usual Danish bands (Björnsson's, as Danish guides such as Den Store Danske's entry
-# "LIX" and the Danish Wikipedia's "Lix" give them): under 25 very easy (children's
-# books), 25-34 easy (fiction, popular magazines), 35-44 medium (newspapers), 45-54 hard
-# (non-fiction, popular science), 55 and up very hard (specialist literature, law).
+# The usual Danish bands, as Danish plain-language guides give them (Sprogvaskeriet's
+# "Tjek din lix", sprogvaskeriet.dk; "Lixtal", fonologisk.dk): up to 24 very easy
+# (children's books), 25-34 easy (weeklies, light fiction), 35-44 medium (newspapers),
+# 45-54 hard (academic reports), 55 and up very hard (law). The Swedish scale (lix.se)
+# sets each band five points higher; these are the Danish readers'.
 BANDS: tuple[tuple[int, str], ...] = (
     (25, "very_easy"),
     (35, "easy"),
