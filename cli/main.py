@@ -10,6 +10,8 @@ from pathlib import Path
 from core.content import Strategy, load
 from core.errors import InvalidContent, UdkastError
 from core.outputs import artifact_stem, draft_outputs, output_named
+from core.plain_language import report
+from core.problem_text import LANGUAGES
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -42,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a document against the format")
     validate.add_argument("file", metavar="FILE", help="YAML or JSON file, or - for stdin")
+    validate.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the plain-language warnings (default: en)",
+    )
     validate.set_defaults(run=_validate)
 
     render = commands.add_parser("render", help="render a document to PDF and DOCX")
@@ -79,8 +87,16 @@ def _read(file: str) -> Strategy:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    _read(args.file)
+    found = report(_read(args.file), args.language)
     print("valid")
+    # Plain-language feedback is advice: it follows "valid" and never changes the exit code.
+    parts = [found["overall"], *found["parts"]]
+    print(
+        f"{found['label']}: "
+        + "; ".join(f"{p['name']} {p['lix']} ({p['band_name']})" for p in parts)
+    )
+    for warning in found["warnings"]:
+        print(f"warning: {warning['message']}")
     return EXIT_OK
 
 

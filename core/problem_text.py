@@ -243,6 +243,31 @@ WHAT: dict[str, dict[str, str]] = {
             "giv strategien en anden titel i Word-filen, eller lav et nyt udkast af "
             "den strategi"
         ),
+        # Plain-language feedback (core.plain_language): warnings, never errors.
+        "plain_headline_long": "har {count} ord; en overskrift, man kan huske, har højst {max}",
+        "plain_vision_long": "har {count} ord; hold en visions tekst på højst {max}",
+        "plain_lix_hard": (
+            "har LIX {lix} ({band}); sigt efter under {max}: kortere sætninger og kortere ord"
+        ),
+        "plain_lix_hard_english": (
+            "har LIX {lix} ({band}, målt på engelsk tekst, hvor LIX kun er en pejling); "
+            "sigt efter under {max}"
+        ),
+        "plain_sentence_long": (
+            "har i afsnit {paragraph} en sætning på {count} ord ({value}); "
+            "højst {max} er lettere at læse"
+        ),
+        "plain_paragraph_long": (
+            "har {count} ord i afsnit {paragraph}, et af de længste; del det op, eller kort det"
+        ),
+        "plain_no_baseline": "mangler: skriv tallet i dag med årstal",
+        "plain_no_target": "mangler: skriv, hvad I vil nå, og hvornår",
+        "plain_no_data_source": (
+            "mangler: skriv, hvor tallet kommer fra (helst data, I allerede indsamler)"
+        ),
+        "plain_target_no_year": (
+            "{value} har intet årstal: skriv, hvornår målet skal være nået, fx «75 % i 2020»"
+        ),
     },
     "en": {
         "missing": "is missing",
@@ -434,6 +459,49 @@ WHAT: dict[str, dict[str, str]] = {
             "give the strategy another title in the Word file, or make a new draft of "
             "that strategy"
         ),
+        # Plain-language feedback (core.plain_language): warnings, never errors.
+        "plain_headline_long": "has {count} words; a headline people remember has at most {max}",
+        "plain_vision_long": "has {count} words; keep a vision's text to at most {max}",
+        "plain_lix_hard": (
+            "has LIX {lix} ({band}); aim for under {max}: shorter sentences and shorter words"
+        ),
+        "plain_lix_hard_english": (
+            "has LIX {lix} ({band}, measured on English text, where LIX is only a guide); "
+            "aim for under {max}"
+        ),
+        "plain_sentence_long": (
+            "has a sentence of {count} words in paragraph {paragraph} ({value}); "
+            "at most {max} reads more easily"
+        ),
+        "plain_paragraph_long": (
+            "has {count} words in paragraph {paragraph}, one of the longest; split or shorten it"
+        ),
+        "plain_no_baseline": "is missing: write today's figure with its year",
+        "plain_no_target": "is missing: write what you aim for, and by when",
+        "plain_no_data_source": (
+            "is missing: write where the figure comes from (preferably data you already collect)"
+        ),
+        "plain_target_no_year": (
+            "{value} names no year: write when it is to be reached, e.g. «75 % in 2020»"
+        ),
+    },
+}
+
+# The LIX bands (core.plain_language.BANDS), as Danish guides name them.
+LIX_BANDS: dict[str, dict[str, str]] = {
+    "da": {
+        "very_easy": "meget let",
+        "easy": "let",
+        "medium": "middel",
+        "hard": "svær",
+        "very_hard": "meget svær",
+    },
+    "en": {
+        "very_easy": "very easy",
+        "easy": "easy",
+        "medium": "medium",
+        "hard": "hard",
+        "very_hard": "very hard",
     },
 }
 
@@ -714,7 +782,7 @@ def _values(args: Mapping[str, str], data: Any, language: str) -> dict[str, str]
             out[name] = _alternatives(value.split("|"), language)
         elif name == "offset":
             out["position"] = _number(str(int(value) + 1), language)
-        elif name in ("count", "max", "min", "length", "digits"):
+        elif name in ("count", "max", "min", "length", "digits", "lix", "paragraph"):
             out[name] = _number(value, language)
         elif name == "first":
             steps = steps_of(value)
@@ -723,6 +791,8 @@ def _values(args: Mapping[str, str], data: Any, language: str) -> dict[str, str]
             out[name] = ", ".join(filter(None, _where(steps, data, language)))
         elif name == "largest":
             out[name] = "; ".join(_largest(value, data, language))
+        elif name == "band":
+            out[name] = LIX_BANDS[language].get(value, value)
         elif name == "hint":
             out[name] = HINTS[language].get(value, "")
         elif name == "place":

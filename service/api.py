@@ -12,6 +12,8 @@ import yaml
 from flask import Blueprint, Response, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
+from core import plain_language
+from core.content import Strategy
 from core.errors import MalformedInput, UnsupportedMediaType
 from core.hearing import part_keys
 from core.outputs import Output, registered
@@ -42,6 +44,7 @@ from store import (
     NotFound,
     authenticate_token,
     build_status,
+    draft_content,
     get_draft,
     has_public_page,
     hearing_of,
@@ -150,7 +153,7 @@ def submit() -> Any:
         base_version=_base_version(),
         source=uploaded_word_file(),
     )
-    body = _draft_with_build(result.draft, result.build.id)
+    body = _draft_with_build(result.draft, result.build.id, strategy=strategy)
     # A new version may repeat an older one's content (not the latest's: that adds none).
     body["same_as_version"] = same_content_as(session(), result.draft)
     # What a Word file could not bring back (kept from the draft, or left out), worded.
@@ -227,7 +230,10 @@ def draft(slug: str, version: int) -> Any:
             _("%(slug)s har ingen version %(version)d", slug=repr(slug), version=version)
         )
     build = latest_build(session(), found.id)
-    return jsonify(_draft_with_build(found, build.id if build else None, with_content=True))
+    body = _draft_with_build(
+        found, build.id if build else None, with_content=True, strategy=draft_content(found)
+    )
+    return jsonify(body)
 
 
 @blueprint.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/content.yaml")
@@ -292,12 +298,25 @@ def _document_for(outputs: tuple[Output, ...]) -> dict[str, Any]:
 
 
 def _draft_with_build(
-    found: DraftRecord, build_id: str | None, *, with_content: bool = False
+    found: DraftRecord,
+    build_id: str | None,
+    *,
+    with_content: bool = False,
+    strategy: Strategy | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {"draft": draft_json(found, with_content=with_content)}
     status = build_status(session(), build_id) if build_id else None
     body["build"] = build_json(status, found.label) if status else None
+    if strategy is not None:
+        body["plain_language"] = plain_language.report(strategy, current_language())
     return body
+
+
+@blueprint.post("/validate")
+def validate() -> Any:
+    """Check a draft as POST /drafts would, and give its plain-language feedback; store nothing."""
+    strategy = read_strategy(request)
+    return jsonify(valid=True, plain_language=plain_language.report(strategy, current_language()))
 
 
 @blueprint.get(f"/strategies/<slug:slug>/drafts/<{VERSION}:version>/diff")

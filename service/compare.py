@@ -20,11 +20,13 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
+from core import plain_language
 from core.diff import compare
 from core.errors import MalformedInput
 from core.shortening import shortened
 from service.comparison_queue import comparison_queue
 from service.errors import error_response
+from service.i18n import current_language
 from service.routing import MAX_VERSION, shown
 from service.runtime import session
 from store import (
@@ -135,3 +137,14 @@ def not_ready(old: DraftRecord, new: DraftRecord) -> Any:
     if not request.path.startswith("/api/"):
         headers["Refresh"] = str(RETRY_AFTER_SECONDS)  # a browser reloads the page itself
     return body, status, headers
+
+
+def plain_language_change(old: DraftRecord, new: DraftRecord) -> dict[str, Any] | None:
+    """Return LIX per part before → after and the warnings gone and new, for the diff page.
+
+    None for drafts too large to validate inside a request (REQUEST_WORDS): the page then
+    shows the comparison without it rather than keep the reader waiting.
+    """
+    if not within_request_budget(old, new):
+        return None
+    return plain_language.change(draft_content(old), draft_content(new), current_language())

@@ -341,6 +341,7 @@ def diff_page(slug: str, version: int) -> Any:
         # The theme's macros name the parts a value lists by title where the drafts are
         # at hand (the PDF); the page shows the stored ids.
         names={},
+        plain=compare.plain_language_change(old, new),
     )
 
 

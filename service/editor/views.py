@@ -17,7 +17,7 @@ from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from core import editing, samples
+from core import editing, plain_language, samples
 from core.content import LIMITS, MAX_RICH, validate
 from core.errors import InvalidContent, MalformedInput, Problem
 from core.problem_text import describe
@@ -157,7 +157,8 @@ def act() -> Any:
             validate(data)
         except InvalidContent as exc:
             return _page(data, base_slug, base_version, problems=exc.problems, status=422)
-        return _page(data, base_slug, base_version, note=_("Ingen fejl: udkastet kan gemmes."))
+        note = _("Ingen fejl: udkastet kan gemmes.")
+        return _page(data, base_slug, base_version, note=note, focus="readability")
     try:
         result = editing.apply_action(data, action)
     except editing.UnknownAction as exc:
@@ -288,6 +289,7 @@ def _page(
         errors.setdefault(anchor or "document", []).append(near[:1].upper() + near[1:])
     page = render_template(
         "editor/edit.html",
+        readability=None if problems else _readability(data, shown),
         d=data,
         base_slug=base_slug,
         base_version=base_version,
@@ -312,6 +314,23 @@ def _page(
         pending=_pending_by_part(data),
     )
     return page, status
+
+
+def _readability(data: dict[str, Any], shown: set[str]) -> dict[str, Any] | None:
+    """Return the plain-language feedback on the form, each warning with the field it names.
+
+    None while the form has problems: what is not valid yet is not measured.
+    """
+    try:
+        strategy = validate(data)
+    except InvalidContent:
+        return None
+    found = plain_language.report(strategy, current_language())
+    for warning in found["warnings"]:
+        warning["anchor"] = editing.anchor_for(warning["path"], shown) or "readability"
+    for part in found["parts"]:
+        part["anchor"] = editing.anchor_for(part["path"], shown) or "readability"
+    return found
 
 
 def _pending_by_part(data: dict[str, Any]) -> list[tuple[str, list[tuple[int, str]]]]:
