@@ -1,4 +1,9 @@
-"""The PDF renderer: Strategy -> HTML (Jinja2) -> tagged PDF/UA-1 (WeasyPrint)."""
+"""The PDF renderer: Strategy -> HTML (Jinja2) -> tagged PDF/UA-1 or archival PDF/A-2a.
+
+The archival PDF is PDF/A-2a (tagged, fonts embedded, an sRGB output intent) that is
+also PDF/UA-1: WeasyPrint writes one variant per file, so pdf_finish declares the
+second in the XMP. Both go through the same finisher, which fixes list items' tags.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ from weasyprint import HTML
 from core.content import Strategy
 from worker.render.fetcher import ThemeFetcher
 from worker.render.html import build_html
+from worker.render.pdf_finish import finisher
 from worker.render.theme import Theme, load_theme
 
 PDF_VARIANT = "pdf/ua-1"  # tagged and accessible; costs about 0-15 % render time
+ARCHIVAL_VARIANT = "pdf/a-2a"  # PDF/A-2 level A (tagged), declared PDF/UA-1 as well
 
 
 def render_pdf(strategy: Strategy, theme: str = "default") -> bytes:
@@ -18,17 +25,24 @@ def render_pdf(strategy: Strategy, theme: str = "default") -> bytes:
     return print_pdf(build_html(strategy, chosen), chosen)
 
 
-def print_pdf(html: str, theme: Theme) -> bytes:
-    """Print the HTML of one of the theme's templates as PDF/UA-1, fetching only theme files."""
+def render_archival_pdf(strategy: Strategy, theme: str = "default") -> bytes:
+    """Render a strategy as an A4 archival PDF/A-2a document that is also PDF/UA-1."""
+    chosen = load_theme(theme)
+    return print_pdf(build_html(strategy, chosen), chosen, archival=True)
+
+
+def print_pdf(html: str, theme: Theme, *, archival: bool = False) -> bytes:
+    """Print the HTML of one of the theme's templates as PDF/UA-1 (or PDF/A-2a + UA-1)."""
     document = HTML(
         string=html,
         base_url=str(theme.path) + "/",
         url_fetcher=ThemeFetcher(theme.path),
     )
     pdf: bytes = document.write_pdf(
-        pdf_variant=PDF_VARIANT,
+        pdf_variant=ARCHIVAL_VARIANT if archival else PDF_VARIANT,
         presentational_hints=False,
         stylesheets=None,  # no user stylesheets: the theme's own CSS is linked by the template
         optimize_images=True,
+        finisher=finisher(archival=archival),
     )
     return pdf
