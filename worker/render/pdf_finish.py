@@ -6,12 +6,20 @@ these fixes cost no second parse of the file and need no PDF library at run time
 - A list item whose HTML holds blocks (`<li><p>…</p></li>`, as rich text's lists have)
   is tagged LI > P, while PDF/UA-1 allows only Lbl and LBody under LI
   (page-validation's PDFUA1-LI-KIDS-001): every other kid moves into the item's LBody.
+- WeasyPrint marks the text of the page's margin boxes (the running header, the page
+  footer and the draft label in the header) as tagged content but leaves it out of the
+  structure tree: it becomes a pagination artifact, so a screen reader skips it rather
+  than meet content that belongs nowhere. (The big diagonal draft mark is the page's
+  background image, which WeasyPrint draws as an artifact itself.)
 - An archival PDF is written as PDF/A-2a, whose XMP must also declare PDF/UA-1 and,
-  for PDF/A, must not be compressed.
+  for PDF/A, must not be compressed. A compressed stream whose last byte is a line end
+  reads, to a PDF/A validator, as one byte shorter than its /Length (the line end before
+  `endstream` looks like CR LF): such a stream is written uncompressed instead.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -42,6 +50,7 @@ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
 </rdf:Description>
 """
 _RDF_END = b"</rdf:RDF>"
+_LINE_ENDS = (b"\r", b"\n")
 
 Finisher = Callable[[Any, pydyf.PDF], None]
 
@@ -51,8 +60,10 @@ def finisher(*, archival: bool) -> Finisher:
 
     def finish(_document: Any, pdf: pydyf.PDF) -> None:
         wrap_list_bodies(pdf)
+        margins_as_artifacts(pdf)
         if archival:
             declare_pdf_ua(pdf)
+            unambiguous_stream_ends(pdf)
 
     return finish
 
@@ -88,6 +99,64 @@ def wrap_list_bodies(pdf: pydyf.PDF) -> int:
     return moved
 
 
+def margins_as_artifacts(pdf: pydyf.PDF) -> int:
+    """Make tagged content outside the structure tree an artifact; return how many ids."""
+    root = _resolve(pdf, pdf.catalog["StructTreeRoot"])
+    reachable = _reachable(pdf, root)
+    nums = _resolve(pdf, root["ParentTree"])["Nums"]
+    made = 0
+    # Nums: page index, [struct element of each MCID]; then one entry per annotation.
+    for page_index, owners in zip(nums[0::2], nums[1::2], strict=True):
+        if not isinstance(owners, list) or page_index >= len(pdf.page_references):
+            continue
+        orphans = {
+            mcid
+            for mcid, ref in enumerate(owners)
+            if isinstance(ref, bytes) and ref != b"null" and int(ref.split()[0]) not in reachable
+        }
+        if not orphans:
+            continue
+        page = _resolve(pdf, pdf.page_references[page_index])
+        done = _mark_artifacts(_resolve(pdf, page["Contents"]), orphans)
+        for mcid in done:
+            owners[mcid] = b"null"
+        made += len(done)
+    return made
+
+
+def _reachable(pdf: pydyf.PDF, root: pydyf.Dictionary) -> set[int]:
+    seen: set[int] = set()
+    todo = [ref for ref in root["K"]]
+    while todo:
+        ref = todo.pop()
+        if not isinstance(ref, bytes) or not ref.endswith(b" R"):
+            continue  # a marked-content id
+        number = int(ref.split()[0])
+        if number in seen:
+            continue
+        seen.add(number)
+        element = pdf.objects[number]
+        if isinstance(element, pydyf.Dictionary) and element.get("Type") == "/StructElem":
+            todo.extend(element["K"])
+    return seen
+
+
+def _mark_artifacts(stream: pydyf.Stream, mcids: set[int]) -> set[int]:
+    """Turn `/Tag <</MCID n>> BDC` into `/Artifact <</Type /Pagination>> BDC` for these ids."""
+    done: set[int] = set()
+    chunks = stream.stream
+    for at in range(1, len(chunks) - 1):
+        props = chunks[at]
+        if not (isinstance(props, pydyf.Dictionary) and chunks[at + 1] == b"BDC"):
+            continue
+        mcid = props.get("MCID")
+        if mcid in mcids:
+            chunks[at - 1] = "/Artifact"
+            chunks[at] = pydyf.Dictionary({"Type": "/Pagination"})
+            done.add(mcid)
+    return done
+
+
 def declare_pdf_ua(pdf: pydyf.PDF) -> None:
     """Declare PDF/UA-1 in the XMP of a PDF/A file and leave that stream uncompressed."""
     metadata = _resolve(pdf, pdf.catalog["Metadata"])
@@ -97,6 +166,33 @@ def declare_pdf_ua(pdf: pydyf.PDF) -> None:
     metadata.stream = [data]
     # PDF/A-2 (6.6.2.1): the metadata stream dictionary shall not contain a Filter key.
     metadata.compress = False
+
+
+def unambiguous_stream_ends(pdf: pydyf.PDF) -> int:
+    """Write uncompressed each stream whose compressed data would end in CR or LF; count them."""
+    changed = 0
+    for obj in pdf.objects:
+        if not (isinstance(obj, pydyf.Stream) and obj.compress):
+            continue
+        raw = b"\n".join(_bytes_of(item) for item in obj.stream)
+        packer = zlib.compressobj(level=9)  # as pydyf compresses
+        packed = packer.compress(raw) + packer.flush()
+        if packed.endswith(_LINE_ENDS) and not raw.endswith(_LINE_ENDS):
+            obj.compress = False
+            changed += 1
+    return changed
+
+
+def _bytes_of(item: Any) -> bytes:
+    if isinstance(item, bytes):
+        return item
+    if isinstance(item, pydyf.Object):
+        return bytes(item.data)
+    if isinstance(item, float) and item.is_integer():
+        return str(int(item)).encode("ascii")
+    if isinstance(item, float):
+        return f"{item:f}".rstrip("0").encode("ascii")
+    return str(item).encode("ascii")
 
 
 def _struct_elements(pdf: pydyf.PDF, kind: str) -> Iterator[pydyf.Dictionary]:
