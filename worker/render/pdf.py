@@ -7,7 +7,13 @@ second in the XMP. Both go through the same finisher, which fixes list items' ta
 
 from __future__ import annotations
 
+import io
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
 from weasyprint import HTML
+from weasyprint.css import ColorProfile
 
 from core.content import Strategy
 from worker.render.fetcher import ThemeFetcher
@@ -17,6 +23,7 @@ from worker.render.theme import Theme, load_theme
 
 PDF_VARIANT = "pdf/ua-1"  # tagged and accessible; costs about 0-15 % render time
 ARCHIVAL_VARIANT = "pdf/a-2a"  # PDF/A-2 level A (tagged), declared PDF/UA-1 as well
+_OUTPUT_INTENT = "archive-srgb"
 
 
 def render_pdf(strategy: Strategy, theme: str = "default") -> bytes:
@@ -38,11 +45,30 @@ def print_pdf(html: str, theme: Theme, *, archival: bool = False) -> bytes:
         base_url=str(theme.path) + "/",
         url_fetcher=ThemeFetcher(theme.path),
     )
+    archive: dict[str, Any] = {}
+    if archival:
+        # PDF/A wants an output intent. WeasyPrint's own ("srgb") opens its ICC profile and
+        # never closes it, so the same profile comes in under a name of ours, read whole.
+        archive = {"color_profiles": {_OUTPUT_INTENT: _srgb()}, "output_intent": _OUTPUT_INTENT}
     pdf: bytes = document.write_pdf(
         pdf_variant=ARCHIVAL_VARIANT if archival else PDF_VARIANT,
         presentational_hints=False,
         stylesheets=None,  # no user stylesheets: the theme's own CSS is linked by the template
         optimize_images=True,
         finisher=finisher(archival=archival),
+        **archive,
     )
     return pdf
+
+
+def _srgb() -> ColorProfile:
+    # A new profile for every file: littlecms writes a profile out again once it has been
+    # read, larger, so a profile shared between renders would make their bytes differ.
+    return ColorProfile(
+        io.BytesIO(_srgb_bytes()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )
+
+
+@cache
+def _srgb_bytes() -> bytes:
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
