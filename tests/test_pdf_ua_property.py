@@ -183,6 +183,12 @@ def test_every_construct_at_once_is_pdf_ua_1(udkast2: Strategy, tmp_path: Any) -
     path = tmp_path / "every.pdf"
     assert_accessible(render_pdf(strategy), strategy, path)
     assert_mark_is_an_artifact(path, strategy)
+    with pdfplumber.open(path) as pdf:
+        text = "\n".join(p.extract_text() for p in pdf.pages)
+    # A numbered list that starts at 7 is numbered from 7, and literal Markdown stays.
+    assert "7. syv" in text
+    assert "8. otte" in text
+    assert "# literal" in text
     with pikepdf.open(path) as pdf:
         items = [e for e in _struct_elements(pdf.Root.StructTreeRoot) if e.get("/S") == "/LI"]
     # Rich lists (3 fields, 10 items each) and commitments: every item is its label (the
