@@ -131,6 +131,8 @@ def test_pdf_archival_in_the_query_adds_the_archival_pdf_to_the_build(
     assert archival.status_code == 200
     assert archival.mimetype == "application/pdf"
     assert_archival(archival.get_data())
+    history = client.get(f"/api/v1/strategies/{SLUG}/drafts", headers=auth).get_json()
+    assert history["drafts"][0]["files"]["pdf-archival"] == archival_url
     normal = client.get(answer["outputs"]["pdf"]["url"], headers=auth).get_data()
     report = page.validate_pdf_bytes(normal)
     assert report.profile == PDF_UA_1
@@ -141,6 +143,8 @@ def test_without_the_option_a_build_has_no_archival_pdf(made: TestApp) -> None:
     posted = post(made)
     assert posted.status_code == 202, posted.get_data()
     assert sorted(posted.get_json()["build"]["outputs"]) == ["docx", "pdf"]
+    # The draft links only files its builds make: no link to an archival PDF never made.
+    assert sorted(posted.get_json()["draft"]["links"]) == ["docx", "history", "pdf", "self"]
 
 
 def test_pdf_archival_as_a_multipart_field(made: TestApp) -> None:
