@@ -9,7 +9,14 @@ from pathlib import Path
 
 from core.content import Strategy, load
 from core.errors import InvalidContent, UdkastError
-from core.outputs import artifact_stem, draft_outputs, output_named
+from core.outputs import (
+    ARCHIVAL_PDF,
+    PDF_CHOICES,
+    artifact_stem,
+    draft_outputs,
+    draft_outputs_for,
+    output_named,
+)
 from core.plain_language import report
 from core.problem_text import LANGUAGES
 
@@ -60,7 +67,15 @@ def _parser() -> argparse.ArgumentParser:
         "--format",  # its name before comparison outputs made "format" the wrong word
         dest="outputs",
         metavar="LIST",
-        help=f"comma-separated outputs: {', '.join(draft_outputs())} (default: all)",
+        help=f"comma-separated outputs: {', '.join(draft_outputs())} "
+        f"(default: all but {ARCHIVAL_PDF}, which --pdf archival adds)",
+    )
+    render.add_argument(
+        "--pdf",
+        choices=PDF_CHOICES,
+        default="standard",
+        help="standard: the accessible PDF (PDF/UA-1); archival: an archival PDF/A-2a "
+        "(PDF/UA-1 too, <name>-arkiv.pdf) as well",
     )
     render.add_argument("--theme", default="default", metavar="NAME", help="document theme")
     render.set_defaults(run=_render)
@@ -106,8 +121,10 @@ def _render(args: argparse.Namespace) -> int:
     from worker.render.theme import UnknownTheme, load_theme
 
     known = draft_outputs()
-    wanted = known if args.outputs is None else args.outputs.split(",")
+    wanted = draft_outputs_for(args.pdf) if args.outputs is None else args.outputs.split(",")
     chosen = [name.strip() for name in wanted if name.strip()]
+    if args.pdf == "archival" and ARCHIVAL_PDF not in chosen:
+        chosen.append(ARCHIVAL_PDF)
     unknown = [name for name in chosen if name not in known]
     if unknown or not chosen:
         raise UdkastError(f"unknown output {', '.join(unknown)!r}; choose from {', '.join(known)}")

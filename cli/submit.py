@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from core.errors import UdkastError
-from core.outputs import comparison_outputs, output_names
+from core.outputs import PDF_CHOICES, comparison_outputs, output_names
 
 POLL_SECONDS = 0.5
 
@@ -51,6 +51,12 @@ def add_command(commands: Any) -> None:
     submit.add_argument("--wait", action="store_true", help="wait until the build ends")
     submit.add_argument("--out", metavar="DIR", help="download the files here (implies --wait)")
     submit.add_argument("--timeout", type=float, default=600, help="seconds to wait at most")
+    submit.add_argument(
+        "--pdf",
+        choices=PDF_CHOICES,
+        help="standard: the accessible PDF (PDF/UA-1); archival: an archival PDF/A-2a "
+        "(PDF/UA-1 too, <name>-arkiv.pdf) as well (default: the server's UDKAST_PDF)",
+    )
     submit.add_argument(
         "--revisions",
         choices=("accept", "reject", "refuse"),
@@ -82,9 +88,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _submit(args: argparse.Namespace) -> int:
     data, media_type = _read(args.file)
-    path = "/api/v1/drafts"
+    query = [f"pdf={args.pdf}"] if args.pdf else []
     if media_type == DOCX_TYPE:  # the options only a Word file has
-        path += f"?revisions={args.revisions}&strict={str(args.strict).lower()}"
+        query += [f"revisions={args.revisions}", f"strict={str(args.strict).lower()}"]
+    path = "/api/v1/drafts" + (f"?{'&'.join(query)}" if query else "")
     status, body = _call(args, "POST", path, data, media_type)
     if status == 422:
         for problem in body.get("problems", []):

@@ -135,6 +135,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cmp.compare": "Sammenlign",
         # The outputs of core.outputs, as people call them (pages, downloads).
         "output.pdf": "PDF",
+        "output.pdf-archival": "Arkiv-PDF (PDF/A)",
         "output.docx": "Word",
         "output.changes-pdf": "Ændringer (PDF)",
         "output.changes-docx": "Sporede ændringer (Word)",
@@ -270,6 +271,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cmp.page": "page",
         "cmp.compare": "Compare",
         "output.pdf": "PDF",
+        "output.pdf-archival": "Archival PDF (PDF/A)",
         "output.docx": "Word",
         "output.changes-pdf": "Changes (PDF)",
         "output.changes-docx": "Tracked changes (Word)",

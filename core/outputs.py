@@ -27,6 +27,10 @@ Kind = Literal["draft", "comparison", "hearing"]
 KINDS: tuple[Kind, ...] = ("draft", "comparison", "hearing")
 
 PDF = "application/pdf"
+# The archival PDF (PDF/A-2a that is also PDF/UA-1): a draft output a build renders only
+# when it asks for it, with `pdf: archival` (or the server's UDKAST_PDF default).
+ARCHIVAL_PDF = "pdf-archival"
+PDF_CHOICES = ("standard", "archival")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Output names travel in task messages, database rows and JSON keys; extensions and
 # suffixes end up in file names that are also URL path segments.
@@ -94,6 +98,15 @@ def output_names(kind: Kind | None = None) -> tuple[str, ...]:
 def draft_outputs() -> tuple[str, ...]:
     """Return the outputs every build renders: the draft's own files."""
     return output_names("draft")
+
+
+def draft_outputs_for(pdf: str) -> tuple[str, ...]:
+    """Return the draft outputs a build renders for a PDF choice ("standard" or "archival")."""
+    if pdf not in PDF_CHOICES:
+        raise ValueError(f"pdf is one of {', '.join(PDF_CHOICES)}, not {pdf!r}")
+    # The archival PDF comes in addition to the PDF, never instead: the PDF is what the
+    # pages, the preview and published links show, and both can exist for one version.
+    return tuple(o for o in draft_outputs() if pdf == "archival" or o != ARCHIVAL_PDF)
 
 
 def comparison_outputs() -> tuple[str, ...]:
@@ -204,6 +217,7 @@ def output_of_stems(stems: Iterable[str], filename: str) -> str | None:
 
 for _builtin in (
     Output("pdf", "pdf", "", PDF, "draft", order=10),
+    Output(ARCHIVAL_PDF, "pdf", "-arkiv", PDF, "draft", order=15),
     Output("docx", "docx", "", DOCX, "draft", order=20),
     Output("changes-pdf", "pdf", "-changes", PDF, "comparison", order=30),
     Output("changes-docx", "docx", "-changes", DOCX, "comparison", order=40),

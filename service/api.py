@@ -36,7 +36,7 @@ from service.representations import (
 )
 from service.routing import VERSION, shown
 from service.runtime import runtime, session
-from service.uploads import read_strategy, upload_warnings, uploaded_word_file
+from service.uploads import pdf_outputs, read_strategy, upload_warnings, uploaded_word_file
 from store import (
     Actor,
     DraftRecord,
@@ -149,6 +149,7 @@ def submit() -> Any:
         session(),
         strategy,
         rt.settings.theme,
+        pdf_outputs(request),
         posted_by=current_actor(),
         base_version=_base_version(),
         source=uploaded_word_file(),

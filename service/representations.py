@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import url_for
 
-from core.outputs import draft_outputs, output_names
+from core.outputs import draft_outputs_for, output_names
 from service.filenames import artifact_name, source_name
 from store import (
     BuildStatus,
@@ -40,7 +40,8 @@ def draft_links(
         "self": url_for("api.draft", slug=slug, version=version),
         "history": url_for("api.drafts", slug=slug),
     }
-    for output in draft_outputs():
+    # The archival PDF only where a build asked for it: the build and the history link it.
+    for output in draft_outputs_for("standard"):
         name = artifact_name(slug, version, label, output)
         links[output] = url_for("api.download", slug=slug, version=version, filename=name)
     if from_word:

@@ -24,6 +24,7 @@ from core.errors import (
     UnsupportedMediaType,
 )
 from core.loading import JSON_TYPES, YAML_TYPES
+from core.outputs import PDF_CHOICES, draft_outputs_for
 from core.wordfile import open_word_file
 from core.wordfile.comments import add_inputs, read_comments
 from core.wordfile.content import identity, read_content, revisions_by_author, revisions_note
@@ -266,6 +267,25 @@ def word_options(request: Request) -> tuple[str, bool]:
             _("strict skal være true eller false, ikke %(value)s", value=repr(strict[:40]))
         )
     return revisions, strict == "true"
+
+
+def pdf_outputs(request: Request) -> tuple[str, ...]:
+    """Return the draft outputs the request asks for by `pdf` (standard or archival).
+
+    The API reads `pdf` from the query or a multipart field; the web form sends a field.
+    Without one, the server's default (UDKAST_PDF) decides.
+    """
+    values = request.args.getlist("pdf")
+    if request.mimetype == "multipart/form-data":
+        values += request.form.getlist("pdf")
+    if len(values) > 1:
+        raise MalformedInput(_("send pdf én gang"))
+    choice = values[0].strip() if values else runtime().settings.pdf
+    if choice not in PDF_CHOICES:
+        raise MalformedInput(
+            _("pdf skal være standard eller archival, ikke %(value)s", value=repr(choice[:40]))
+        )
+    return draft_outputs_for(choice)
 
 
 def _load_file(

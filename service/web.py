@@ -41,7 +41,12 @@ from service.login import (
 from service.paths import local_path
 from service.routing import VERSION
 from service.runtime import runtime, session
-from service.uploads import read_form_strategy, upload_warnings, uploaded_word_file
+from service.uploads import (
+    pdf_outputs,
+    read_form_strategy,
+    upload_warnings,
+    uploaded_word_file,
+)
 from store import (
     BuildStatus,
     DraftRecord,
@@ -97,6 +102,12 @@ def output_label(name: str) -> str:
     if output.kind == "comparison":
         return str(_("Ændringer %(extension)s", extension=extension))
     return extension
+
+
+@blueprint.app_context_processor
+def pdf_default() -> dict[str, Any]:
+    """Give the upload form the PDF a build gets when the form does not say (UDKAST_PDF)."""
+    return {"pdf_default": runtime().settings.pdf}
 
 
 @blueprint.app_template_global("build_failure")
@@ -196,6 +207,7 @@ def upload() -> Any:
         session(),
         strategy,
         rt.settings.theme,
+        pdf_outputs(request),
         posted_by=current_actor(),
         source=uploaded_word_file(),
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from core.errors import UdkastError
+from core.outputs import PDF_CHOICES
 from core.themes import THEMES_DIR, available_themes, theme_folder
 
 MIB = 1024 * 1024
@@ -120,6 +121,9 @@ class Settings:
     smtp_port: int = 25
     # UDKAST_SMTP_FROM (default udkast@localhost): the sender of the receipts.
     smtp_from: str = "udkast@localhost"
+    # UDKAST_PDF (default "standard"): the PDF a build gets when its request does not say.
+    # "archival" adds the archival PDF/A-2a (also PDF/UA-1) to every build's PDF.
+    pdf: str = "standard"
 
     @cached_property
     def secret_key(self) -> str:
@@ -168,6 +172,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         smtp_host=environ.get("UDKAST_SMTP_HOST") or None,
         smtp_port=_positive_int(environ, "UDKAST_SMTP_PORT", 25),
         smtp_from=environ.get("UDKAST_SMTP_FROM") or "udkast@localhost",
+        pdf=_pdf_choice(environ.get("UDKAST_PDF") or "standard"),
     )
 
 
@@ -208,6 +213,12 @@ def _theme(name: str) -> str:
         f"(installed: {', '.join(installed) or 'none'}; a theme is a folder with a "
         f"theme.toml under {THEMES_DIR})"
     )
+
+
+def _pdf_choice(value: str) -> str:
+    if value not in PDF_CHOICES:
+        raise ConfigError(f"UDKAST_PDF is one of {', '.join(PDF_CHOICES)}, not {value!r}")
+    return value
 
 
 def _time_zone(name: str) -> str:

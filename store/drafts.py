@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import budget, content
-from core.outputs import DOCX, comparison_outputs, draft_outputs, hearing_outputs
+from core.outputs import DOCX, comparison_outputs, draft_outputs_for, hearing_outputs
 from store.artifacts import store_artifact
 from store.db import insert_ignore, writing
 from store.errors import OutdatedBase
@@ -61,8 +61,8 @@ def submit_draft(
     """Store the strategy as its slug's next version with a queued build, and commit.
 
     The build has the draft's `outputs` (default: every draft output core.outputs
-    registers), the høringsnotat's when the draft has consultation inputs, and, from
-    version 2 on, every comparison output.
+    registers but the archival PDF, which a build asks for), the høringsnotat's when the
+    draft has consultation inputs, and, from version 2 on, every comparison output.
     `posted_by` is recorded on a new version (the service always passes it; the CLI's
     local renders and older callers store none).
 
@@ -83,7 +83,7 @@ def submit_draft(
     digest = content_hash(text)
     lane = budget.lane(data)
     # Read at each call, not at import: the registry is what it is now.
-    wanted = draft_outputs() if outputs is None else outputs
+    wanted = draft_outputs_for("standard") if outputs is None else outputs
     wanted = (*wanted, *(o for o in hearing_outputs(strategy) if o not in wanted))
     for attempt in range(_ATTEMPTS):
         try:

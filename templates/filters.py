@@ -89,7 +89,11 @@ def _block(block: Block) -> str:
 
 def _list(block: ListBlock) -> str:
     tag = "ol" if block.ordered else "ul"
-    start = f' start="{int(block.start)}"' if block.ordered and block.start != 1 else ""
+    start = ""
+    if block.ordered and block.start != 1:
+        first = int(block.start)
+        # WeasyPrint ignores `start`; the counter reset numbers the items alike everywhere.
+        start = f' start="{first}" style="counter-reset: list-item {first - 1}"'
     items = "".join(f"<li>{''.join(_block(b) for b in item)}</li>" for item in block.items)
     return f"<{tag}{start}>{items}</{tag}>"
 

@@ -128,6 +128,7 @@ def test_an_added_output_is_built_stored_listed_and_downloaded(txt_output, made,
     schemas = served["components"]["schemas"]
     assert schemas["OutputName"]["enum"] == [
         "pdf",
+        "pdf-archival",
         "docx",
         "txt",
         "changes-pdf",
@@ -208,6 +209,7 @@ def test_the_registry_refuses_an_output_that_would_clash():
         register_output(wrong_kind, render=render_txt)
     assert outputs.output_names() == (
         "pdf",
+        "pdf-archival",
         "docx",
         "changes-pdf",
         "changes-docx",

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from core import editing, plain_language, samples
 from core.content import LIMITS, MAX_RICH, validate
 from core.errors import InvalidContent, MalformedInput, Problem
+from core.outputs import draft_outputs_for
 from core.problem_text import describe
 from core.richtext import RichTextError, parse
 from service.editor.mapping import AFFECTS_ORDER, field_names, form_data
@@ -194,6 +195,7 @@ def save() -> Any:
             session(),
             strategy,
             rt.settings.theme,
+            draft_outputs_for(rt.settings.pdf),  # the editor asks for the server's default PDF
             posted_by=active.actor if active else None,
             base_version=base,
         )

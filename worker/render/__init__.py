@@ -44,6 +44,12 @@ def _pdf() -> DraftRenderer:
     return render_pdf
 
 
+def _pdf_archival() -> DraftRenderer:
+    from worker.render.pdf import render_archival_pdf
+
+    return render_archival_pdf
+
+
 def _docx() -> DraftRenderer:
     from worker.render.docx import render_docx
 
@@ -79,7 +85,11 @@ def _given(render: T) -> Callable[[], T]:
 
 
 # Output name → a function that imports and returns its renderer.
-_DRAFT: dict[str, Callable[[], DraftRenderer]] = {"pdf": _pdf, "docx": _docx}
+_DRAFT: dict[str, Callable[[], DraftRenderer]] = {
+    "pdf": _pdf,
+    "pdf-archival": _pdf_archival,
+    "docx": _docx,
+}
 _COMPARISON: dict[str, Callable[[], ComparisonRenderer]] = {
     "changes-pdf": _changes_pdf,
     "changes-docx": _changes_docx,

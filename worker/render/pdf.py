@@ -1,15 +1,29 @@
-"""The PDF renderer: Strategy -> HTML (Jinja2) -> tagged PDF/UA-1 (WeasyPrint)."""
+"""The PDF renderer: Strategy -> HTML (Jinja2) -> tagged PDF/UA-1 or archival PDF/A-2a.
+
+The archival PDF is PDF/A-2a (tagged, fonts embedded, an sRGB output intent) that is
+also PDF/UA-1: WeasyPrint writes one variant per file, so pdf_finish declares the
+second in the XMP. Both go through the same finisher, which fixes list items' tags.
+"""
 
 from __future__ import annotations
 
+import io
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
 from weasyprint import HTML
+from weasyprint.css import ColorProfile
 
 from core.content import Strategy
 from worker.render.fetcher import ThemeFetcher
 from worker.render.html import build_html
+from worker.render.pdf_finish import finisher
 from worker.render.theme import Theme, load_theme
 
 PDF_VARIANT = "pdf/ua-1"  # tagged and accessible; costs about 0-15 % render time
+ARCHIVAL_VARIANT = "pdf/a-2a"  # PDF/A-2 level A (tagged), declared PDF/UA-1 as well
+_OUTPUT_INTENT = "archive-srgb"
 
 
 def render_pdf(strategy: Strategy, theme: str = "default") -> bytes:
@@ -18,17 +32,43 @@ def render_pdf(strategy: Strategy, theme: str = "default") -> bytes:
     return print_pdf(build_html(strategy, chosen), chosen)
 
 
-def print_pdf(html: str, theme: Theme) -> bytes:
-    """Print the HTML of one of the theme's templates as PDF/UA-1, fetching only theme files."""
+def render_archival_pdf(strategy: Strategy, theme: str = "default") -> bytes:
+    """Render a strategy as an A4 archival PDF/A-2a document that is also PDF/UA-1."""
+    chosen = load_theme(theme)
+    return print_pdf(build_html(strategy, chosen), chosen, archival=True)
+
+
+def print_pdf(html: str, theme: Theme, *, archival: bool = False) -> bytes:
+    """Print the HTML of one of the theme's templates as PDF/UA-1 (or PDF/A-2a + UA-1)."""
     document = HTML(
         string=html,
         base_url=str(theme.path) + "/",
         url_fetcher=ThemeFetcher(theme.path),
     )
+    archive: dict[str, Any] = {}
+    if archival:
+        # PDF/A wants an output intent. WeasyPrint's own ("srgb") opens its ICC profile and
+        # never closes it, so the same profile comes in under a name of ours, read whole.
+        archive = {"color_profiles": {_OUTPUT_INTENT: _srgb()}, "output_intent": _OUTPUT_INTENT}
     pdf: bytes = document.write_pdf(
-        pdf_variant=PDF_VARIANT,
+        pdf_variant=ARCHIVAL_VARIANT if archival else PDF_VARIANT,
         presentational_hints=False,
         stylesheets=None,  # no user stylesheets: the theme's own CSS is linked by the template
         optimize_images=True,
+        finisher=finisher(archival=archival),
+        **archive,
     )
     return pdf
+
+
+def _srgb() -> ColorProfile:
+    # A new profile for every file: littlecms writes a profile out again once it has been
+    # read, larger, so a profile shared between renders would make their bytes differ.
+    return ColorProfile(
+        io.BytesIO(_srgb_bytes()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )
+
+
+@cache
+def _srgb_bytes() -> bytes:
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
