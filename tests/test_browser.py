@@ -388,7 +388,7 @@ PAGE_TEXTS = """() => {
 # Words that are the same in both languages, and texts made only of names and numbers.
 SAME_IN_BOTH = {
     *("udkast", "PDF", "Word", "DOCX", "YAML", "JSON", "API", "Markdown", "E-mail", "slug"),
-    *("Status", "Format", "Version", "Input", "Layout", "administrator"),
+    *("Status", "Format", "Version", "Input", "Layout", "administrator", "LIX"),
 }
 SAME_PATTERN = re.compile(r"[\d.,]+ KiB|\(?vision \d+\)?", re.IGNORECASE)
 
