@@ -120,10 +120,11 @@ def open_from(draft: DraftRecord, values: dict[str, Any], actor: Actor | None) -
     form sends them: opens, closes, intro, visibility ("public" or "link"), parts (keys),
     max_responses.
     """
-    wrong, opens, closes, most = _checked(draft, values)
+    strategy = draft_content(draft)
+    every = [p.key for p in hearing_parts(strategy)]
+    wrong, opens, closes, most = _checked(draft, every, _room(strategy.to_data()), values)
     if wrong or opens is None or closes is None:
         return wrong
-    every = [p.key for p in hearing_parts(draft_content(draft))]
     chosen = values["parts"]
     open_hearing(
         session(),
@@ -215,9 +216,12 @@ def _room(data: dict[str, Any]) -> int:
 
 
 def _checked(
-    draft: DraftRecord, values: dict[str, Any]
+    draft: DraftRecord, every: list[str], room: int, values: dict[str, Any]
 ) -> tuple[dict[str, str], dt.date | None, dt.date | None, int]:
-    """Return what is wrong with the form, by field, and the dates and maximum it gives."""
+    """Return what is wrong with the form, by field, and the dates and maximum it gives.
+
+    `every` is the keys of the draft's parts, `room` how many inputs its next draft takes.
+    """
     wrong: dict[str, str] = {}
     if draft.status != "consultation":
         wrong["form"] = _(
@@ -234,14 +238,12 @@ def _checked(
         wrong["closes"] = _("Sidste dag skal ligge efter første dag.")
     if len(values["intro"]) > MAX_INTRO:
         wrong["intro"] = _("Indledningen må højst have 2.000 tegn.")
-    every = {p.key for p in hearing_parts(draft_content(draft))}
     if not values["parts"]:
         wrong["parts"] = _("Vælg mindst én del, der kan gives svar til.")
-    elif not set(values["parts"]) <= every:
+    elif not set(values["parts"]) <= set(every):
         wrong["parts"] = _("Vælg blandt udkastets dele.")
     if values["visibility"] not in ("public", "link"):
         wrong["visibility"] = _("Vælg, hvem der kan finde høringen.")
-    room = _room(draft_content(draft).to_data())
     text = str(values["max_responses"]).strip()
     most = int(text) if text.isdigit() else 0
     if not 1 <= most <= room:

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.outputs import PDF
@@ -232,7 +232,7 @@ def responses_by_email(session: Session, email: str) -> list[ResponseRecord]:
     """Return every response sent with this e-mail address (for an admin's export)."""
     query = (
         select(HearingResponse)
-        .where(func.lower(HearingResponse.email) == email.strip().lower())
+        .where(_sent_with(email))
         .order_by(HearingResponse.created_at, HearingResponse.id)
     )
     return [_response(row) for row in session.scalars(query)]
@@ -243,7 +243,7 @@ def export_responses(session: Session, email: str) -> dict[str, object]:
     query = (
         select(HearingResponse, Hearing)
         .join(Hearing, Hearing.id == HearingResponse.hearing_id)
-        .where(func.lower(HearingResponse.email) == email.strip().lower())
+        .where(_sent_with(email))
         .order_by(HearingResponse.created_at, HearingResponse.id)
     )
     return {
@@ -268,11 +268,7 @@ def export_responses(session: Session, email: str) -> dict[str, object]:
 def delete_responses_by_email(session: Session, email: str) -> int:
     """Delete every response sent with this e-mail address and commit; return how many."""
     with writing(session):
-        rows = session.scalars(
-            select(HearingResponse).where(
-                func.lower(HearingResponse.email) == email.strip().lower()
-            )
-        ).all()
+        rows = session.scalars(select(HearingResponse).where(_sent_with(email))).all()
         for row in rows:
             session.delete(row)
         return len(rows)
@@ -301,6 +297,11 @@ def anonymise_responses(session: Session, closed_before: dt.date) -> int:
             row.email = None
             row.anonymised_at = now
         return len(rows)
+
+
+def _sent_with(email: str) -> ColumnElement[bool]:
+    """Return the condition "sent with this e-mail address" (case and spaces aside)."""
+    return func.lower(HearingResponse.email) == email.strip().lower()
 
 
 def _midnight(day: dt.date) -> dt.datetime:

@@ -21,7 +21,7 @@ import pytest
 from tests.app_fixtures import example_yaml
 from tests.chromium import launched_chromium
 from tests.live_service import LiveService, live_service
-from tests.test_browser import WIDTHS, check_page
+from tests.test_browser import WIDTHS, checked
 from tests.test_browser_editor import BUILD_WAIT_MS, new_page
 
 pytestmark = pytest.mark.e2e
@@ -42,16 +42,6 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-
-
-def checked(page: Any, name: str) -> list[str]:
-    """Check the open page at each width; return what is wrong."""
-    wrong = []
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        wrong += check_page(page, name, width)
-    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-    return wrong
 
 
 def test_a_hearing_from_opening_to_the_next_draft(browser, service):

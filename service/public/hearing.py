@@ -19,6 +19,7 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from core.content import Strategy
 from core.hearing import HearingClosed, HearingPart, check_response, hearing_parts
 from core.outputs import draft_outputs
 from core.view import document_view
@@ -52,14 +53,15 @@ class Opened:
 
     hearing: HearingRecord
     draft: DraftRecord
+    strategy: Strategy  # the draft's content, validated once per request
     parts: tuple[HearingPart, ...]  # the parts open to comment
     state: str  # "upcoming", "open" or "closed"
 
 
 def hearing(key: str) -> Any:
     """Show the draft in hearing as a web page, each part with its own response link."""
-    found = _opened(key)
-    strategy = draft_content(found.draft)
+    found = opened(key)
+    strategy = found.strategy
     return render_template(
         "public/hearing.html",
         h=found.hearing,
@@ -73,14 +75,14 @@ def hearing(key: str) -> Any:
 
 def respond_form(key: str) -> Any:
     """Show the response form, with the part the reader came from chosen."""
-    found = _opened(key)
+    found = opened(key)
     chosen = [k for k in request.args.getlist("part") if any(p.key == k for p in found.parts)]
     return _form(found, {"parts": chosen}, {}, 200)
 
 
 def respond(key: str) -> Any:
     """Take a response while the hearing is open; show the form again with what is wrong."""
-    found = _opened(key)
+    found = opened(key)
     refuse_cut_body(request)
     values = form_values(request.form)
     if found.state != "open":
@@ -97,11 +99,6 @@ def respond(key: str) -> Any:
         full = _("Høringen har modtaget det største antal svar, den kan tage imod.")
         return _form(found, values, {"form": full}, 409)
     return redirect(url_for("public.thanks", key=key, lang=request.args.get("lang")), 303)
-
-
-def opened(key: str) -> Opened:
-    """Return the hearing with this key, its draft and parts, or raise NotFound."""
-    return _opened(key)
 
 
 def take_response(
@@ -137,14 +134,14 @@ def take_response(
 
 def thanks(key: str) -> Any:
     """Confirm that a response came in, and say what happens to it."""
-    found = _opened(key)
-    doc = draft_content(found.draft).document
+    found = opened(key)
+    doc = found.strategy.document
     return render_template("public/thanks.html", h=found.hearing, title=found.draft.title, doc=doc)
 
 
 def hearing_file(key: str, filename: str) -> Response:
     """Send the PDF or DOCX of the version in hearing."""
-    found = _opened(key)
+    found = opened(key)
     return send_public_file(session(), request, found.hearing.slug, found.hearing.version, filename)
 
 
@@ -155,16 +152,18 @@ def hearing_state(hearing: HearingRecord, today: dt.date) -> str:
     return "upcoming" if today < hearing.opens else "open"
 
 
-def _opened(key: str) -> Opened:
+def opened(key: str) -> Opened:
+    """Return the hearing with this key, its draft and parts, or raise NotFound."""
     found = hearing_by_key(session(), key)
     draft = get_draft(session(), found.slug, found.version) if found else None
     if found is None or draft is None:
         raise NotFound(_("Høringen findes ikke. Tjek adressen, du har fået."))
-    every = hearing_parts(draft_content(draft))
+    strategy = draft_content(draft)
+    every = hearing_parts(strategy)
     chosen = found.parts
     parts = tuple(p for p in every if chosen is None or p.key in chosen)
     today = local_today(runtime().settings.time_zone)
-    return Opened(found, draft, parts, hearing_state(found, today))
+    return Opened(found, draft, strategy, parts, hearing_state(found, today))
 
 
 def _files(draft: DraftRecord) -> list[tuple[str, str]]:
@@ -252,7 +251,7 @@ def _form(found: Opened, values: dict[str, Any], wrong: dict[str, str], status: 
     page = render_template(
         "public/respond.html",
         h=found.hearing,
-        doc=draft_content(found.draft).document,
+        doc=found.strategy.document,
         state=found.state,
         title=found.draft.title,
         parts=found.parts,
