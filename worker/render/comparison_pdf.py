@@ -9,7 +9,7 @@ from __future__ import annotations
 from core.content import Strategy
 from core.diff import Comparison, compare, comparison_view
 from worker.render.comparison_context import comparison_context
-from worker.render.html import environment, theme_colours
+from worker.render.html import environment, theme_values
 from worker.render.pdf import print_pdf
 from worker.render.theme import Theme, load_theme
 
@@ -26,8 +26,8 @@ def build_comparison_html(
     """
     found = compare(old, new) if comparison is None else comparison
     values = comparison_context(old, new, comparison_view(found.to_json()))
-    values |= {"colours": theme_colours(theme), "mark": None}
-    return environment(theme.path).get_template(TEMPLATE).render(values)
+    values |= {**theme_values(theme, new.document.language), "mark": None}
+    return environment(theme.folders).get_template(TEMPLATE).render(values)
 
 
 def render_comparison_pdf(

@@ -1,4 +1,4 @@
-"""A deny-all URL fetcher for WeasyPrint: only the theme's own files and small data: images.
+"""A deny-all URL fetcher for WeasyPrint: only the theme's files and small data: images.
 
 Nothing a user writes ever becomes markup, so in practice the template is the only
 source of URLs. This fetcher is the second wall: whatever slips through cannot make
@@ -44,11 +44,13 @@ class RefusedURL(ValueError):
 class ThemeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
     """Serve files from one theme folder and small data: images; refuse everything else."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *extended: Path) -> None:
         # No protocols and no redirects for the inherited urllib machinery, so that even a
         # call that reached the parent class could not open anything.
         super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
-        self.root = root.resolve()
+        # The theme's folder, then those of the themes it extends: a file asked for in one
+        # is looked up in each in turn, as the templates are (see worker.render.theme).
+        self.roots = tuple(folder.resolve() for folder in (root, *extended))
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
@@ -74,18 +76,23 @@ class ThemeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no typ
         # Check the path lexically before touching the disk, so that a path outside the
         # theme is refused without any file access; then resolve symlinks and check again.
         lexical = Path(os.path.normpath(url2pathname(parts.path)))
-        if not lexical.is_absolute() or not lexical.is_relative_to(self.root):
+        inside = [r for r in self.roots if lexical.is_absolute() and lexical.is_relative_to(r)]
+        if not inside:
             raise self._refuse(url, "outside the theme folder")
         media_type = THEME_SUFFIXES.get(lexical.suffix.lower())
         if media_type is None:
             raise self._refuse(url, "not a theme asset")
-        path = lexical.resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise self._refuse(url, "not a file in the theme folder")
-        # Logged so that a test (or an operator at DEBUG) can see which fetcher served
-        # the theme: WeasyPrint's own fetcher would load the same files silently.
-        LOG.debug("served %s", url)
-        return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": media_type})
+        relative = lexical.relative_to(inside[0])
+        for root in self.roots[self.roots.index(inside[0]) :]:
+            path = (root / relative).resolve()
+            if path.is_relative_to(root) and path.is_file():
+                # Logged so that a test (or an operator at DEBUG) can see which fetcher
+                # served the theme: WeasyPrint's own fetcher would load the files silently.
+                LOG.debug("served %s", url)
+                return URLFetcherResponse(
+                    url, path.read_bytes(), headers={"Content-Type": media_type}
+                )
+        raise self._refuse(url, "not a file in the theme folder")
 
     def _data(self, url: str) -> URLFetcherResponse:
         if len(url) > MAX_DATA_URL:

@@ -20,7 +20,8 @@ CODE_DIRS = (ROOT / "worker" / "render", ROOT / "core", ROOT / "templates")
 def source_files(theme: str) -> list[Path]:
     """Return the files whose bytes decide what a render of `theme` looks like."""
     code = [path for folder in CODE_DIRS for path in sorted(folder.rglob("*.py"))]
-    return code + sorted(p for p in load_theme(theme).path.rglob("*") if p.is_file())
+    folders = load_theme(theme).folders  # the theme's own and those of the themes it extends
+    return code + [p for f in folders for p in sorted(f.rglob("*")) if p.is_file()]
 
 
 def fingerprint(files: Iterable[Path], root: Path) -> str:

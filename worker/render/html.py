@@ -26,13 +26,14 @@ _COLOUR_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 
 
 @lru_cache(maxsize=8)
-def environment(theme_path: Path) -> Environment:
-    """Return the Jinja2 environment for a theme folder (autoescaping, strict undefined).
+def environment(folders: tuple[Path, ...]) -> Environment:
+    """Return the Jinja2 environment for a theme's folders (autoescaping, strict undefined).
 
-    One environment serves the document and the comparison templates of a theme.
+    One environment serves the document and the comparison templates of a theme; a
+    template the theme lacks comes from the theme it extends.
     """
     env = Environment(
-        loader=FileSystemLoader(theme_path),
+        loader=FileSystemLoader(list(folders)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -45,19 +46,37 @@ def environment(theme_path: Path) -> Environment:
 
 def build_html(strategy: Strategy, theme: Theme) -> str:
     """Render the strategy as the HTML document the PDF is printed from."""
-    template = environment(theme.path).get_template(TEMPLATE)
+    template = environment(theme.folders).get_template(TEMPLATE)
     return template.render(context(strategy, theme))
 
 
 def context(strategy: Strategy, theme: Theme) -> dict[str, Any]:
-    """Return the values the template needs: the document view and the theme's colours."""
+    """Return the values the template needs: the document view and the theme's look."""
     view = document_view(strategy)
     return {
         "view": view,
         "doc": view.info,
         "L": view.labels,
         "mark": view.mark,
+        **theme_values(theme, view.language),
+    }
+
+
+def theme_values(theme: Theme, language: str) -> dict[str, Any]:
+    """Return what every template of a theme reads: colours, fonts, stylesheets and logo."""
+    logo = None
+    if theme.logo is not None:
+        logo = {
+            "src": theme.relative(theme.logo.path),
+            "alt": theme.logo.alt_text(language),
+            "width": f"{theme.logo.width_mm:g}mm",
+        }
+    return {
         "colours": theme_colours(theme),
+        "font_family": theme.font_family,
+        "font_faces": theme.font_faces(),
+        "stylesheets": theme.stylesheets,
+        "logo": logo,
     }
 
 

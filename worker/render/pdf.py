@@ -43,7 +43,7 @@ def print_pdf(html: str, theme: Theme, *, archival: bool = False) -> bytes:
     document = HTML(
         string=html,
         base_url=str(theme.path) + "/",
-        url_fetcher=ThemeFetcher(theme.path),
+        url_fetcher=ThemeFetcher(*theme.folders),
     )
     archive: dict[str, Any] = {}
     if archival:

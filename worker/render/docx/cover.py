@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from docx.document import Document
 from docx.enum.text import WD_BREAK
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from core.content import Strategy
@@ -20,6 +20,7 @@ from worker.render.docx.styles import (
     LANGUAGE_TAGS,
     add_styled,
 )
+from worker.render.theme import Logo, Theme
 
 # python-docx refuses core property values longer than this,
 # while authors, subtitle and keywords may legitimately run longer.
@@ -38,19 +39,38 @@ class CoverParagraphs:
     authors: list[Paragraph]
 
 
-def add_cover(document: Document, view: DocumentView) -> None:
-    """Write the cover: draft banner, organisation, title, subtitle, date and authors."""
-    write_cover(document, view)
+def write_cover(document: Document, view: DocumentView, theme: Theme) -> CoverParagraphs:
+    """Write the cover (banner, logo, organisation, title, ...); return the field paragraphs."""
+    add_cover_art(document, view, theme)
+    return write_cover_text(document, view, theme)
 
 
-def write_cover(document: Document, view: DocumentView) -> CoverParagraphs:
-    """Write the cover as `add_cover` does; return the paragraphs showing fields."""
-    info, table, mark = view.info, view.labels, view.mark
-    if mark:
-        banner = " · ".join(part for part in (mark, info.draft_label) if part)
+def add_cover_art(document: Document, view: DocumentView, theme: Theme) -> None:
+    """Write what the theme puts at the top of every cover: its logo, if it has one."""
+    if theme.logo is not None:
+        add_logo(document, theme.logo, view.info.language)
+
+
+def add_logo(document: Document, logo: Logo, language: str) -> None:
+    """Add the theme's logo in a paragraph of its own, with its alt text for screen readers."""
+    picture = (
+        document.add_paragraph().add_run().add_picture(str(logo.path), width=Mm(logo.width_mm))
+    )
+    # Word reads a picture's alt text from wp:docPr's descr; the name stays python-docx's
+    # file name, which says nothing.
+    properties = picture._inline.docPr
+    properties.set("descr", logo.alt_text(language))
+    properties.set("name", "Logo")
+
+
+def write_cover_text(document: Document, view: DocumentView, theme: Theme) -> CoverParagraphs:
+    """Write the cover's text: draft banner, organisation, title, subtitle, date, authors."""
+    info, table = view.info, view.labels
+    if view.mark:
+        banner = " · ".join(part for part in (view.mark, info.draft_label) if part)
         add_styled(document, DRAFT_BANNER, banner)
     top = add_styled(document, COVER_ORGANISATION, info.organisation or "")
-    top.paragraph_format.space_before = Pt(150)
+    top.paragraph_format.space_before = Pt(theme.word.spacing["cover_top"])
     title = add_styled(document, "Title", info.title)
     subtitle = add_styled(document, "Subtitle", info.subtitle) if info.subtitle else None
     label_line, date_line = (
@@ -60,7 +80,7 @@ def write_cover(document: Document, view: DocumentView) -> CoverParagraphs:
     authors = []
     if info.authors:
         label = add_styled(document, COVER_META, table["authors"])
-        label.paragraph_format.space_before = Pt(36)
+        label.paragraph_format.space_before = Pt(theme.word.spacing["cover_authors"])
         label.runs[0].bold = True
         for author in info.authors:
             name = f"{author.name}, {author.role}" if author.role else author.name

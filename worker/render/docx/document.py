@@ -55,7 +55,7 @@ def render_docx(strategy: Strategy, theme: str = "default", template: bool = Fal
     outline = Outline()
     controls = Controls(view.language, placeholders=template)
 
-    add_cover_controls(controls, write_cover(document, view), view)
+    add_cover_controls(controls, write_cover(document, view, chosen), view)
     outline.add_heading(document, view.labels["contents"], 1)
     toc_placeholder = document.add_paragraph()
     sections = 0

@@ -18,7 +18,7 @@ from docx.shared import Cm, Length, Pt, RGBColor
 from docx.styles.style import BaseStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
 
-from worker.render.theme import Theme
+from worker.render.theme import Theme, WordStyle
 
 LANGUAGE_TAGS = {"da": "da-DK", "en": "en-GB"}
 
@@ -59,52 +59,55 @@ PARAGRAPH_STYLES = (
     TABLE_HEADING,
 )
 
+# The styles this renderer adds to python-docx's template (the others are Word's own).
+CUSTOM_STYLES = frozenset(
+    {
+        "TOC 1",
+        "TOC 2",
+        COVER_ORGANISATION,
+        COVER_META,
+        DRAFT_BANNER,
+        VISION_HEADLINE,
+        CARD_LABEL,
+        TABLE_TEXT,
+        TABLE_HEADING,
+    }
+)
+
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
 def apply_theme(document: Document, theme: Theme, language: str) -> None:
-    """Set page size, default font, language and every style the renderer uses."""
+    """Set page size, default font, language and every style the renderer uses.
+
+    Sizes, gaps and colours come from the theme's [word] tables; this function only
+    knows which styles exist and what Word needs beyond them (borders, keep-with-next).
+    """
+    page, look = theme.word.page, theme.word
+    missing = sorted(CUSTOM_STYLES - set(look.styles))
+    if missing:  # these styles exist only once the theme defines them
+        raise ValueError(f"theme {theme.name!r}: [word.styles] lacks {missing}")
     section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4, not the template's Letter
-    section.left_margin = section.right_margin = Cm(2.3)
-    section.top_margin, section.bottom_margin = Cm(2.4), Cm(2.2)
-    section.header_distance = section.footer_distance = Cm(1.1)
+    section.page_width, section.page_height = Cm(page["width"]), Cm(page["height"])
+    section.left_margin, section.right_margin = Cm(page["left"]), Cm(page["right"])
+    section.top_margin, section.bottom_margin = Cm(page["top"]), Cm(page["bottom"])
+    section.header_distance, section.footer_distance = Cm(page["header"]), Cm(page["footer"])
     _defaults(document, theme, LANGUAGE_TAGS[language])
-    c = {key: RGBColor(*theme.colour_rgb(key)) for key in theme.colours}
     font = theme.font_family
-    _para(document, "Normal", font, 10.5, c["ink"], after=6, line=1.2)
-    _para(document, "Title", font, 34, c["primary"], bold=True, after=6, line=1.0)
+    for name in ("Normal", *(n for n in look.styles if n != "Normal")):
+        _para(document, name, font, look.styles[name], theme, new=name in CUSTOM_STYLES)
     _border(document.styles["Title"], "bottom", None)  # the template's blue rule
-    _para(document, "Heading 1", font, 20, c["primary"], bold=True, before=18, after=12)
-    _para(document, "Heading 2", font, 10, c["accent"], bold=True, before=0, after=2)
-    document.styles["Heading 2"].font.all_caps = True
-    _para(document, "Heading 3", font, 12, c["primary"], bold=True, before=10, after=4)
-    _para(document, "Subtitle", font, 17, c["ink"], after=30, italic=False)
     _border(document.styles["Subtitle"], "bottom", theme.colours["accent"], space=14)
     _no_letter_spacing(document.styles["Subtitle"])
     for name in ("Header", "Footer"):
-        _para(document, name, font, 8.5, c["muted"], after=0)
         _right_tab_only(document.styles[name], text_width(document))
-    for name in ("List Bullet", "List Bullet 2", "List Bullet 3", "List Number"):
-        _para(document, name, font, None, None, after=3)
-    for name in ("List Number 2", "List Number 3"):
-        _para(document, name, font, None, None, after=3)
-    _para(document, "TOC 1", font, 11, c["primary"], bold=True, before=8, after=2, new=True)
-    _para(document, "TOC 2", font, 10.5, c["ink"], after=2, indent=0.6, new=True)
-    _para(document, COVER_ORGANISATION, font, 12, c["primary"], bold=True, after=36, new=True)
-    document.styles[COVER_ORGANISATION].font.all_caps = True
-    _para(document, COVER_META, font, 11, c["muted"], after=2, new=True)
-    _para(document, DRAFT_BANNER, font, 11, RGBColor(255, 255, 255), bold=True, after=0, new=True)
-    _shade(document.styles[DRAFT_BANNER], theme.colours["mark"])
+    if look.band:
+        # The band: a thick rule in the band colour under the running header.
+        _border(document.styles["Header"], "bottom", theme.colours[look.band], space=4, size=36)
     _border(document.styles[DRAFT_BANNER], "all", theme.colours["mark"], space=5)
-    _para(document, VISION_HEADLINE, font, 19, c["primary"], bold=True, after=8, new=True)
-    _para(document, CARD_LABEL, font, 9, c["primary"], bold=True, before=6, after=3, new=True)
-    _para(document, TABLE_TEXT, font, 9.5, c["ink"], after=0, line=1.1, new=True)
-    _para(document, TABLE_HEADING, font, 9.5, RGBColor(255, 255, 255), bold=True, new=True)
-    _para(document, "Caption", font, 8.5, c["muted"], italic=False, after=4)
     for name in ("Heading 1", "Heading 2", VISION_HEADLINE, CARD_LABEL, TABLE_HEADING):
         document.styles[name].paragraph_format.keep_with_next = True
-    _hyperlink_style(document, c["primary"])
+    _hyperlink_style(document, RGBColor(*theme.colour_rgb("primary")))
     _table_style(document, theme)
     _fix_bullets(document, font)
     _drop_styles_with_effects(document)
@@ -182,47 +185,41 @@ def _set_fonts(rpr: object, family: str) -> None:
 
 
 def _para(
-    document: Document,
-    name: str,
-    font: str,
-    size: float | None,
-    colour: RGBColor | None,
-    *,
-    bold: bool | None = None,
-    italic: bool | None = None,
-    before: float | None = None,
-    after: float | None = None,
-    line: float | None = None,
-    indent: float | None = None,
-    new: bool = False,
+    document: Document, name: str, font: str, look: WordStyle, theme: Theme, *, new: bool
 ) -> None:
-    """Define or restyle a paragraph style (new=True creates a custom style)."""
+    """Define or restyle a paragraph style from the theme (new=True creates a custom style)."""
     if new:
         style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = document.styles["Normal"]
         style.quick_style = True
     style = document.styles[name]
     _set_fonts(style.element.get_or_add_rPr(), font)
-    if size is not None:
-        style.font.size = Pt(size)
-    if colour is not None:
-        style.font.color.rgb = colour
-    if bold is not None:
-        style.font.bold = bold
-    if italic is not None:
-        style.font.italic = italic
+    if look.size is not None:
+        style.font.size = Pt(look.size)
+    if look.colour is not None:
+        style.font.color.rgb = RGBColor(*theme.colour_rgb(look.colour))
+    if look.bold is not None:
+        style.font.bold = look.bold
+    if look.italic is not None:
+        style.font.italic = look.italic
+    if look.caps is not None:
+        style.font.all_caps = look.caps
     fmt = style.paragraph_format
-    if before is not None:
-        fmt.space_before = Pt(before)
-    if after is not None:
-        fmt.space_after = Pt(after)
-    if line is not None:
-        fmt.line_spacing = line
-    if indent is not None:
-        fmt.left_indent = Cm(indent)
+    if look.before is not None:
+        fmt.space_before = Pt(look.before)
+    if look.after is not None:
+        fmt.space_after = Pt(look.after)
+    if look.line is not None:
+        fmt.line_spacing = look.line
+    if look.indent is not None:
+        fmt.left_indent = Cm(look.indent)
+    if look.shade is not None:
+        _shade(style, theme.colour_hex(look.shade))
 
 
-def _border(style: BaseStyle, side: str, colour: str | None, space: int = 4) -> None:
+def _border(
+    style: BaseStyle, side: str, colour: str | None, space: int = 4, size: int = 12
+) -> None:
     """Remove the paragraph borders of a style, or set one side (or "all") to a colour."""
     ppr = style.element.get_or_add_pPr()
     borders = ppr.find(qn("w:pBdr"))
@@ -233,7 +230,7 @@ def _border(style: BaseStyle, side: str, colour: str | None, space: int = 4) -> 
     borders = OxmlElement("w:pBdr")
     for name in ("top", "left", "bottom", "right") if side == "all" else (side,):
         edge = OxmlElement(f"w:{name}")
-        for key, value in (("val", "single"), ("sz", "12"), ("space", str(space))):
+        for key, value in (("val", "single"), ("sz", str(size)), ("space", str(space))):
             edge.set(qn(f"w:{key}"), value)
         edge.set(qn("w:color"), colour.lstrip("#"))
         borders.append(edge)

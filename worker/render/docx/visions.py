@@ -39,7 +39,7 @@ def add_vision_card(
     """Add one card: theme title (Heading 2), headline, body and commitments."""
     cell = add_card_cell(document, theme, width)
     paragraphs = fill_card(cell, card, outline, commitments_label)
-    add_card_spacer(document)
+    add_card_spacer(document, theme)
     return paragraphs
 
 
@@ -52,9 +52,11 @@ def add_card_cell(document: Document, theme: Theme, width: Length) -> _Cell:
     cell.width = width
     shade(cell, theme.colours["soft"])
     none = ("nil", 0, "auto")
-    accent = ("single", 36, theme.colours["accent"].lstrip("#"))
+    spacing = theme.word.spacing
+    # Word measures a cell border in eighths of a point and its margins in twentieths.
+    accent = ("single", round(spacing["card_accent"] * 8), theme.colours["accent"].lstrip("#"))
     cell_borders(cell, top=none, left=accent, bottom=none, right=none)
-    cell_margins(cell, 260)
+    cell_margins(cell, round(spacing["card_padding"] * 20))
     return cell
 
 
@@ -72,8 +74,8 @@ def fill_card(cell: _Cell, card: Card, outline: Outline, commitments_label: str)
     return CardParagraphs(title, headline, body, label, commitments)
 
 
-def add_card_spacer(document: Document) -> Paragraph:
+def add_card_spacer(document: Document, theme: Theme) -> Paragraph:
     """Add the paragraph after a card: Word joins tables that touch."""
     spacer = document.add_paragraph()
-    spacer.paragraph_format.space_after = Pt(10)
+    spacer.paragraph_format.space_after = Pt(theme.word.spacing["card_after"])
     return spacer

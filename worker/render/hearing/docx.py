@@ -17,7 +17,7 @@ from core.content import Strategy
 from core.diff import Comparison
 from core.hearing_notes import CausedChange, HearingNotes, NoteInput, hearing_notes
 from core.view import DocumentView
-from worker.render.docx.cover import set_core_properties
+from worker.render.docx.cover import add_logo, set_core_properties
 from worker.render.docx.fields import set_theme_font_language
 from worker.render.docx.fonts import embed_fonts
 from worker.render.docx.outline import Outline
@@ -67,7 +67,7 @@ def render_hearing_notes_docx(
     document = docx.Document()
     apply_theme(document, chosen, notes.language)
     outline = Outline()
-    _cover(document, notes)
+    _cover(document, notes, chosen)
     _summary(document, outline, notes, chosen)
     _groups(document, outline, notes, chosen)
     # The running header names the strategy and the notes; no draft mark, as on a comparison.
@@ -89,10 +89,12 @@ def render_hearing_notes_docx(
     return save_docx(document, strategy.document.date)
 
 
-def _cover(document: Document, notes: HearingNotes) -> None:
-    """Write the cover: organisation, "Høringsnotat", the strategy, version and date."""
+def _cover(document: Document, notes: HearingNotes, theme: Theme) -> None:
+    """Write the cover: logo, organisation, "Høringsnotat", the strategy, version and date."""
+    if theme.logo is not None:
+        add_logo(document, theme.logo, notes.language)
     top = add_styled(document, COVER_ORGANISATION, notes.info.organisation or "")
-    top.paragraph_format.space_before = Pt(150)
+    top.paragraph_format.space_before = Pt(theme.word.spacing["cover_top"])
     add_styled(document, "Title", notes.title)
     add_styled(document, "Subtitle", notes.info.title)
     edition = " · ".join(part for part in (notes.version, notes.date) if part)

@@ -11,7 +11,7 @@ from typing import Any
 from core.content import Strategy
 from core.diff import Comparison
 from core.hearing_notes import hearing_notes
-from worker.render.html import environment, theme_colours
+from worker.render.html import environment, theme_values
 from worker.render.pdf import print_pdf
 from worker.render.theme import Theme, load_theme
 
@@ -30,10 +30,10 @@ def build_hearing_notes_html(
         "notes": notes,
         "doc": notes.info,
         "L": notes.labels,
-        "colours": theme_colours(theme),
         "mark": None,  # the cover names the version; no draft watermark, as on a comparison
+        **theme_values(theme, notes.language),
     }
-    return environment(theme.path).get_template(TEMPLATE).render(values)
+    return environment(theme.folders).get_template(TEMPLATE).render(values)
 
 
 def render_hearing_notes_pdf(

@@ -22,7 +22,7 @@ from core.diff import Comparison
 from core.parts import FieldChange, PartKind
 from core.richtext import Block
 from core.view import Card, DocumentView, Visions
-from worker.render.docx.cover import add_cover
+from worker.render.docx.cover import add_cover_art, write_cover_text
 from worker.render.docx.outline import Outline
 from worker.render.docx.richtext import add_blocks
 from worker.render.docx.styles import Container
@@ -89,8 +89,9 @@ def merged_order(
 
 def add_tracked_cover(red: Redline) -> None:
     """Write the cover with its metadata changes (draft label, date, …) tracked."""
-    new = appended(red.document, lambda d: add_cover(d, red.after))
-    old = appended(red.document, lambda d: add_cover(d, red.before))
+    add_cover_art(red.document, red.after, red.theme)
+    new = appended(red.document, lambda d: write_cover_text(d, red.after, red.theme))
+    old = appended(red.document, lambda d: write_cover_text(d, red.before, red.theme))
     # The page break at the end of each cover is a textless run: the merge leaves it be.
     replace_block([*new, *old], merge_paragraphs(old, new, red.rev))
 
@@ -185,7 +186,7 @@ def _whole_card(red: Redline, vision: Card, kind: Kind) -> CardParagraphs:
     card = fill_card(cell, vision, red.outline, _label(view))
     red.toc[red.outline.entries[-1].bookmark] = kind
     mark_row(cell._tc.getparent(), kind, red.rev)
-    mark_paragraph(add_card_spacer(red.document)._p, kind, red.rev)
+    mark_paragraph(add_card_spacer(red.document, red.theme)._p, kind, red.rev)
     return card
 
 
@@ -205,7 +206,7 @@ def _same_card(red: Redline, old: Card, new: Card) -> None:
         cell._tc.extend(paragraphs)
         table = scratch._tc.getparent().getparent()
         table.getparent().remove(table)
-    add_card_spacer(red.document)
+    add_card_spacer(red.document, red.theme)
 
 
 def _merge_card(

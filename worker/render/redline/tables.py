@@ -21,7 +21,7 @@ from core.view import Consultation, Indicators, in_date_order
 from worker.render.redline.merge import merge_paragraphs
 from worker.render.redline.revisions import Kind, Revisions, mark_paragraph, mark_row, mark_table
 
-Builder = Callable[[Document], None]
+Builder = Callable[[Document], object]  # what it returns is not used
 
 
 def indicator_keys(part: Indicators | None) -> list[str]:
