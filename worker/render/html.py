@@ -77,6 +77,7 @@ def theme_values(theme: Theme, language: str) -> dict[str, Any]:
         "font_faces": theme.font_faces(),
         "stylesheets": theme.stylesheets,
         "logo": logo,
+        "band": theme.band,
     }
 
 

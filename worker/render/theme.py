@@ -72,7 +72,6 @@ class WordLook:
     page: Mapping[str, float]  # width, height, the four margins, header/footer distance (cm)
     styles: Mapping[str, WordStyle]
     spacing: Mapping[str, float]  # named gaps and widths the renderer uses (see theme.toml)
-    band: str | None = None  # a colour's name: a band across the cover and under the header
 
 
 @dataclass(frozen=True)
@@ -101,6 +100,7 @@ class Theme:
     folders: tuple[Path, ...] = ()
     stylesheets: tuple[str, ...] = ()  # extra CSS, after the templates' own
     logo: Logo | None = None
+    band: str | None = None  # a colour's name: a band across the top of every page
     word: WordLook = field(
         default_factory=lambda: WordLook(MappingProxyType({}), MappingProxyType({}), {})
     )
@@ -173,6 +173,9 @@ def _theme(name: str, path: Path, config: dict[str, Any], base: Theme | None) ->
     colours = {**(base.colours if base else {}), **config.get("colours", {})}
     logo = _logo(path, config["logo"]) if "logo" in config else (base.logo if base else None)
     sheets = tuple(str(s) for s in config.get("stylesheets", ()))
+    band = config.get("band", base.band if base else None)
+    if band is not None and band not in colours:
+        raise ValueError(f"band: no colour named {band!r}")
     return Theme(
         name=name,
         path=path,
@@ -182,6 +185,7 @@ def _theme(name: str, path: Path, config: dict[str, Any], base: Theme | None) ->
         folders=folders,
         stylesheets=(*(base.stylesheets if base else ()), *sheets),
         logo=logo,
+        band=band,
         word=_word(config.get("word", {}), base.word if base else None, colours),
         description=str(config.get("description", base.description if base else "")),
     )
@@ -210,12 +214,8 @@ def _word(config: dict[str, Any], base: WordLook | None, colours: dict[str, str]
                 raise ValueError(f"word.styles.{style}.{key}: no colour named {colour!r}")
         merged = {**(vars(styles[style]) if style in styles else {}), **values}
         styles[style] = WordStyle(**merged)
-    band = config.get("band", base.band if base else None)
-    if band is not None and band not in colours:
-        raise ValueError(f"word.band: no colour named {band!r}")
     return WordLook(
         page=MappingProxyType({**(base.page if base else {}), **config.get("page", {})}),
         styles=MappingProxyType(styles),
         spacing=MappingProxyType({**(base.spacing if base else {}), **config.get("spacing", {})}),
-        band=band,
     )

@@ -101,9 +101,10 @@ def apply_theme(document: Document, theme: Theme, language: str) -> None:
     _no_letter_spacing(document.styles["Subtitle"])
     for name in ("Header", "Footer"):
         _right_tab_only(document.styles[name], text_width(document))
-    if look.band:
-        # The band: a thick rule in the band colour under the running header.
-        _border(document.styles["Header"], "bottom", theme.colours[look.band], space=4, size=36)
+    if theme.band:
+        # Word has no page background a band could be drawn in: a thick rule in the band
+        # colour under the running header stands for it.
+        _border(document.styles["Header"], "bottom", theme.colours[theme.band], space=4, size=36)
     _border(document.styles[DRAFT_BANNER], "all", theme.colours["mark"], space=5)
     for name in ("Heading 1", "Heading 2", VISION_HEADLINE, CARD_LABEL, TABLE_HEADING):
         document.styles[name].paragraph_format.keep_with_next = True
