@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from core.errors import UdkastError
 from core.outputs import PDF_CHOICES, comparison_outputs, output_names
@@ -58,6 +58,12 @@ def add_command(commands: Any) -> None:
         "(PDF/UA-1 too, <name>-arkiv.pdf) as well (default: the server's UDKAST_PDF)",
     )
     submit.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="the design the files are made in, one the server has installed "
+        "(default: the server's UDKAST_THEME)",
+    )
+    submit.add_argument(
         "--revisions",
         choices=("accept", "reject", "refuse"),
         default="accept",
@@ -89,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
 def _submit(args: argparse.Namespace) -> int:
     data, media_type = _read(args.file)
     query = [f"pdf={args.pdf}"] if args.pdf else []
+    if args.theme:
+        query.append(urlencode({"theme": args.theme}))
     if media_type == DOCX_TYPE:  # the options only a Word file has
         query += [f"revisions={args.revisions}", f"strict={str(args.strict).lower()}"]
     path = "/api/v1/drafts" + (f"?{'&'.join(query)}" if query else "")

@@ -19,6 +19,7 @@ from core.hearing import part_keys
 from core.outputs import Output, registered
 from core.problem_text import describe
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
+from core.themes import available_themes
 from service import compare, hearings
 from service.content_out import content_file
 from service.downloads import send_artifact
@@ -36,7 +37,13 @@ from service.representations import (
 )
 from service.routing import VERSION, shown
 from service.runtime import runtime, session
-from service.uploads import pdf_outputs, read_strategy, upload_warnings, uploaded_word_file
+from service.uploads import (
+    build_theme,
+    pdf_outputs,
+    read_strategy,
+    upload_warnings,
+    uploaded_word_file,
+)
 from store import (
     Actor,
     DraftRecord,
@@ -148,7 +155,7 @@ def submit() -> Any:
     result = submit_draft(
         session(),
         strategy,
-        rt.settings.theme,
+        build_theme(request),
         pdf_outputs(request),
         posted_by=current_actor(),
         base_version=_base_version(),
@@ -291,6 +298,8 @@ def _document_for(outputs: tuple[Output, ...]) -> dict[str, Any]:
     schemas.update(generated)
     # The outputs are listed once, in core.outputs; openapi.yaml only describes them.
     schemas["OutputName"]["enum"] = [o.name for o in outputs]
+    # The themes are the folders installed under templates/; openapi.yaml describes them.
+    schemas["ThemeName"]["enum"] = available_themes()
     document["components"]["responses"]["File"]["content"] = {
         media_type: {"schema": {"type": "string", "format": "binary"}}
         for media_type in dict.fromkeys(o.media_type for o in outputs)

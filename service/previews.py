@@ -23,7 +23,7 @@ from service.failure_text import failure_text
 from service.i18n import current_language, why_not
 from service.login import load_session, needs, signed_in, web_session
 from service.runtime import runtime, session
-from service.uploads import read_form_strategy
+from service.uploads import build_theme, read_form_strategy
 from store import (
     Actor,
     PreviewRecord,
@@ -69,12 +69,15 @@ def owner_of(actor: Actor) -> str:
     return f"user:{actor.user_id}"
 
 
-def start_preview(strategy: Strategy, actor: Actor) -> str:
-    """Queue a preview of a validated strategy for `actor`, replacing theirs; return its id."""
+def start_preview(strategy: Strategy, actor: Actor, theme: str) -> str:
+    """Queue a preview of a validated strategy in a theme for `actor`; return its id.
+
+    It replaces the person's earlier preview.
+    """
     data = strategy.to_data()
     content = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     rt = runtime()
-    record = store_preview(session(), owner_of(actor), content, rt.settings.theme)
+    record = store_preview(session(), owner_of(actor), content, theme)
     # Heavy documents wait for the bulk lane's workers, as their builds do.
     if not rt.queue.enqueue_preview(record.id, lane=budget.lane(data)):
         fail_preview(session(), record.id, QUEUE_DOWN)
@@ -102,6 +105,7 @@ def create() -> Any:
     text = request.form.get("text", "")
     page: dict[str, Any] = {"strategies": list_strategies(session()), "text": text}
     try:
+        theme = build_theme(request)
         strategy = read_form_strategy(request)
     except InvalidContent as exc:
         problems = describe_all(exc.problems, exc.data, current_language())
@@ -109,7 +113,7 @@ def create() -> Any:
         return render_template("index.html", **page), 422
     except UdkastError as exc:
         return render_template("index.html", error=why_not(exc), **page), status_of(exc)
-    preview_id = start_preview(strategy, _actor())
+    preview_id = start_preview(strategy, _actor(), theme)
     return render_template("index.html", preview=own_preview(preview_id), **page)
 
 

@@ -25,6 +25,7 @@ from core.errors import (
 )
 from core.loading import JSON_TYPES, YAML_TYPES
 from core.outputs import PDF_CHOICES, draft_outputs_for
+from core.themes import available_themes, theme_folder
 from core.wordfile import open_word_file
 from core.wordfile.comments import add_inputs, read_comments
 from core.wordfile.content import identity, read_content, revisions_by_author, revisions_note
@@ -286,6 +287,28 @@ def pdf_outputs(request: Request) -> tuple[str, ...]:
             _("pdf skal være standard eller archival, ikke %(value)s", value=repr(choice[:40]))
         )
     return draft_outputs_for(choice)
+
+
+def build_theme(request: Request) -> str:
+    """Return the theme a build asks for by `theme` (query or form field), else the server's.
+
+    A name that is not an installed theme is refused, naming the installed ones.
+    """
+    values = request.args.getlist("theme")
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        values += request.form.getlist("theme")
+    if len(values) > 1:
+        raise MalformedInput(_("send theme én gang"))
+    choice = values[0].strip() if values else runtime().settings.theme
+    if theme_folder(choice) is None:
+        raise MalformedInput(
+            _(
+                "theme skal være et af de installerede designs (%(names)s), ikke %(value)s",
+                names=", ".join(available_themes()),
+                value=repr(choice[:40]),
+            )
+        )
+    return choice
 
 
 def _load_file(

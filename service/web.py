@@ -22,7 +22,7 @@ from core.errors import InvalidContent, UdkastError
 from core.labels import labels
 from core.outputs import comparison_outputs, find_output
 from core.problem_text import describe, describe_all
-from core.themes import theme_folder
+from core.themes import theme_choices, theme_folder
 from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
@@ -42,6 +42,7 @@ from service.paths import local_path
 from service.routing import VERSION
 from service.runtime import runtime, session
 from service.uploads import (
+    build_theme,
     pdf_outputs,
     read_form_strategy,
     upload_warnings,
@@ -105,9 +106,10 @@ def output_label(name: str) -> str:
 
 
 @blueprint.app_context_processor
-def pdf_default() -> dict[str, Any]:
-    """Give the upload form the PDF a build gets when the form does not say (UDKAST_PDF)."""
-    return {"pdf_default": runtime().settings.pdf}
+def build_defaults() -> dict[str, Any]:
+    """Give the forms what a build gets when they do not say (UDKAST_PDF, UDKAST_THEME)."""
+    settings = runtime().settings
+    return {"pdf_default": settings.pdf, "theme_default": settings.theme, "themes": theme_choices}
 
 
 @blueprint.app_template_global("build_failure")
@@ -184,6 +186,7 @@ def index() -> Any:
 def upload() -> Any:
     """Take a draft from the form (a file or pasted text) and show its build."""
     try:
+        theme, outputs = build_theme(request), pdf_outputs(request)
         strategy = read_form_strategy(request)
     except InvalidContent as exc:
         page = render_template(
@@ -206,8 +209,8 @@ def upload() -> Any:
     result = submit_draft(
         session(),
         strategy,
-        rt.settings.theme,
-        pdf_outputs(request),
+        theme,
+        outputs,
         posted_by=current_actor(),
         source=uploaded_word_file(),
     )

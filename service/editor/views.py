@@ -30,6 +30,7 @@ from service.login import load_session, needs, web_session
 from service.previews import own_preview, start_preview
 from service.routing import VERSION
 from service.runtime import runtime, session
+from service.uploads import build_theme
 from store import PreviewRecord, get_draft, submit_draft
 from store.errors import OutdatedBase
 from templates.filters import rich_html
@@ -194,7 +195,7 @@ def save() -> Any:
         result = submit_draft(
             session(),
             strategy,
-            rt.settings.theme,
+            build_theme(request),
             draft_outputs_for(rt.settings.pdf),  # the editor asks for the server's default PDF
             posted_by=active.actor if active else None,
             base_version=base,
@@ -217,7 +218,7 @@ def pdf_preview() -> Any:
         return _page(data, base_slug, base_version, problems=exc.problems, status=422)
     active = web_session()
     assert active is not None  # the view needs an editor  # noqa: S101
-    preview_id = start_preview(strategy, active.actor)
+    preview_id = start_preview(strategy, active.actor, build_theme(request))
     return _page(data, base_slug, base_version, preview=own_preview(preview_id), focus="preview")
 
 
