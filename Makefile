@@ -90,7 +90,7 @@ translations: $(STAMP)  ## collect the pages' texts into the English catalogue a
 word-templates: $(STAMP)  ## render the empty Word templates (Danish, English) into core/samples
 	$(BIN)/python -m scripts.word_templates
 
-preview: $(STAMP)  ## render both examples to PDF, DOCX and PNG pages under preview/
+preview: $(STAMP)  ## render both examples in every theme to PDF, DOCX and PNG pages under preview/<theme>/
 	@scripts/ensure-system.sh preview
 	$(BIN)/python -m scripts.preview ../shared/examples/socialstrategi/*.yaml --out preview
 

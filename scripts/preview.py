@@ -1,8 +1,9 @@
 """Render strategy files to PDF and DOCX and turn their pages into PNGs to look at.
 
-Usage: python -m scripts.preview FILE... --out DIR
-PDF pages come from pdftoppm; DOCX pages from LibreOffice (DOCX→PDF) then pdftoppm,
-when LibreOffice is installed. The theme's fonts are installed for the current user so
+Usage: python -m scripts.preview FILE... --out DIR [--theme NAME ...]
+Every installed theme is rendered unless --theme names some; each theme's files go to
+DIR/<theme>/. PDF pages come from pdftoppm; DOCX pages from LibreOffice (DOCX→PDF) then pdftoppm,
+when LibreOffice is installed. The themes' fonts are installed for the current user so
 LibreOffice shows the DOCX with the fonts Word users will see.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from core.content import load
 from core.outputs import artifact_stem
+from core.themes import available_themes
 from scripts import office
 from worker.render.docx import render_docx
 from worker.render.pdf import render_pdf
@@ -28,12 +30,13 @@ def to_png(pdf: Path, prefix: Path) -> None:
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(prefix)], check=True)
 
 
-def install_theme_fonts() -> None:
-    """Copy the theme's fonts where fontconfig (and so LibreOffice) finds them."""
+def install_theme_fonts(themes: list[str]) -> None:
+    """Copy the themes' fonts where fontconfig (and so LibreOffice) finds them."""
     target = Path.home() / ".local" / "share" / "fonts" / "udkast"
     target.mkdir(parents=True, exist_ok=True)
-    for font in load_theme().fonts.values():
-        shutil.copy2(font, target / font.name)
+    for theme in themes:
+        for font in load_theme(theme).fonts.values():
+            shutil.copy2(font, target / font.name)
     subprocess.run(["fc-cache", "-f", str(target)], check=False, capture_output=True)
 
 
@@ -42,25 +45,29 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("preview"))
+    parser.add_argument("--theme", action="append", choices=available_themes())
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    themes = args.theme or available_themes()
     soffice = office.soffice()
     if soffice:
-        install_theme_fonts()
-    for file in args.files:
-        strategy = load(file.read_bytes(), filename=file.name)
-        stem = artifact_stem(strategy)
-        pdf, docx = args.out / f"{stem}.pdf", args.out / f"{stem}.docx"
-        pdf.write_bytes(render_pdf(strategy))
-        docx.write_bytes(render_docx(strategy))
-        to_png(pdf, args.out / f"{stem}-pdf")
-        print(pdf, docx)
-        if soffice:
-            with tempfile.TemporaryDirectory() as tmp:
-                to_png(office.docx_to_pdf(docx, Path(tmp)), args.out / f"{stem}-docx")
-        else:
-            print("LibreOffice is not installed: no PNG pages of the DOCX", file=sys.stderr)
-    print(f"PNG pages in {args.out}/")
+        install_theme_fonts(themes)
+    for theme in themes:
+        out = args.out / theme
+        out.mkdir(parents=True, exist_ok=True)
+        for file in args.files:
+            strategy = load(file.read_bytes(), filename=file.name)
+            stem = artifact_stem(strategy)
+            pdf, docx = out / f"{stem}.pdf", out / f"{stem}.docx"
+            pdf.write_bytes(render_pdf(strategy, theme))
+            docx.write_bytes(render_docx(strategy, theme))
+            to_png(pdf, out / f"{stem}-pdf")
+            print(pdf, docx)
+            if soffice:
+                with tempfile.TemporaryDirectory() as tmp:
+                    to_png(office.docx_to_pdf(docx, Path(tmp)), out / f"{stem}-docx")
+            else:
+                print("LibreOffice is not installed: no PNG pages of the DOCX", file=sys.stderr)
+    print(f"PNG pages in {args.out}/<theme>/")
     return 0
 
 

@@ -38,7 +38,7 @@ class _Form(HTMLParser):
         name = a.get("name")
         if tag == "input" and name:
             kind = a.get("type", "text")
-            if kind == "checkbox" and "checked" not in a:
+            if kind in ("checkbox", "radio") and "checked" not in a:
                 return
             self.fields.append([name, a.get("value", "")])
         elif tag == "textarea" and name:

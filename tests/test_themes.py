@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ import pikepdf
 import pypdfium2
 import pytest
 from docx.oxml.ns import qn
+from werkzeug.serving import make_server
 
+from cli.main import main as udkast
 from core import themes
 from core.content import Strategy
 from core.themes import available_themes, theme_choices
@@ -320,3 +323,26 @@ def test_the_server_default_theme_is_used_when_a_build_does_not_say(tmp_path: Pa
     client = made.app.test_client()
     made.sign_in(client)
     assert 'name="theme" value="kommune" checked' in client.get("/").get_data(as_text=True)
+
+
+def test_udkast_submit_theme_asks_the_server(made: TestApp, tmp_path: Path) -> None:
+    source = tmp_path / "design.yaml"
+    source.write_bytes(example_yaml(slug="design", inputs=False))
+    server = make_server("127.0.0.1", 0, made.app, threaded=True)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    try:
+        flags = ["--server", f"http://127.0.0.1:{server.port}", "--token", made.token]
+        code = udkast(["submit", str(source), *flags, "--theme", "kommune"])
+        refused = udkast(["submit", str(source), *flags, "--theme", "nope"])
+    finally:
+        server.shutdown()
+        serving.join()
+    assert code == 0
+    assert refused != 0
+    client = made.app.test_client()
+    auth = {"Authorization": f"Bearer {made.token}"}
+    history = client.get("/api/v1/strategies/design/drafts", headers=auth).get_json()
+    assert len(history["drafts"]) == 1
+    build = client.get(history["drafts"][0]["build"]["links"]["self"], headers=auth).get_json()
+    assert build["theme"] == "kommune"
