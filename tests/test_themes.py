@@ -107,7 +107,8 @@ def _top_band(path: Path, page_index: int) -> tuple[int, int, int]:
         image = pdf[page_index].render(scale=1).to_pil().convert("RGB")
     finally:
         pdf.close()
-    return image.getpixel((image.width // 2, 3))  # 3 px at 72 dpi is about 1 mm
+    r, g, b = image.getpixel((image.width // 2, 3))  # 3 px at 72 dpi is about 1 mm
+    return int(r), int(g), int(b)
 
 
 def test_the_municipal_theme_has_its_logo_band_and_colours(
@@ -144,7 +145,8 @@ def test_the_default_theme_keeps_its_word_look(udkast1: Strategy) -> None:
     assert len(word.inline_shapes) == 0
     title = word.styles["Title"].font
     assert title.size.pt == 34 and str(title.color.rgb) == "0B4F5C"
-    assert word.sections[0].left_margin.cm == pytest.approx(2.3, abs=0.01)
+    margin = word.sections[0].left_margin
+    assert margin is not None and margin.cm == pytest.approx(2.3, abs=0.01)
 
 
 # ---------- a theme is files and values: extending, overriding, refusing ----------
