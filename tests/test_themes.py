@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import page
 import pikepdf
 import pypdfium2
 import pytest
@@ -30,6 +31,7 @@ from service.runtime import runtime
 from tests.app_fixtures import TestApp, csrf_token, example_yaml, make_test_app
 from tests.test_pdf_ua_property import assert_accessible, assert_mark_is_an_artifact
 from worker import jobs
+from worker.render import comparison_renderer, hearing_renderer
 from worker.render.docx import render_docx
 from worker.render.fetcher import RefusedURL, ThemeFetcher
 from worker.render.pdf import render_pdf
@@ -348,3 +350,23 @@ def test_udkast_submit_theme_asks_the_server(made: TestApp, tmp_path: Path) -> N
     assert len(history["drafts"]) == 1
     build = client.get(history["drafts"][0]["build"]["links"]["self"], headers=auth).get_json()
     assert build["theme"] == "kommune"
+
+
+@pytest.mark.parametrize("output", ["changes-pdf", "hearing-notes-pdf"])
+def test_the_comparison_and_the_notes_carry_the_theme_too(
+    output: str, udkast1: Strategy, udkast2: Strategy, tmp_path: Path
+) -> None:
+    if output == "changes-pdf":
+        data = comparison_renderer(output)(udkast1, udkast2, "kommune", None)
+    else:
+        data = hearing_renderer(output)(udkast2, udkast1, "kommune", None)
+    path = tmp_path / f"{output}.pdf"
+    path.write_bytes(data)
+    report = page.validate_pdf_bytes(data, profile=page.ValidationProfile.PDF_UA_1)
+    assert report.is_compliant, [(f.rule_id, f.message) for f in report.failures]
+    logo = load_theme("kommune").logo
+    assert logo is not None
+    with pikepdf.open(path) as pdf:
+        assert [str(f.Alt) for f in _figures(pdf.Root.StructTreeRoot)] == [logo.alt_text("da")]
+    assert all(name.startswith("Arimo") for name in _font_names(path))
+    assert _top_band(path, 0) == KOMMUNE_NAVY
