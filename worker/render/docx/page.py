@@ -56,7 +56,10 @@ def add_header_footer(
         label = header.add_run(mark)
         label.bold = True
         label.font.color.rgb = RGBColor(*theme.colour_rgb("mark"))
-    _rule_below(header, theme.colours["line"])
+    if theme.band:  # the theme's band: a thick rule in its colour
+        _rule_below(header, theme.colours[theme.band], size=36)
+    else:
+        _rule_below(header, theme.colours["line"])
 
     footer = section.footer.paragraphs[0]
     stamp = [info.draft_label, view.date] if running else []
@@ -103,12 +106,13 @@ def _watermark(text: str, colour: str, number: int) -> Any:
     return parse_xml(xml)
 
 
-def _rule_below(paragraph: Paragraph, colour: str) -> None:
-    """Draw a thin line under a paragraph (the header's separator)."""
+def _rule_below(paragraph: Paragraph, colour: str, size: int = 4) -> None:
+    """Draw a line under a paragraph (the header's separator), `size` eighths of a point."""
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", "4"), ("space", "6"), ("color", colour[1:])):
+    attributes = (("val", "single"), ("sz", str(size)), ("space", "6"), ("color", colour[1:]))
+    for key, value in attributes:
         bottom.set(qn(f"w:{key}"), value)
     borders.append(bottom)
     ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")

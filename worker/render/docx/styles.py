@@ -103,7 +103,7 @@ def apply_theme(document: Document, theme: Theme, language: str) -> None:
         _right_tab_only(document.styles[name], text_width(document))
     if theme.band:
         # Word has no page background a band could be drawn in: a thick rule in the band
-        # colour under the running header stands for it.
+        # colour under the header stands for it (the cover's empty header shows it too).
         _border(document.styles["Header"], "bottom", theme.colours[theme.band], space=4, size=36)
     _border(document.styles[DRAFT_BANNER], "all", theme.colours["mark"], space=5)
     for name in ("Heading 1", "Heading 2", VISION_HEADLINE, CARD_LABEL, TABLE_HEADING):
