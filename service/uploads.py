@@ -33,7 +33,7 @@ from core.wordfile.errors import malformed
 from core.wordfile.richtext import Revisions
 from core.wordfile.template import read_template
 from service.runtime import runtime, session
-from store import draft_content, latest_draft
+from store import DraftRecord, draft_content, latest_build, latest_draft
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -309,6 +309,14 @@ def build_theme(request: Request) -> str:
             )
         )
     return choice
+
+
+def theme_of(draft: DraftRecord) -> str:
+    """Return the theme the draft was last built in, if it is still installed."""
+    build = latest_build(session(), draft.id)
+    if build is not None and theme_folder(build.theme) is not None:
+        return build.theme
+    return runtime().settings.theme  # never built, or its theme was removed since
 
 
 def _load_file(

@@ -22,7 +22,7 @@ from core.errors import InvalidContent, UdkastError
 from core.labels import labels
 from core.outputs import comparison_outputs, find_output
 from core.problem_text import describe, describe_all
-from core.themes import theme_choices, theme_folder
+from core.themes import theme_choices
 from service import compare
 from service.downloads import send_artifact
 from service.errors import status_of
@@ -45,6 +45,7 @@ from service.uploads import (
     build_theme,
     pdf_outputs,
     read_form_strategy,
+    theme_of,
     upload_warnings,
     uploaded_word_file,
 )
@@ -344,7 +345,7 @@ def diff_page(slug: str, version: int) -> Any:
             if d.version != new.version
         ],
         files=_comparison_files(old, new),
-        theme=_theme_of(new),
+        theme=theme_of(new),
         c=view.data,
         L=chrome,
         lang=view.language,
@@ -358,14 +359,6 @@ def diff_page(slug: str, version: int) -> Any:
         names={},
         plain=compare.plain_language_change(old, new),
     )
-
-
-def _theme_of(draft: DraftRecord) -> str:
-    """Return the theme the draft was last built in, if it is still installed."""
-    build = latest_build(session(), draft.id)
-    if build is not None and theme_folder(build.theme) is not None:
-        return build.theme
-    return runtime().settings.theme  # never built, or its theme was removed since
 
 
 def _comparison_files(old: DraftRecord, new: DraftRecord) -> list[tuple[str, str]]:

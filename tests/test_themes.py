@@ -370,3 +370,16 @@ def test_the_comparison_and_the_notes_carry_the_theme_too(
         assert [str(f.Alt) for f in _figures(pdf.Root.StructTreeRoot)] == [logo.alt_text("da")]
     assert all(name.startswith("Arimo") for name in _font_names(path))
     assert _top_band(path, 0) == KOMMUNE_NAVY
+
+
+def test_the_editor_keeps_the_design_the_version_was_built_in(made: TestApp) -> None:
+    posted = _post(made, "?theme=kommune")
+    assert posted.status_code == 202, posted.get_data()
+    client = made.app.test_client()
+    made.sign_in(client)
+    page = client.get("/strategies/design/1/edit").get_data(as_text=True)
+    assert 'name="theme" value="kommune" checked' in page
+    assert 'name="theme" value="default" checked' not in page
+    # A new strategy starts in the server's default.
+    fresh = client.get("/new").get_data(as_text=True)
+    assert 'name="theme" value="default" checked' in fresh

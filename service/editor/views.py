@@ -30,7 +30,7 @@ from service.login import load_session, needs, web_session
 from service.previews import own_preview, start_preview
 from service.routing import VERSION
 from service.runtime import runtime, session
-from service.uploads import build_theme
+from service.uploads import build_theme, theme_of
 from store import PreviewRecord, get_draft, submit_draft
 from store.errors import OutdatedBase
 from templates.filters import rich_html
@@ -145,7 +145,9 @@ def edit(slug: str, version: int) -> Any:
             "%(num)d høringssvar var der ikke plads til (højst 300 input).",
             left_out,
         )
-    return _page(data, base_slug=slug, base_version=version, note=note.strip())
+    # The next draft is built in the design this one was, unless the editor chooses another.
+    theme = theme_of(found)
+    return _page(data, base_slug=slug, base_version=version, note=note.strip(), theme=theme)
 
 
 @blueprint.post("/editor")
@@ -279,6 +281,7 @@ def _page(
     conflict: OutdatedBase | None = None,
     preview: PreviewRecord | None = None,
     status: int = 200,
+    theme: str | None = None,
 ) -> Any:
     """Show the editor for this data, with its problems next to their fields."""
     shown = field_names(data)
@@ -292,6 +295,7 @@ def _page(
         errors.setdefault(anchor or "document", []).append(near[:1].upper() + near[1:])
     page = render_template(
         "editor/edit.html",
+        theme_default=theme or runtime().settings.theme,
         readability=None if problems else _readability(data, shown),
         d=data,
         base_slug=base_slug,
