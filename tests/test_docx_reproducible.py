@@ -21,7 +21,7 @@ from tests.conftest import EXAMPLES, ROOT
 
 # Renders every kind of file from the reference drafts into the folder given: each
 # draft's PDF and DOCX, their comparison (PDF and tracked-changes DOCX), the
-# høringsnotat (DOCX, PDF), and one draft without a date.
+# høringsnotat (DOCX, PDF), one draft without a date, and one in the municipal theme.
 _RENDER = textwrap.dedent(
     """
     import sys
@@ -52,6 +52,8 @@ _RENDER = textwrap.dedent(
     for output, suffix in (("hearing-notes-pdf", "pdf"), ("hearing-notes-docx", "docx")):
         data = hearing_renderer(output)(new, old, "default", comparison)
         (out / f"hearing.{suffix}").write_bytes(data)
+    for output in ("pdf", "docx"):  # the municipal theme: a logo, its own fonts
+        (out / f"kommune.{output}").write_bytes(renderer(output)(new, "kommune"))
     """
 )
 
@@ -67,6 +69,8 @@ FILES = (
     "changes-undated.docx",
     "hearing.pdf",
     "hearing.docx",
+    "kommune.pdf",
+    "kommune.docx",
 )
 
 
