@@ -20,7 +20,10 @@ cd "$work/elsewhere"  # nothing of the checkout is on the path from here
 export UDKAST_VAR_DIR="$work/elsewhere/var"
 "$work/venv/bin/udkast" migrate >/dev/null
 "$work/venv/bin/udkast" render "$root/../shared/examples/socialstrategi/udkast-2.yaml" -o out >/dev/null
-for f in out/*.pdf out/*.docx; do
+# Every theme ships whole: the municipal one takes its templates from the default's.
+"$work/venv/bin/udkast" render "$root/../shared/examples/socialstrategi/udkast-2.yaml" \
+  -o out/kommune --theme kommune >/dev/null
+for f in out/*.pdf out/*.docx out/kommune/*.pdf out/kommune/*.docx; do
   [ -s "$f" ] || { echo "wheel check: $f is missing or empty" >&2; exit 1; }
 done
 case "$("$work/venv/bin/python" -c 'import worker; print(worker.__file__)')" in
