@@ -29,11 +29,16 @@ class ThemeChoice:
     """An installed theme as a person chooses it: its name and what it looks like, in words."""
 
     name: str
-    description: dict[str, str]  # by interface language
+    title: dict[str, str]  # by interface language
+    description: dict[str, str]
+
+    def titled(self, language: str) -> str:
+        """Return the theme's title in a language (else the Danish one, else its name)."""
+        return self.title.get(language) or self.title.get("da") or self.name
 
     def described(self, language: str) -> str:
         """Return the description in a language (Danish if that one is missing)."""
-        return self.description.get(language) or self.description.get("da") or self.name
+        return self.description.get(language) or self.description.get("da") or ""
 
 
 def theme_choices() -> list[ThemeChoice]:
@@ -41,9 +46,12 @@ def theme_choices() -> list[ThemeChoice]:
     choices = []
     for name in available_themes():
         config = tomllib.loads((THEMES_DIR / name / "theme.toml").read_text(encoding="utf-8"))
-        described = {
-            "da": str(config.get("description", "")),
-            "en": str(config.get("description_en", "")),
-        }
-        choices.append(ThemeChoice(name, {k: v for k, v in described.items() if v}))
+        title, description = _by_language(config, "title"), _by_language(config, "description")
+        choices.append(ThemeChoice(name, title, description))
     return sorted(choices, key=lambda c: (c.name != "default", c.name))
+
+
+def _by_language(config: dict[str, object], key: str) -> dict[str, str]:
+    """Read `key` (Danish) and `key_en` (English) from a theme.toml, leaving out empty ones."""
+    found = {"da": str(config.get(key, "")), "en": str(config.get(f"{key}_en", ""))}
+    return {language: text for language, text in found.items() if text}

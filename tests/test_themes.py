@@ -46,6 +46,7 @@ KOMMUNE_NAVY = (0x17, 0x3F, 0x6B)
 def test_two_themes_are_installed() -> None:
     assert THEMES == ["default", "kommune"]
     described = {c.name: c for c in theme_choices()}
+    assert described["kommune"].titled("en") == "Municipal"
     assert described["kommune"].described("da").startswith("Kommunalt design")
     assert described["kommune"].described("en").startswith("Municipal design")
 
