@@ -140,7 +140,6 @@ LABELS: dict[str, dict[str, str]] = {
             "under 25 meget let, 25–34 let, 35–44 middel, 45–54 svær, 55 og derover "
             "meget svær."
         ),
-        "cmp.plain.overall": "{label} for hele dokumentet",
         "cmp.plain.advice": "Råd om klart sprog: {before} i {old}, {after} i {new}.",
         "cmp.plain.gone": "Råd, der ikke længere gives ({n})",
         "cmp.plain.new": "Nye råd ({n})",
@@ -288,7 +287,6 @@ LABELS: dict[str, dict[str, str]] = {
             "letters): under 25 very easy, 25–34 easy, 35–44 medium, 45–54 hard, 55 and "
             "over very hard."
         ),
-        "cmp.plain.overall": "{label} of the whole document",
         "cmp.plain.advice": "Plain-language advice: {before} in {old}, {after} in {new}.",
         "cmp.plain.gone": "Advice no longer given ({n})",
         "cmp.plain.new": "New advice ({n})",
