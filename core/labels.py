@@ -133,6 +133,17 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "cmp.page": "side",
         "cmp.compare": "Sammenlign",
+        # The plain-language block of the comparison (core.plain_language.change).
+        "cmp.plain": "Klart sprog",
+        "cmp.plain.intro": (
+            "{label} er ord pr. sætning plus andelen af lange ord (over seks bogstaver): "
+            "under 25 meget let, 25–34 let, 35–44 middel, 45–54 svær, 55 og derover "
+            "meget svær."
+        ),
+        "cmp.plain.advice": "Råd om klart sprog: {before} i {old}, {after} i {new}.",
+        "cmp.plain.gone": "Råd, der ikke længere gives ({n})",
+        "cmp.plain.new": "Nye råd ({n})",
+        "cmp.plain.more": "… og {n} mere",
         # The outputs of core.outputs, as people call them (pages, downloads).
         "output.pdf": "PDF",
         "output.pdf-archival": "Arkiv-PDF (PDF/A)",
@@ -270,6 +281,16 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "cmp.page": "page",
         "cmp.compare": "Compare",
+        "cmp.plain": "Plain language",
+        "cmp.plain.intro": (
+            "{label} is words per sentence plus the share of long words (more than six "
+            "letters): under 25 very easy, 25–34 easy, 35–44 medium, 45–54 hard, 55 and "
+            "over very hard."
+        ),
+        "cmp.plain.advice": "Plain-language advice: {before} in {old}, {after} in {new}.",
+        "cmp.plain.gone": "Advice no longer given ({n})",
+        "cmp.plain.new": "New advice ({n})",
+        "cmp.plain.more": "… and {n} more",
         "output.pdf": "PDF",
         "output.pdf-archival": "Archival PDF (PDF/A)",
         "output.docx": "Word",

@@ -1,4 +1,4 @@
-"""Pair the parts of two drafts and find the ones that moved."""
+"""Pair the parts of two drafts, find the ones that moved, and put milestones in date order."""
 
 from __future__ import annotations
 
@@ -63,3 +63,10 @@ def milestone_pairs(old: Sequence[Milestone], new: Sequence[Milestone]) -> list[
             if i not in done_old and free.get(key(m)):
                 pairs.append((i, free[key(m)].pop(0)))
     return pairs
+
+
+def in_date_order(milestones: Sequence[Milestone]) -> list[int]:
+    """Return the milestones' positions in date order; one date keeps the draft's order."""
+    # A timeline is read as a sequence of dates: a meeting added (or cancelled) late in
+    # the list still belongs where its date puts it.
+    return sorted(range(len(milestones)), key=lambda i: milestones[i].date)

@@ -1,4 +1,9 @@
-"""Match the parts of two drafts (by id, milestones by content) and diff their fields."""
+"""Match the parts of two drafts (by id, milestones by content) and diff their fields.
+
+Milestones are compared in date order, the order both documents draw the timeline in
+(`core.matching.in_date_order`): their indices are places in the drawn timeline, and a
+milestone never "moves", since its date alone decides its place.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from typing import Any, Literal
 from core import richtext
 from core.content import ConsultationInput, Indicator, Milestone, Section, Strategy, Vision
 from core.labels import labels
-from core.matching import id_pairs, milestone_pairs, moved_positions
+from core.matching import id_pairs, in_date_order, milestone_pairs, moved_positions
 from core.paragraphdiff import ParagraphOp, diff_paragraphs, paragraph_words
 from core.textdiff import Op, diff_text, normalise, ops_words
 
@@ -119,9 +124,14 @@ def diff_kind(
     old: Sequence[Item],
     new: Sequence[Item],
     pairs: list[tuple[int, int]],
+    *,
+    moves: bool = True,
 ) -> list[PartChange]:
-    """Return the added, removed, moved and changed parts of one kind, in reading order."""
-    moved = moved_positions(pairs)
+    """Return the added, removed, moved and changed parts of one kind, in reading order.
+
+    With `moves` false, no part counts as moved (milestones: their date places them).
+    """
+    moved = moved_positions(pairs) if moves else set()
     found: list[tuple[float, PartChange]] = []
     matched_old = {o: n for o, n in pairs}
     matched_new = set(matched_old.values())
@@ -179,10 +189,24 @@ def diff_parts(old: Strategy, new: Strategy) -> list[PartChange]:
     olds, news = old.signs_of_success, new.signs_of_success
     parts += diff_kind("indicator", olds, news, id_pairs(olds, news))
     parts += diff_kind("section", old.sections, new.sections, id_pairs(old.sections, new.sections))
-    olds_m, news_m = old.timeline, new.timeline
-    parts += diff_kind("milestone", olds_m, news_m, milestone_pairs(olds_m, news_m))
+    parts += _milestones(old, new)
     olds_c, news_c = old.consultation, new.consultation
     return parts + diff_kind("consultation", olds_c, news_c, id_pairs(olds_c, news_c))
+
+
+def _milestones(old: Strategy, new: Strategy) -> list[PartChange]:
+    """Diff the timelines in date order; pairs are found on the drafts' own order.
+
+    Pairing on the drafts' order keeps the pairs the redline's timeline table finds
+    (`milestone_pairs` on the same lists), whatever order the dates put them in.
+    """
+    old_order, new_order = in_date_order(old.timeline), in_date_order(new.timeline)
+    old_place = {i: place for place, i in enumerate(old_order)}
+    new_place = {j: place for place, j in enumerate(new_order)}
+    pairs = [(old_place[i], new_place[j]) for i, j in milestone_pairs(old.timeline, new.timeline)]
+    olds = [old.timeline[i] for i in old_order]
+    news = [new.timeline[j] for j in new_order]
+    return diff_kind("milestone", olds, news, pairs, moves=False)
 
 
 def _foreword(old: Strategy, new: Strategy) -> list[PartChange]:

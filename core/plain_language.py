@@ -34,6 +34,19 @@ SENTENCE_WORDS = 25  # the usual Danish plain-language advice (klarsprog): 15-20
 PARAGRAPH_WORDS = 50
 LONGEST_PARAGRAPHS = 3  # the longest paragraphs over PARAGRAPH_WORDS, named to shorten first
 HARD_LIX = 45  # "svær" and up: above what a general public reads with ease
+# A comparison names at most this many advice items gone (and new), then "N more": the
+# counts say how much changed; a committee reads the first few, not a list of forty.
+SHOWN_ADVICE = 8
+# Which advice a bounded list names first: a hard or text-heavy part (what the committees
+# asked to change), then long sentences, then the signs of success; reading order within.
+_WEIGHT = {
+    "plain_lix_hard": 0,
+    "plain_lix_hard_english": 0,
+    "plain_vision_long": 0,
+    "plain_paragraph_long": 0,
+    "plain_headline_long": 0,
+    "plain_sentence_long": 1,
+}
 
 # The usual Danish bands, as Danish plain-language guides give them (Sprogvaskeriet's
 # "Tjek din lix", sprogvaskeriet.dk; "Lixtal", fonologisk.dk): up to 24 very easy
@@ -355,8 +368,11 @@ _LABELS = {
 def change(old: Strategy, new: Strategy, language: str = "da") -> dict[str, Any]:
     """Return LIX per part before → after and the warnings gone and new, worded in `language`.
 
+    What every comparison shows (the web page, the comparison PDF, the redline DOCX).
     Parts are matched by id, as the diff matches them, so a vision that moved is still
     itself; a warning is the same warning when it has the same code, part, field and value.
+    `gone` and `new` give their `count` and the SHOWN_ADVICE weightiest warnings (`shown`,
+    hard and text-heavy parts first), with `more` for the rest.
     """
     old_found, new_found = feedback(old), feedback(new)
     before, after = _worded(old_found, old, language), _worded(new_found, new, language)
@@ -376,14 +392,24 @@ def change(old: Strategy, new: Strategy, language: str = "da") -> dict[str, Any]
     came = _by_identity(new_found.warnings, after["warnings"], new_keys)
     return {
         "label": after["label"],
-        "overall": {"before": _lix_of(before["overall"]), "after": _lix_of(after["overall"])},
+        "overall": {
+            "name": after["overall"]["name"],
+            "before": _lix_of(before["overall"]),
+            "after": _lix_of(after["overall"]),
+        },
         "parts": parts,
-        "gone": [w for key, w in gone.items() if key not in came],
-        "new": [w for key, w in came.items() if key not in gone],
+        "gone": _listed([w for key, w in gone.items() if key not in came]),
+        "new": _listed([w for key, w in came.items() if key not in gone]),
         "kept": sum(1 for key in came if key in gone),
         "before": len(before["warnings"]),
         "after": len(after["warnings"]),
     }
+
+
+def _listed(warnings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return how many warnings there are, the SHOWN_ADVICE weightiest, and the rest's count."""
+    shown = sorted(warnings, key=lambda w: _WEIGHT.get(w["code"], 2))[:SHOWN_ADVICE]
+    return {"count": len(warnings), "shown": shown, "more": len(warnings) - len(shown)}
 
 
 def _keys(strategy: Strategy) -> dict[str, str]:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar, Literal, TypeVar
 
 from core import richtext
 from core.consultation import part_names
-from core.content import DocumentInfo, Indicator, Milestone, Strategy, Vision
+from core.content import DocumentInfo, Indicator, Strategy, Vision
 from core.labels import format_date, labels
+
+# Defined beside the milestone matching, which the comparison (core.parts) uses without
+# importing this module (that would be a cycle); re-exported for the renderers.
+from core.matching import in_date_order as in_date_order
 from core.richtext import Block
 
 PartKind = Literal["foreword", "visions", "indicators", "section", "timeline", "consultation"]
@@ -284,13 +288,6 @@ def _timeline(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
         for m in (strategy.timeline[i] for i in in_date_order(strategy.timeline))
     )
     return [Timeline(Heading("timeline", text["timeline"]), entries)]
-
-
-def in_date_order(milestones: Sequence[Milestone]) -> list[int]:
-    """Return the milestones' positions in date order; one date keeps the draft's order."""
-    # A timeline is read as a sequence of dates: a meeting added (or cancelled) late in
-    # the list still belongs where its date puts it.
-    return sorted(range(len(milestones)), key=lambda i: milestones[i].date)
 
 
 def _first_on_a_new_page(parts: tuple[Part, ...]) -> tuple[Part, ...]:

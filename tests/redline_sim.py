@@ -89,10 +89,12 @@ def paragraph_texts(root: Any) -> list[tuple[str, str]]:
 
 
 def draft_texts(root: Any, report: str = REPORT) -> list[str]:
-    """The texts before the appended høringsnotat, without its TOC line: the draft itself."""
+    """The texts before the appended høringsnotat, without the TOC lines of the appended
+    notes (it and the plain-language feedback): the draft itself."""
     texts = paragraph_texts(root)
     end = max(i for i, (style, text) in enumerate(texts) if style == "Heading1" and text == report)
-    return [text for style, text in texts[:end] if (style, text) != ("TOC1", report)]
+    appended = {("TOC1", report)} | {("TOC1", labels(lang)["cmp.plain"]) for lang in ("da", "en")}
+    return [text for style, text in texts[:end] if (style, text) not in appended]
 
 
 def plain_texts(strategy: Strategy) -> list[str]:

@@ -128,8 +128,13 @@ def milestone_key(m: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def check_milestones(result: Comparison, old: list[Any], new: list[Any]) -> None:
-    """Milestones have no id: the reported ones must account for every difference."""
+    """Milestones have no id: the reported ones must account for every difference.
+
+    Their indices are places in the timeline as drawn, in date order; none ever moves.
+    """
+    old, new = sorted(old, key=_date), sorted(new, key=_date)  # stable, as in_date_order
     parts = [p for p in result.parts if p.kind == "milestone"]
+    assert not any(p.moved for p in parts)
     seen_old = [p.old_index for p in parts if p.old_index is not None]
     seen_new = [p.new_index for p in parts if p.new_index is not None]
     assert len(set(seen_old)) == len(seen_old) and len(set(seen_new)) == len(seen_new)
@@ -143,6 +148,10 @@ def check_milestones(result: Comparison, old: list[Any], new: list[Any]) -> None
     rest_old = Counter(milestone_key(m) for i, m in enumerate(old) if i not in seen_old)
     rest_new = Counter(milestone_key(m) for j, m in enumerate(new) if j not in seen_new)
     assert rest_old == rest_new
+
+
+def _date(m: dict[str, Any]) -> str:
+    return str(m["date"])  # ISO dates sort as the dates do
 
 
 def check_ops_rebuild(result: Comparison) -> None:

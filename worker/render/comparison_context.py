@@ -11,10 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import plain_language
 from core.consultation import part_names
 from core.content import Strategy
 from core.diff import KINDS, ComparisonView
 from core.labels import labels
+from core.matching import in_date_order
 from core.view import date_text
 from templates.filters import value_text
 
@@ -76,6 +78,8 @@ def comparison_context(old: Strategy, new: Strategy, view: ComparisonView) -> di
         "pending": view.pending,
         # Both drafts' parts, so a removed part is named too; the new draft's names win.
         "names": part_names(old) | part_names(new),
+        # LIX and advice before → after, as the web page shows it, in the document's words.
+        "plain": plain_language.change(old, new, language),
     }
 
 
@@ -128,6 +132,7 @@ def _titles(strategy: Strategy) -> dict[str, list[str]]:
         "vision": [v.title for v in strategy.visions],
         "indicator": [i.indicator for i in strategy.signs_of_success],
         "section": [s.title for s in strategy.sections],
-        "milestone": [m.event for m in strategy.timeline],
+        # As the document draws them, and as core.parts numbers them: by date.
+        "milestone": [strategy.timeline[i].event for i in in_date_order(strategy.timeline)],
         "consultation": [c.from_ for c in strategy.consultation],
     }

@@ -3,7 +3,7 @@
 The document is styled exactly like `render_docx`: it walks the same document views
 (core.view), part by part, with the same blocks; every difference from the old draft
 is a w:ins / w:del revision that Word and LibreOffice can accept or reject. A plain
-høringsnotat closes the document.
+høringsnotat and the plain-language feedback before → after close the document.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ from worker.render.redline.parts import (
     merged_order,
     note_moved,
 )
+from worker.render.redline.plain import add_plain_language
 from worker.render.redline.revisions import (
     Revisions,
     mark_paragraph,
@@ -125,6 +126,7 @@ def _redline_docx(
     toc_placeholder = document.add_paragraph()
     _body(red)
     add_consultation_report(document, red.outline, red.comparison.consultation, old, new, chosen)
+    add_plain_language(document, red.outline, old, new, chosen)
 
     add_toc(toc_placeholder, red.outline.entries)
     _track_toc(red)

@@ -16,8 +16,8 @@ from docx.document import Document
 from docx.oxml.ns import qn
 
 from core.content import Strategy
-from core.matching import milestone_pairs
-from core.view import Consultation, Indicators, in_date_order
+from core.matching import in_date_order, milestone_pairs
+from core.view import Consultation, Indicators
 from worker.render.redline.merge import merge_paragraphs
 from worker.render.redline.revisions import Kind, Revisions, mark_paragraph, mark_row, mark_table
 
