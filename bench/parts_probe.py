@@ -110,9 +110,9 @@ def printed(name: str, html: str, theme: Theme) -> Printed:
 
 
 def concatenate(pdfs: list[bytes]) -> bytes:
-    """Append the pages of each PDF in order, as a naive assembly would; return the file."""
-    with pikepdf.new() as whole:
-        for data in pdfs:
+    """Append every part's pages to the first part's file, as a naive assembly would."""
+    with pikepdf.open(io.BytesIO(pdfs[0])) as whole:
+        for data in pdfs[1:]:
             with pikepdf.open(io.BytesIO(data)) as part:
                 whole.pages.extend(part.pages)
         out = io.BytesIO()
@@ -128,8 +128,8 @@ def two_process_makespan(seconds: list[float]) -> float:
     return max(loads)
 
 
-def outline_and_links(pdf: bytes) -> tuple[int, int]:
-    """Count the outline's entries and the link annotations that go somewhere in the file."""
+def outline_and_links(pdf: bytes) -> tuple[int, int, int]:
+    """Count the outline's entries, the internal links, and those whose target is in the file."""
     with pikepdf.open(io.BytesIO(pdf)) as opened:
         with opened.open_outline() as outline:
             todo = list(outline.root)
@@ -137,12 +137,58 @@ def outline_and_links(pdf: bytes) -> tuple[int, int]:
             while todo:
                 entries += 1
                 todo.extend(todo.pop().children)
-        links = 0
+        names = opened.Root.get("/Names")
+        dests = names.get("/Dests") if names is not None else None
+        targets = set(pikepdf.NameTree(dests).keys()) if dests is not None else set()
+        internal = found = 0
         for each in opened.pages:
             for annot in each.obj.get("/Annots", []):
-                if annot.get("/Subtype") == "/Link" and ("/Dest" in annot or "/A" in annot):
-                    links += 1
-    return entries, links
+                if annot.get("/Subtype") == "/Link" and "/Dest" in annot:
+                    internal += 1
+                    found += str(annot.Dest) in targets
+    return entries, internal, found
+
+
+def tagged_pages(pdf: bytes) -> tuple[int, int, int]:
+    """Count pages, pages whose tagged content the structure tree reaches, /StructParents keys.
+
+    Each page needs a /StructParents key of its own in the one ParentTree.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        reached: set[tuple[tuple[int, int], int]] = set()
+        todo: list[tuple[pikepdf.Object, pikepdf.Object | None]] = [
+            (opened.Root.StructTreeRoot, None)
+        ]
+        while todo:
+            node, page_of = todo.pop()
+            if isinstance(node, int):  # a marked-content id on the element's page
+                if page_of is not None:
+                    reached.add((page_of.objgen, node))
+                continue
+            if not isinstance(node, pikepdf.Dictionary):
+                continue
+            page_of = node.get("/Pg", page_of)
+            if node.get("/Type") == "/MCR":
+                reached.add((node.get("/Pg", page_of).objgen, int(node.MCID)))
+                continue
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                todo.extend((kid, page_of) for kid in kids)
+            elif kids is not None:
+                todo.append((kids, page_of))
+        whole = 0
+        keys = set()
+        for each in opened.pages:
+            keys.add(int(each.obj.get("/StructParents", -1)))
+            ids = {
+                int(operands[1].MCID)
+                for operands, operator in pikepdf.parse_content_stream(each)
+                if operator == pikepdf.Operator("BDC")
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and "/MCID" in operands[1]
+            }
+            whole += all((each.obj.objgen, mcid) in reached for mcid in ids)
+        return len(opened.pages), whole, len(keys)
 
 
 def pdf_ua_failures(pdf: bytes) -> Counter[str]:
@@ -150,75 +196,83 @@ def pdf_ua_failures(pdf: bytes) -> Counter[str]:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
         file.write(pdf)
         file.flush()
-        report = page.validate_pdf(file.name)
+        report = page.validate_pdf(file.name, profile=page.ValidationProfile.PDF_UA_1)
     return Counter(failure.rule_id for failure in report.failures)
-
-
-def median_seconds(make: Callable[[], Printed], runs: int) -> Printed:
-    """Print `runs` times; return the last print with the median time."""
-    prints = [make() for _ in range(runs)]
-    seconds = statistics.median(p.seconds for p in prints)
-    last = prints[-1]
-    return Printed(last.name, last.pdf, last.pages, seconds)
-
-
-def print_part(part: Part, theme: Theme, runs: int) -> Printed:
-    """Print one part `runs` times; return the median."""
-    return median_seconds(lambda: printed(part.name, part.html, theme), runs)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the probe's figures for one generated document."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", default="L", choices=("S", "M", "L"))
-    parser.add_argument("--runs", type=int, default=1, help="prints of each (median)")
+    parser.add_argument("--runs", type=int, default=2, help="rounds, each printing everything")
     args = parser.parse_args(argv)
 
     theme = load_theme("default")
     strategy = validate(generate(args.size))
     printed("warm", build_html(validate(generate("S", seed=99)), theme), theme)  # a warm worker
     html = build_html(strategy, theme)
-    single = median_seconds(lambda: printed("single pass", html, theme), args.runs)
     paged_html = html.replace("</head>", EACH_PART_ON_A_PAGE, 1)
-    paged = median_seconds(lambda: printed("each part on a page", paged_html, theme), args.runs)
-    parts = [print_part(part, theme, args.runs) for part in split(html)]
-
+    parts = split(html)
+    # Rounds rather than repeats of each print: the machine's load drifts, and each ratio
+    # is taken within a round, then the median over rounds.
+    rounds = []
+    for _ in range(args.runs):
+        single = printed("single pass", html, theme)
+        paged = printed("each part on a page", paged_html, theme)
+        rounds.append((single, paged, [printed(p.name, p.html, theme) for p in parts]))
+    single, paged, last = rounds[-1]
     start = time.perf_counter()
-    whole = concatenate([p.pdf for p in parts])
+    whole = concatenate([p.pdf for p in last])
     concat_s = time.perf_counter() - start
-    total = sum(p.seconds for p in parts)
-    longest = max(parts, key=lambda p: p.seconds)
-    smallest = min(parts, key=lambda p: p.seconds)
-    makespan = two_process_makespan([p.seconds for p in parts])
 
-    print(f"Part rendering probe: generated {args.size}, {len(parts)} parts, median of {args.runs}")
+    def median(of: Callable[[Printed, Printed, list[Printed]], float]) -> float:
+        return statistics.median(of(*each) for each in rounds)
+
+    part_s = [statistics.median(r[2][n].seconds for r in rounds) for n in range(len(parts))]
+    longest = max(range(len(parts)), key=lambda n: part_s[n])
+    smallest = min(range(len(parts)), key=lambda n: part_s[n])
+    single_s = median(lambda s, _p, _r: s.seconds)
+
+    print(f"Part rendering probe: generated {args.size}, {len(parts)} parts, {args.runs} rounds")
     print(f"{'part':22} {'pages':>5} {'s':>6}")
-    for part in parts:
-        print(f"{part.name:22} {part.pages:>5} {part.seconds:>6.2f}")
-    print(f"single pass (as shipped):       {single.seconds:6.2f} s, {single.pages} pages")
-    print(f"single pass, each part a page:  {paged.seconds:6.2f} s, {paged.pages} pages")
+    for n, part in enumerate(last):
+        print(f"{part.name:22} {part.pages:>5} {part_s[n]:>6.2f}")
+    print(f"single pass (as shipped):       {single_s:6.2f} s, {single.pages} pages")
     print(
-        f"sum of the parts:               {total:6.2f} s, {sum(p.pages for p in parts)} pages "
-        f"= {total / single.seconds:.2f}× the single pass ({total / paged.seconds:.2f}× paged)"
+        f"single pass, each part a page:  {median(lambda _s, p, _r: p.seconds):6.2f} s, "
+        f"{paged.pages} pages"
     )
     print(
-        f"longest part ({longest.name}): {longest.seconds:.2f} s = "
-        f"{longest.seconds / single.seconds:.2f}× the single pass (the floor on any number "
-        f"of processes); smallest ({smallest.name}) {smallest.seconds:.2f} s"
+        f"sum of the parts:               {sum(part_s):6.2f} s, "
+        f"{sum(p.pages for p in last)} pages = "
+        f"{median(lambda s, _p, r: sum(x.seconds for x in r) / s.seconds):.2f}× the single pass "
+        f"({median(lambda _s, p, r: sum(x.seconds for x in r) / p.seconds):.2f}× paged)"
     )
     print(
-        f"2 processes, longest part first: {makespan:.2f} s + concatenation "
-        f"{concat_s:.2f} s = {(makespan + concat_s) / single.seconds:.2f}× the single pass"
+        f"longest part ({parts[longest].name}): {part_s[longest]:.2f} s = "
+        f"{median(lambda s, _p, r: r[longest].seconds / s.seconds):.2f}× the single pass "
+        f"(the floor on any number of processes); smallest ({parts[smallest].name}) "
+        f"{part_s[smallest]:.2f} s"
+    )
+    two = median(lambda s, _p, r: two_process_makespan([x.seconds for x in r]) / s.seconds)
+    print(
+        f"2 processes, longest part first: {two:.2f}× the single pass; concatenating "
+        f"{len(last)} part PDFs with pikepdf: {concat_s:.2f} s"
     )
     for label, pdf in (("single pass", single.pdf), ("concatenated", whole)):
-        entries, links = outline_and_links(pdf)
+        entries, internal, found = outline_and_links(pdf)
         failures = pdf_ua_failures(pdf)
         verdict = (
             "passes"
             if not failures
             else "fails " + ", ".join(f"{rule} ×{count}" for rule, count in failures.most_common())
         )
-        print(f"{label}: outline {entries} entries, {links} links; PDF/UA-1 {verdict}")
+        pages, whole_pages, keys = tagged_pages(pdf)
+        print(
+            f"{label}: outline {entries} entries, internal links {found} of {internal} "
+            f"resolve; structure tree reaches all tagged content of {whole_pages} of {pages} "
+            f"pages, {keys} distinct /StructParents keys; PDF/UA-1 {verdict}"
+        )
     return 0
 
 
