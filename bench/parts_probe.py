@@ -169,7 +169,8 @@ def tagged_pages(pdf: bytes) -> tuple[int, int, int]:
                 continue
             page_of = node.get("/Pg", page_of)
             if node.get("/Type") == "/MCR":
-                reached.add((node.get("/Pg", page_of).objgen, int(node.MCID)))
+                if page_of is not None:
+                    reached.add((page_of.objgen, int(node.MCID)))
                 continue
             kids = node.get("/K")
             if isinstance(kids, pikepdf.Array):
@@ -181,11 +182,12 @@ def tagged_pages(pdf: bytes) -> tuple[int, int, int]:
         for each in opened.pages:
             keys.add(int(each.obj.get("/StructParents", -1)))
             ids = {
-                int(operands[1].MCID)
-                for operands, operator in pikepdf.parse_content_stream(each)
-                if operator == pikepdf.Operator("BDC")
-                and isinstance(operands[1], pikepdf.Dictionary)
-                and "/MCID" in operands[1]
+                int(step.operands[1].MCID)
+                for step in pikepdf.parse_content_stream(each)
+                if isinstance(step, pikepdf.ContentStreamInstruction)
+                and step.operator == pikepdf.Operator("BDC")
+                and isinstance(step.operands[1], pikepdf.Dictionary)
+                and "/MCID" in step.operands[1]
             }
             whole += all((each.obj.objgen, mcid) in reached for mcid in ids)
         return len(opened.pages), whole, len(keys)
@@ -269,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         pages, whole_pages, keys = tagged_pages(pdf)
         print(
-            f"{label}: outline {entries} entries, internal links {found} of {internal} "
+            f"{label}: {len(pdf) / 1024 / 1024:.1f} MiB, outline {entries} entries, "
+            f"internal links {found} of {internal} "
             f"resolve; structure tree reaches all tagged content of {whole_pages} of {pages} "
             f"pages, {keys} distinct /StructParents keys; PDF/UA-1 {verdict}"
         )
