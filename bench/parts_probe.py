@@ -95,6 +95,20 @@ def split(html: str) -> list[Part]:
     return parts
 
 
+def furniture(html: str, pages: int) -> str:
+    """Return a document of `pages` empty pages with only the running header and footer.
+
+    What assembly would stamp on every part's pages ("Side X af Y", the title), priced.
+    """
+    root = lxml.html.document_fromstring(html)
+    sheets = '<div class="sheet"></div>' * pages
+    style = "<style>.sheet { break-before: page; height: 1px; }</style>"
+    return (
+        f'<!DOCTYPE html><html lang="{root.get("lang")}">{_markup(root.head)}{style}'
+        f'<body class="{root.body.get("class") or ""}"><main>{sheets}</main></body></html>'
+    )
+
+
 def page_count(pdf: bytes) -> int:
     """Count a PDF's pages."""
     with pikepdf.open(io.BytesIO(pdf)) as opened:
@@ -260,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"2 processes, longest part first: {two:.2f}× the single pass; concatenating "
         f"{len(last)} part PDFs with pikepdf: {concat_s:.2f} s"
+    )
+    sheet = printed("furniture", furniture(html, paged.pages), theme)
+    print(
+        f"header and footer alone for {sheet.pages} pages (what assembly would stamp): "
+        f"{sheet.seconds:.2f} s = {sheet.seconds / single.seconds:.2f}× the last single pass"
     )
     for label, pdf in (("single pass", single.pdf), ("concatenated", whole)):
         entries, internal, found = outline_and_links(pdf)
