@@ -4,9 +4,11 @@ does not stop it (worker.warmup).
 
 from __future__ import annotations
 
+import contextlib
 import json
-import secrets
-import shutil
+import os
+import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cli.serve import worker_command
 from core.themes import THEMES_DIR
 from settings import load_settings
 from tests.conftest import example_path
@@ -65,32 +68,54 @@ def test_each_worker_process_warms_at_start_before_its_first_build(tmp_path: Pat
 
 
 @pytest.fixture
-def broken_theme() -> Iterator[str]:
-    """Install a theme whose theme.toml cannot be read, for this test only."""
-    name = f"zz-broken-{secrets.token_hex(4)}"
-    folder = THEMES_DIR / name
-    folder.mkdir()
+def worker_with_a_broken_theme(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+    """Start a real worker whose UDKAST_THEME cannot be read; yield it and its log file."""
+    themes = tmp_path / "themes"
+    themes.mkdir()
+    (themes / "default").symlink_to(THEMES_DIR / "default")
+    (themes / "broken").mkdir()
+    # Valid TOML, so a page listing the themes reads it; no theme can be built from it.
+    (themes / "broken" / "theme.toml").write_text('extends = "nowhere"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UDKAST_", "REDIS_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        UDKAST_VAR_DIR=str(tmp_path / "var"),
+        UDKAST_THEME="broken",
+        UDKAST_TEST_THEMES=str(themes),
+    )
+    command = worker_command(None, 1)
+    command[command.index("worker.celery_app")] = "tests.themes_elsewhere"
+    log = tmp_path / "worker.log"
+    with open(log, "ab") as out:
+        worker = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
-        (folder / "theme.toml").write_text("this is [not toml\n", encoding="utf-8")
-        yield name
+        yield worker, log
     finally:
-        shutil.rmtree(folder)
+        worker.terminate()
+        try:
+            worker.wait(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=60)
 
 
 @pytest.mark.e2e
-def test_a_broken_theme_does_not_stop_the_worker(tmp_path: Path, broken_theme: str):
-    for service in live_service("embedded", tmp_path, {"UDKAST_THEME": broken_theme}):
-        log = service.logs / "worker.log"
-        failed = log_lines(log, "renderer warm-up failed for pdf", 2)
-        warmed = log_lines(log, WARMED, 2)  # the default theme still warmed
+def test_a_broken_theme_does_not_stop_the_worker(worker_with_a_broken_theme):
+    worker, log = worker_with_a_broken_theme
 
-        assert len(failed) == 2 and broken_theme in failed[0], failed
-        assert all(f"theme {broken_theme!r}" not in line for line in warmed), warmed
-        # The worker took the build and said why it could not render it.
-        build = post_example(service, "brudt-tema")
-        assert build["state"] == "failed"
-        assert broken_theme in build["outputs"]["pdf"]["error"], build
-        assert all(w.poll() is None for w in service.workers())
+    failed = log_lines(log, "renderer warm-up failed for pdf", 1)
+    warmed = log_lines(log, WARMED, 1)  # the default theme still warmed
+
+    assert len(failed) == 1 and "theme 'broken'" in failed[0], failed
+    assert len(warmed) == 1 and "theme 'broken'" not in warmed[0], warmed
+    assert worker.poll() is None
+    children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True)
+    assert children.stdout.split(), "the pool child is gone"
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert " ready." in text and "Timed out waiting for UP message" not in text
 
 
 def test_warm_up_is_off_when_the_setting_says_so(tmp_path: Path):

@@ -5,9 +5,9 @@ theme's fonts and CSS and python-docx's template: the first M build of a new wor
 1.3 times the second (issue 14). Each process renders the reference example to PDF and
 DOCX in the default theme and the server's theme when it starts, before it takes a
 task, and throws the bytes away. Prefork children warm on `worker_process_init` (also
-the children that replace recycled ones); a solo or threads pool warms its one process
-when the worker is ready. A warm-up never stops a worker: a failure is logged, and the
-whole warm-up is cut off after WARM_UP_SECONDS.
+the children that replace recycled ones), and so does a solo pool's one process; a
+threads pool warms its process when the worker is ready. A warm-up never stops a
+worker: a failure is logged, and the whole warm-up is cut off after WARM_UP_SECONDS.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ WARM_UP_SECONDS = 30.0  # a warm-up takes 2-4 s on a busy 2-core machine
 PROC_ALIVE_MARGIN = 10.0
 DEFAULT_THEME = "default"
 OUTPUTS = ("pdf", "docx")
-# Pools that run tasks in the worker's own process, which forks no children to warm.
-IN_PLACE_POOLS = ("celery.concurrency.solo", "celery.concurrency.thread")
+# The pools that run tasks in the worker's own process without sending
+# `worker_process_init` there (the solo pool sends it, as prefork children do).
+IN_PLACE_POOLS = ("celery.concurrency.thread",)
 
 
 class OutOfTime(BaseException):
