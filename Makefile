@@ -68,7 +68,7 @@ test-robust: $(STAMP) system  ## the robustness tests: the API fuzzed against it
 	$(BIN)/pytest -n 2 --dist loadfile -m robust $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## render generated S/M/L documents and print timings and ratios
-	@scripts/ensure-system.sh runtime
+	@scripts/ensure-system.sh bench
 	$(BIN)/python -m bench.run
 
 # The pages are written in Danish; English comes from one catalogue. This collects new

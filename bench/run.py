@@ -108,13 +108,29 @@ def main() -> int:
     )
     parser.add_argument("--diff", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
+        "--parts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure issue 14's ratios (starts workers and a warm LibreOffice)",
+    )
+    parser.add_argument(
         "--load",
         action=argparse.BooleanOptionalAction,
         default=True,
         help="also measure cheap drafts under load from expensive ones (PostgreSQL + Redis)",
     )
+    parser.add_argument(
+        "--only",
+        choices=("parts",),
+        help="parts: only issue 14's ratios (first vs second build, 2 vs 1 processes, "
+        "full build vs a warm LibreOffice)",
+    )
     parser.add_argument("--json", type=Path, default=Path("out/bench.json"))
     args = parser.parse_args()
+    if args.only == "parts":
+        from bench import build_bench
+
+        return _write(args.json, {"issue14": build_bench.main()})
 
     from worker.render.docx import render_docx
     from worker.render.pdf import render_pdf
@@ -174,8 +190,17 @@ def main() -> int:
         from bench import load_bench
 
         report["load"] = load_bench.main()
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    if args.parts:
+        from bench import build_bench
+
+        report["issue14"] = build_bench.main()
+    return _write(args.json, report)
+
+
+def _write(path: Path, report: dict[str, Any]) -> int:
+    """Write the figures as JSON to `path`; return the exit status."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Check the system packages udkast needs and install the missing ones with apt when we can.
-# Usage: scripts/ensure-system.sh [runtime|test|preview]  (each level includes the previous)
+# Usage: scripts/ensure-system.sh [runtime|test|preview|bench]  (each includes runtime)
 set -euo pipefail
 level="${1:-runtime}"
 
@@ -9,6 +9,8 @@ case "$level" in
   # Tests read PDFs back (poppler), check tracked changes in LibreOffice, drive a browser.
   test) need+=(poppler-utils libreoffice-writer-nogui chromium) ;;
   preview) need+=(poppler-utils libreoffice-writer-nogui) ;;
+  # make bench compares with a warm LibreOffice: unoserver's server needs python3-uno.
+  bench) need+=(libreoffice-writer-nogui python3-uno) ;;
 esac
 
 missing=()

@@ -124,6 +124,11 @@ class Settings:
     # UDKAST_PDF (default "standard"): the PDF a build gets when its request does not say.
     # "archival" adds the archival PDF/A-2a (also PDF/UA-1) to every build's PDF.
     pdf: str = "standard"
+    # UDKAST_WARM_UP (default on): each worker process renders a small document to PDF and
+    # DOCX in the default theme and UDKAST_THEME when it starts, before it takes a task, so
+    # the first build it serves is no slower than the next (worker.warmup). Bounded in time;
+    # a failure is logged and the process goes on. Turn it off to start workers faster.
+    warm_up: bool = True
 
     @cached_property
     def secret_key(self) -> str:
@@ -173,6 +178,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         smtp_port=_positive_int(environ, "UDKAST_SMTP_PORT", 25),
         smtp_from=environ.get("UDKAST_SMTP_FROM") or "udkast@localhost",
         pdf=_pdf_choice(environ.get("UDKAST_PDF") or "standard"),
+        warm_up=_flag(environ, "UDKAST_WARM_UP", default=True),
     )
 
 
@@ -233,9 +239,11 @@ def _time_zone(name: str) -> str:
     return name
 
 
-def _flag(environ: Mapping[str, str], name: str) -> bool:
+def _flag(environ: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = (environ.get(name) or "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
+    if not raw:
+        return default
+    if raw in ("0", "false", "no", "off"):
         return False
     if raw in ("1", "true", "yes", "on"):
         return True

@@ -8,6 +8,7 @@ from celery import Celery
 
 from broker import QUEUE, RECOVER_TASK, broker_config
 from settings import Settings, load_settings
+from worker import warmup
 
 # At the worker's INFO level these log every font table subset and every layout step,
 # about 100 lines per render, burying the lines about tasks that people read.
@@ -45,6 +46,8 @@ def make_celery(settings: Settings) -> Celery:
         # 10 minutes by default (tests/test_faults_redis.py).
         worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_hijack_root_logger=False,
+        # A new pool child warms its renderers before it reports up (worker.warmup).
+        worker_proc_alive_timeout=warmup.proc_alive_timeout(settings),
         beat_schedule={
             "recover-lost-outputs": {
                 "task": RECOVER_TASK,
@@ -60,3 +63,4 @@ def make_celery(settings: Settings) -> Celery:
 
 
 app = make_celery(load_settings())
+warmup.connect(app)
