@@ -291,6 +291,9 @@ def backend_env(
     env.update(
         UDKAST_VAR_DIR=str(var_dir),
         UDKAST_SECRET_KEY=secrets.token_hex(16),
+        # Each worker process's warm-up costs about 3 s of CPU at every start; the suite
+        # starts dozens of services on 2 cores. tests/test_warmup.py turns it on.
+        UDKAST_WARM_UP="off",
         **NO_RECOVERY,
         **NO_LIMITS,
     )

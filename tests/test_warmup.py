@@ -52,7 +52,7 @@ def log_lines(path: Path, text: str, count: int) -> list[str]:
 
 @pytest.mark.e2e
 def test_each_worker_process_warms_at_start_before_its_first_build(tmp_path: Path):
-    for service in live_service("embedded", tmp_path):
+    for service in live_service("embedded", tmp_path, {"UDKAST_WARM_UP": "on"}):
         # Two children in the standard lane, one in the bulk lane: each says it warmed,
         # with the outputs and the theme.
         standard = log_lines(service.logs / "worker.log", WARMED, 2)
