@@ -33,6 +33,19 @@ TABLE_HEADING = "Table Heading"
 TABLE_STYLE = "Strategy Table"
 HYPERLINK = "Hyperlink"
 
+# The styles this renderer adds to python-docx's template (the others are Word's own).
+CUSTOM_STYLES = (
+    "TOC 1",
+    "TOC 2",
+    COVER_ORGANISATION,
+    COVER_META,
+    DRAFT_BANNER,
+    VISION_HEADLINE,
+    CARD_LABEL,
+    TABLE_TEXT,
+    TABLE_HEADING,
+)
+
 # Every paragraph style the renderer applies; apply_theme checks their ids (see set_style).
 PARAGRAPH_STYLES = (
     "Title",
@@ -48,30 +61,7 @@ PARAGRAPH_STYLES = (
     "List Continue",
     "List Continue 2",
     "List Continue 3",
-    "TOC 1",
-    "TOC 2",
-    COVER_ORGANISATION,
-    COVER_META,
-    DRAFT_BANNER,
-    VISION_HEADLINE,
-    CARD_LABEL,
-    TABLE_TEXT,
-    TABLE_HEADING,
-)
-
-# The styles this renderer adds to python-docx's template (the others are Word's own).
-CUSTOM_STYLES = frozenset(
-    {
-        "TOC 1",
-        "TOC 2",
-        COVER_ORGANISATION,
-        COVER_META,
-        DRAFT_BANNER,
-        VISION_HEADLINE,
-        CARD_LABEL,
-        TABLE_TEXT,
-        TABLE_HEADING,
-    }
+    *CUSTOM_STYLES,
 )
 
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -84,7 +74,7 @@ def apply_theme(document: Document, theme: Theme, language: str) -> None:
     knows which styles exist and what Word needs beyond them (borders, keep-with-next).
     """
     page, look = theme.word.page, theme.word
-    missing = sorted(CUSTOM_STYLES - set(look.styles))
+    missing = sorted(set(CUSTOM_STYLES) - set(look.styles))
     if missing:  # these styles exist only once the theme defines them
         raise ValueError(f"theme {theme.name!r}: [word.styles] lacks {missing}")
     section = document.sections[0]
