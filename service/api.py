@@ -23,6 +23,7 @@ from core.themes import available_themes
 from service import compare, hearings
 from service.content_out import content_file
 from service.downloads import send_artifact
+from service.drafts import post_draft
 from service.errors import Forbidden, Unauthorized
 from service.i18n import current_language
 from service.public.hearing import form_values, opened, response_problems, take_response
@@ -36,7 +37,7 @@ from service.representations import (
     summary_json,
 )
 from service.routing import VERSION, shown
-from service.runtime import runtime, session
+from service.runtime import session
 from service.uploads import (
     build_theme,
     pdf_outputs,
@@ -60,7 +61,6 @@ from store import (
     list_responses,
     list_strategies,
     same_content_as,
-    submit_draft,
 )
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -151,9 +151,7 @@ def submit() -> Any:
             )
         )
     strategy = read_strategy(request)
-    rt = runtime()
-    result = submit_draft(
-        session(),
+    posted = post_draft(
         strategy,
         build_theme(request),
         pdf_outputs(request),
@@ -161,6 +159,7 @@ def submit() -> Any:
         base_version=_base_version(),
         source=uploaded_word_file(),
     )
+    result = posted.result
     body = _draft_with_build(result.draft, result.build.id, strategy=strategy)
     # A new version may repeat an older one's content (not the latest's: that adds none).
     body["same_as_version"] = same_content_as(session(), result.draft)
@@ -171,8 +170,7 @@ def submit() -> Any:
     ]
     if not result.new_build:
         return jsonify(body), 200
-    queued = rt.queue.enqueue_submitted(result)
-    body["build"]["queued"] = queued
+    body["build"]["queued"] = posted.queued
     location = url_for("api.draft", slug=strategy.document.slug, version=result.draft.version)
     return jsonify(body), 202, {"Location": location}
 

@@ -25,6 +25,7 @@ from core.problem_text import describe, describe_all
 from core.themes import theme_choices
 from service import compare
 from service.downloads import send_artifact
+from service.drafts import post_draft
 from service.errors import status_of
 from service.failure_text import failure_text
 from service.filenames import artifact_name
@@ -61,7 +62,6 @@ from store import (
     list_drafts,
     list_strategies,
     same_content_as,
-    submit_draft,
 )
 
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static")
@@ -206,17 +206,9 @@ def upload() -> Any:
             text=request.form.get("text", ""),
         )
         return page, status_of(exc)
-    rt = runtime()
-    result = submit_draft(
-        session(),
-        strategy,
-        theme,
-        outputs,
-        posted_by=current_actor(),
-        source=uploaded_word_file(),
-    )
-    if result.new_build:  # a new version, or a new build after the last one failed
-        rt.queue.enqueue_submitted(result)
+    result = post_draft(
+        strategy, theme, outputs, posted_by=current_actor(), source=uploaded_word_file()
+    ).result
     for problem in upload_warnings():  # what a Word file could not bring back
         flash(describe(problem, None, current_language()).sentence, "warning")
     return redirect(url_for("web.build", build_id=result.build.id, same=int(not result.created)))

@@ -23,6 +23,7 @@ from core.errors import InvalidContent, MalformedInput, Problem
 from core.outputs import draft_outputs_for
 from core.problem_text import describe
 from core.richtext import RichTextError, parse
+from service.drafts import post_draft
 from service.editor.mapping import AFFECTS_ORDER, field_names, form_data
 from service.hearings import carry_responses
 from service.i18n import current_language
@@ -31,7 +32,7 @@ from service.previews import own_preview, start_preview
 from service.routing import VERSION
 from service.runtime import runtime, session
 from service.uploads import build_theme, theme_of
-from store import PreviewRecord, get_draft, submit_draft
+from store import PreviewRecord, get_draft
 from store.errors import OutdatedBase
 from templates.filters import rich_html
 
@@ -194,18 +195,15 @@ def save() -> Any:
     rt = runtime()
     active = web_session()
     try:
-        result = submit_draft(
-            session(),
+        result = post_draft(
             strategy,
             build_theme(request),
             draft_outputs_for(rt.settings.pdf),  # the editor asks for the server's default PDF
             posted_by=active.actor if active else None,
             base_version=base,
-        )
+        ).result
     except OutdatedBase as exc:
         return _page(data, base_slug, base_version, conflict=exc, status=409)
-    if result.new_build:
-        rt.queue.enqueue_submitted(result)
     return redirect(url_for("web.build", build_id=result.build.id, same=int(not result.created)))
 
 
