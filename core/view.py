@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar, Literal, TypeVar
 
+from pydantic import BaseModel
+
 from core import richtext
 from core.consultation import part_names
 from core.content import DocumentInfo, Indicator, Strategy, Vision
@@ -35,10 +37,12 @@ STATE_SYMBOLS = {"done": "●", "planned": "○", "cancelled": "×"}
 class Heading:
     """A part's heading: its anchor (HTML id), its text, and whether it starts a page.
 
-    Only the first part starts a page (after the contents, which keeps a page of its
-    own, as the cover does); every other part flows on, so a short part leaves no
-    nearly empty page. `document_view` sets it; renderers keep a heading with what
-    follows it.
+    The first part starts a page (after the contents, which keeps a page of its own, as
+    the cover does). In an ordinary document every other part flows on, so a short part
+    leaves no nearly empty page. In a long one (`LONG_DOCUMENT_WORDS`) each part of at
+    least `CHAPTER_WORDS` starts a page too, as a report's chapters do: the PDF is then
+    printed chapter by chapter in parallel (worker/render/parts). `document_view` sets
+    it; renderers keep a heading with what follows it.
     """
 
     anchor: str
@@ -184,6 +188,11 @@ class DocumentView:
         return tuple(p for p in self.parts if isinstance(p, kind))
 
 
+# A document this long (some 25-45 pages, a report rather than a memo) starts its
+# chapters on a page; a part this long (most of a page) is a chapter.
+LONG_DOCUMENT_WORDS = 10_000
+CHAPTER_WORDS = 400
+
 # The order of a document's parts, written once: every output walks `DocumentView.parts`.
 PART_ORDER: tuple[PartKind, ...] = (
     "foreword",
@@ -199,7 +208,7 @@ def document_view(strategy: Strategy) -> DocumentView:
     """Build the view of a validated strategy in its own language."""
     info = strategy.document
     text = MappingProxyType(labels(info.language))
-    parts = _first_on_a_new_page(
+    parts = _pages_started(
         tuple(part for kind in PART_ORDER for part in _BUILDERS[kind](strategy, text))
     )
     return DocumentView(
@@ -290,13 +299,34 @@ def _timeline(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
     return [Timeline(Heading("timeline", text["timeline"]), entries)]
 
 
-def _first_on_a_new_page(parts: tuple[Part, ...]) -> tuple[Part, ...]:
-    """Mark the first part as starting a page; the others flow on (see Heading)."""
-    if not parts:
-        return parts
-    first = parts[0]
-    heading = dataclasses.replace(first.heading, new_page=True)
-    return (dataclasses.replace(first, heading=heading), *parts[1:])
+def _pages_started(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """Mark the parts that start a page: the first, and a long document's chapters."""
+    sizes = [words_in(part) for part in parts]
+    long_document = sum(sizes) >= LONG_DOCUMENT_WORDS
+    return tuple(
+        dataclasses.replace(part, heading=dataclasses.replace(part.heading, new_page=True))
+        if n == 0 or (long_document and size >= CHAPTER_WORDS)
+        else part
+        for n, (part, size) in enumerate(zip(parts, sizes, strict=True))
+    )
+
+
+def words_in(value: object) -> int:
+    """Count the words of every text a part shows (its parsed rich text is not counted twice)."""
+    if isinstance(value, str):
+        return len(value.split())
+    if isinstance(value, tuple | list):
+        return sum(words_in(item) for item in value)
+    if isinstance(value, BaseModel):  # a vision or an indicator, as the strategy has it
+        return sum(words_in(getattr(value, name)) for name in type(value).model_fields)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(
+            words_in(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            # The parsed blocks repeat the rich text's source, which is counted.
+            if f.name != "body" or isinstance(getattr(value, f.name), str | None)
+        )
+    return 0
 
 
 def _consultation(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from core.content import Strategy
-from core.view import document_view
+from core.view import DocumentView, document_view
 from templates.filters import FILTERS
 from worker.render.theme import Theme
 
@@ -46,13 +46,22 @@ def environment(folders: tuple[Path, ...]) -> Environment:
 
 def build_html(strategy: Strategy, theme: Theme) -> str:
     """Render the strategy as the HTML document the PDF is printed from."""
+    return document_html(document_view(strategy), theme)
+
+
+def document_html(view: DocumentView, theme: Theme, **extra: Any) -> str:
+    """Render a document view as the HTML its PDF is printed from (whole, or one piece)."""
     template = environment(theme.folders).get_template(TEMPLATE)
-    return template.render(context(strategy, theme))
+    return template.render({**view_values(view, theme), **extra})
 
 
 def context(strategy: Strategy, theme: Theme) -> dict[str, Any]:
     """Return the values the template needs: the document view and the theme's look."""
-    view = document_view(strategy)
+    return view_values(document_view(strategy), theme)
+
+
+def view_values(view: DocumentView, theme: Theme) -> dict[str, Any]:
+    """Return the values the template needs of a document view and a theme."""
     return {
         "view": view,
         "doc": view.info,

@@ -14,10 +14,12 @@ from typing import Any
 
 from weasyprint import HTML
 from weasyprint.css import ColorProfile
+from weasyprint.document import Document
 
 from core.content import Strategy
+from core.view import DocumentView
 from worker.render.fetcher import ThemeFetcher
-from worker.render.html import build_html
+from worker.render.html import build_html, document_html
 from worker.render.pdf_finish import finisher
 from worker.render.theme import Theme, load_theme
 
@@ -32,6 +34,11 @@ def render_pdf(strategy: Strategy, theme: str = "default") -> bytes:
     return print_pdf(build_html(strategy, chosen), chosen)
 
 
+def print_view(view: DocumentView, theme: Theme, *, archival: bool = False) -> bytes:
+    """Print a document view in one pass (the reference the pieces are assembled to match)."""
+    return print_pdf(document_html(view, theme), theme, archival=archival)
+
+
 def render_archival_pdf(strategy: Strategy, theme: str = "default") -> bytes:
     """Render a strategy as an A4 archival PDF/A-2a document that is also PDF/UA-1."""
     chosen = load_theme(theme)
@@ -40,25 +47,42 @@ def render_archival_pdf(strategy: Strategy, theme: str = "default") -> bytes:
 
 def print_pdf(html: str, theme: Theme, *, archival: bool = False) -> bytes:
     """Print the HTML of one of the theme's templates as PDF/UA-1 (or PDF/A-2a + UA-1)."""
+    return write_pdf(lay_out(html, theme, archival=archival), archival=archival)
+
+
+def lay_out(html: str, theme: Theme, *, archival: bool = False) -> Document:
+    """Lay out the HTML of one of the theme's templates into pages, ready to write."""
     document = HTML(
         string=html,
         base_url=str(theme.path) + "/",
         url_fetcher=ThemeFetcher(*theme.folders),
     )
+    options = _options(archival)
+    colours = options.pop("color_profiles", None)
+    return document.render(color_profiles=colours, **options)
+
+
+def write_pdf(document: Document, *, archival: bool = False) -> bytes:
+    """Write laid-out pages as PDF/UA-1 (or PDF/A-2a + UA-1), finished by pdf_finish."""
+    options = _options(archival)
+    options.pop("color_profiles", None)  # used in laying out
+    pdf: bytes = document.write_pdf(finisher=finisher(archival=archival), **options)
+    return pdf
+
+
+def _options(archival: bool) -> dict[str, Any]:
     archive: dict[str, Any] = {}
     if archival:
         # PDF/A wants an output intent. WeasyPrint's own ("srgb") opens its ICC profile and
         # never closes it, so the same profile comes in under a name of ours, read whole.
         archive = {"color_profiles": {_OUTPUT_INTENT: _srgb()}, "output_intent": _OUTPUT_INTENT}
-    pdf: bytes = document.write_pdf(
-        pdf_variant=ARCHIVAL_VARIANT if archival else PDF_VARIANT,
-        presentational_hints=False,
-        stylesheets=None,  # no user stylesheets: the theme's own CSS is linked by the template
-        optimize_images=True,
-        finisher=finisher(archival=archival),
+    return {
+        "pdf_variant": ARCHIVAL_VARIANT if archival else PDF_VARIANT,
+        "presentational_hints": False,
+        "stylesheets": None,  # no user stylesheets: the theme's own CSS is linked
+        "optimize_images": True,
         **archive,
-    )
-    return pdf
+    }
 
 
 def _srgb() -> ColorProfile:
