@@ -39,6 +39,8 @@ RECOVER_TASK = "udkast.recover"
 COMPARE_TASK = "udkast.store_comparison"
 # Renders a preview's first pages without storing a version (worker.preview_tasks).
 PREVIEW_TASK = "udkast.render_preview"
+# Prints one piece of a long document's PDF for the output's own task (worker.pieces).
+PIECE_TASK = "udkast.print_piece"
 
 
 def priority_of(backlog: int) -> int:

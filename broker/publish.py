@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from celery import Celery
 
-from broker import BULK_QUEUE, COMPARE_TASK, PREVIEW_TASK, RENDER_TASK, TOP_PRIORITY, queue_of
+from broker import (
+    BULK_QUEUE,
+    COMPARE_TASK,
+    PIECE_TASK,
+    PREVIEW_TASK,
+    QUEUE,
+    RENDER_TASK,
+    TOP_PRIORITY,
+    queue_of,
+)
 
 # A send gives up quickly when the broker is down: the output stays queued in the
 # database and the recovery step sends it again, so nothing waits on a dead broker.
 RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
+PIECE_PRIORITY = 3
 
 
 def send_render(
@@ -50,6 +60,22 @@ def send_preview(app: Celery, preview_id: str, *, lane: str) -> None:
         args=(preview_id,),
         queue=queue_of(lane),
         priority=TOP_PRIORITY,
+        retry=True,
+        retry_policy=RETRY_POLICY,
+    )
+
+
+def send_piece(app: Celery, build_id: str, output: str, index: int) -> None:
+    """Send the task that prints one piece of an output's PDF; raise if the broker is down."""
+    # To the standard queue whatever the build's lane: a piece is a chapter, printed in
+    # a second or two, so the standard workers lend their idle time to a heavy document
+    # (whose own task runs alone on the bulk lane) without holding an ordinary draft for
+    # long. After posters' first drafts (Redis delivers priority 0 first), before backlogs.
+    app.send_task(
+        PIECE_TASK,
+        args=(build_id, output, index),
+        queue=QUEUE,
+        priority=PIECE_PRIORITY,
         retry=True,
         retry_policy=RETRY_POLICY,
     )

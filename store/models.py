@@ -348,3 +348,23 @@ class HearingResponse(Base):
     attachment_name: Mapped[str | None] = mapped_column(String(200))
     # Past the retention period a private person's name is replaced (store.hearings).
     anonymised_at: Mapped[dt.datetime | None]
+
+
+class PrintedPiece(Base):
+    """A piece of a long document's PDF, printed once and reused (worker.pieces).
+
+    Keyed by a hash of the piece's HTML, the renderer's fingerprint and the PDF variant,
+    so a redraft reuses every piece whose printed form would not change. A worker claims
+    a piece before printing it (claimed_by), so two workers seldom print the same one.
+    """
+
+    __tablename__ = "printed_pieces"
+
+    key: Mapped[str] = mapped_column(HASH, primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(36))
+    claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    printed_at: Mapped[dt.datetime | None]  # None while a worker prints it
+    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    pages: Mapped[int | None]
+    anchors: Mapped[str | None] = mapped_column(Text)  # JSON {anchor: page in the piece}
+    footed: Mapped[str | None] = mapped_column(Text)  # JSON [pages with a footer]

@@ -7,7 +7,7 @@ import gc
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +43,10 @@ from store import (
     storage_full,
     stored_comparison,
 )
+from store.pieces import forget_pieces
 from worker.heartbeat import SILENT_AFTER, WATCH_SECONDS, heartbeat, start_unless_alive
 from worker.memory import memory_guard
+from worker.pieces import plan, print_helped, print_owned
 from worker.render import comparison_renderer, hearing_renderer, renderer
 from worker.render.fingerprint import renderer_version
 
@@ -52,6 +54,8 @@ log = logging.getLogger(__name__)
 
 # Sends one render task (build id, output, lane); False or raises when the broker cannot.
 Publish = Callable[[str, str, str], bool]
+# Sends one helper task (build id, output, piece index); raises when it cannot.
+PublishPiece = Callable[[str, str, int], None]
 # Reads which render messages the broker holds (broker.peek); raises if it cannot.
 Peek = Callable[[], HeldRenders]
 # How long the recovery step waits before it looks at the broker a second time.
@@ -87,6 +91,7 @@ def render_output(
     max_attempts: int,
     passthrough: tuple[type[BaseException], ...] = (),
     memory_mib: int | None = None,
+    publish_piece: PublishPiece | None = None,
 ) -> str:
     """Render one output of a build and store it; return what happened, for the logs.
 
@@ -95,7 +100,9 @@ def render_output(
     `passthrough` (the task's time limit) reach the caller instead of counting as a
     renderer failure. While it renders, the output's heartbeat beats (worker.heartbeat)
     and, with `memory_mib`, a render past that much memory ends this process after
-    marking the output failed (worker.memory): call it only in a worker child.
+    marking the output failed (worker.memory): call it only in a worker child. A long
+    document's PDF is printed in pieces (worker.pieces), with helper tasks sent by
+    `publish_piece` when it is given.
     """
     job = prepare(sessions, build_id, output, max_attempts=max_attempts)
     with ExitStack() as guards:
@@ -120,7 +127,7 @@ def render_output(
             )
         if isinstance(job, str):
             return job
-        data = render(sessions, job, passthrough, comparison)
+        data = render(sessions, job, passthrough, comparison, publish_piece)
         if data is None:
             return "failed"
         try:
@@ -171,12 +178,15 @@ def render(
     job: RenderJob,
     passthrough: tuple[type[BaseException], ...] = (),
     comparison: dict[str, Any] | None = None,
+    publish_piece: PublishPiece | None = None,
 ) -> bytes | None:
     """Render the job's file; on a renderer error mark the output failed and return None.
 
     `comparison` is the stored diff of the job's drafts, when its job has it at hand.
     """
     try:
+        if job.old is None and (pieced := plan(job.new, job.theme, job.version, job.output)):
+            return print_owned(sessions, pieced, job.theme, _helpers(job, publish_piece))
         found = None if comparison is None else comparison_from_json(comparison)
         if output_named(job.output).kind == "hearing":
             return hearing_renderer(job.output)(job.new, job.old, job.theme, found)
@@ -199,6 +209,42 @@ def render(
     log.warning("rendering %s of build %s ran out of memory", job.output, job.build_id)
     _fail(sessions, job.build_id, job.output, failure("out_of_memory"))
     return None
+
+
+def _helpers(
+    job: RenderJob, publish_piece: PublishPiece | None
+) -> Callable[[Sequence[int]], None] | None:
+    """Return what sends helper tasks for a job's pieces, or None to print them alone."""
+    if publish_piece is None:
+        return None
+
+    def send(indexes: Sequence[int]) -> None:
+        try:
+            for index in indexes:
+                publish_piece(job.build_id, job.output, index)
+        except Exception:  # kombu raises several transport-specific errors
+            # Nothing is lost: the owner prints every piece no helper claimed.
+            log.warning("could not send piece tasks for build %s", job.build_id, exc_info=True)
+
+    return send
+
+
+def print_piece_for(sessions: sessionmaker[Session], build_id: str, output: str, index: int) -> str:
+    """Print one piece of a build's output for its owner task; return what happened."""
+    with sessions() as session:
+        build = get_build(session, build_id)
+        draft = draft_by_id(session, build.draft_id) if build is not None else None
+        session.rollback()
+    if build is None or draft is None or build.state not in ("queued", "running"):
+        return "skipped"
+    try:
+        strategy = draft_content(draft)
+    except InvalidContent:
+        return "skipped"  # the owner fails the output, with the reason
+    pieced = plan(strategy, build.theme, _theme_version(build.theme), output)
+    if pieced is None:
+        return "skipped"
+    return "printed" if print_helped(sessions, pieced, build.theme, index) else "skipped"
 
 
 def store(sessions: sessionmaker[Session], job: RenderJob, data: bytes) -> None:
@@ -438,6 +484,8 @@ def tidy(sessions: sessionmaker[Session], retention_days: int, today: dt.date | 
     day = today or dt.datetime.now(dt.UTC).date()
     with sessions() as session:
         delete_expired_previews(session)
+        # Pieces are a cache: a redraft within the retention period reuses them.
+        forget_pieces(session, dt.timedelta(days=retention_days))
         return anonymise_responses(session, day - dt.timedelta(days=retention_days))
 
 

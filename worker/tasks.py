@@ -14,8 +14,9 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from broker import COMPARE_TASK, RECOVER_TASK, RENDER_TASK, broker_config
+from broker import COMPARE_TASK, PIECE_TASK, RECOVER_TASK, RENDER_TASK, broker_config
 from broker.peek import HeldRenders, held_renders
+from broker.publish import send_piece
 from settings import Settings
 from store import make_engine, make_session_factory
 from worker import jobs
@@ -89,10 +90,33 @@ def render_output(self: Task, build_id: str, output: str) -> str:
             max_attempts=settings.build_attempts,
             passthrough=(SoftTimeLimitExceeded,),
             memory_mib=settings.render_memory_mib,
+            publish_piece=_publish_piece,
         )
     except SoftTimeLimitExceeded:
         jobs.fail_for_time(_sessions(), build_id, output, settings.soft_time_limit)
         return "failed"
+
+
+def _publish_piece(build_id: str, output: str, index: int) -> None:
+    send_piece(app, build_id, output, index)
+
+
+@app.task(
+    name=PIECE_TASK,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    max_retries=3,
+    # Acknowledged on receipt: a piece whose print kills the child is not delivered again
+    # and again; the output's own task prints any piece nobody finished.
+    acks_late=False,
+    reject_on_worker_lost=False,
+)
+def print_piece(build_id: str, output: str, index: int) -> str:
+    """Print one piece of a long document's PDF for the output's own task."""
+    try:
+        return jobs.print_piece_for(_sessions(), build_id, output, index)
+    except SoftTimeLimitExceeded:
+        return "too slow"  # the owner prints it once the claim is stale
 
 
 @app.task(

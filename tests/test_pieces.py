@@ -1,0 +1,135 @@
+"""A long document's PDF printed in pieces by several workers, each piece printed once.
+
+The pieces are kept in the store by a key of what they print (store.pieces): a worker
+claims a piece before printing it, another takes the claim over only once it is stale,
+and a redraft prints again only the pieces whose HTML changed (worker.pieces).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import threading
+from collections.abc import Sequence
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench.generate import generate
+from core.content import validate
+from core.view import document_view
+from store.pieces import claim_piece, forget_pieces, printed_keys, printed_pieces, save_piece
+from tests.test_part_rendering import assert_same_document
+from worker.pieces import Plan, plan, print_helped, print_owned
+from worker.render.fingerprint import renderer_version
+from worker.render.pdf import print_view
+from worker.render.theme import load_theme
+
+SOON = dt.timedelta(seconds=60)
+
+
+def test_a_piece_is_claimed_by_one_worker_until_it_is_printed(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with session_factory() as session:
+        assert claim_piece(session, "k" * 64, "first", stale_after=SOON)
+        assert not claim_piece(session, "k" * 64, "second", stale_after=SOON)
+        # The claim of a worker that died printing goes stale: another takes it over.
+        assert claim_piece(session, "k" * 64, "second", stale_after=dt.timedelta(0))
+        save_piece(session, "k" * 64, b"%PDF-1.7", 3, {"a": 0, "b": 2}, [1, 2])
+        assert not claim_piece(session, "k" * 64, "third", stale_after=dt.timedelta(0))
+
+        found = printed_pieces(session, ["k" * 64, "x" * 64])
+
+    assert list(found) == ["k" * 64]
+    piece = found["k" * 64]
+    assert (piece.pdf, piece.pages, piece.anchors, piece.footed) == (
+        b"%PDF-1.7",
+        3,
+        {"a": 0, "b": 2},
+        (1, 2),
+    )
+
+
+def test_an_unclaimed_piece_is_kept_too_and_old_pieces_are_forgotten(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with session_factory() as session:
+        save_piece(session, "p" * 64, b"%PDF", 1, {}, [0])
+        assert printed_keys(session, ["p" * 64]) == {"p" * 64}
+        assert forget_pieces(session, dt.timedelta(days=1)) == 0
+        assert forget_pieces(session, dt.timedelta(0)) == 1
+        assert printed_keys(session, ["p" * 64]) == set()
+
+
+def long_document(changed_section: int | None = None) -> dict:
+    data = generate("M", seed=5)
+    if changed_section is not None:
+        data = copy.deepcopy(data)
+        section = data["sections"][changed_section]
+        section["body"] = section["body"].replace(" ", " nu ", 3)
+    return data
+
+
+def pieced(data: dict) -> Plan:
+    found = plan(validate(data), "default", renderer_version("default"), "pdf")
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def sqlite_sessions(session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    engine = session_factory.kw["bind"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("printing a long document once is enough; the store is tested on both")
+    return session_factory
+
+
+def test_a_redraft_prints_again_only_the_pieces_whose_text_changed(
+    sqlite_sessions: sessionmaker[Session],
+) -> None:
+    first, printed_first = pieced(long_document()), []
+    redraft, printed_again = pieced(long_document(changed_section=2)), []
+
+    before = print_owned(sqlite_sessions, first, "default", None, printed_first)
+    after = print_owned(sqlite_sessions, redraft, "default", None, printed_again)
+
+    assert len(printed_first) == len(first.pieces) - 1  # every chapter piece, once
+    changed = [k for k in redraft.keys[1:] if k not in first.keys]
+    assert printed_again == changed and len(changed) == 1  # only the changed section's run
+    view = document_view(validate(long_document(changed_section=2)))
+    assert_same_document(after, print_view(view, load_theme("default")))
+    assert before != after
+
+
+def test_helpers_print_pieces_beside_the_owner_and_each_piece_once(
+    sqlite_sessions: sessionmaker[Session],
+) -> None:
+    pieces = pieced(generate("M", seed=6))
+    helped: list[int] = []
+    threads: list[threading.Thread] = []
+
+    def helpers(indexes: Sequence[int]) -> None:
+        def work() -> None:
+            for index in indexes:
+                if print_helped(sqlite_sessions, pieces, "default", index):
+                    helped.append(index)
+
+        threads.append(threading.Thread(target=work))
+        threads[-1].start()
+
+    owned: list[str] = []
+    pdf = print_owned(sqlite_sessions, pieces, "default", helpers, owned)
+    for thread in threads:
+        thread.join()
+
+    assert helped  # the helper printed some
+    assert len(owned) + len(helped) == len(pieces.pieces) - 1  # and no piece twice
+    view = document_view(validate(generate("M", seed=6)))
+    assert_same_document(pdf, print_view(view, load_theme("default")))
+
+
+def test_a_short_document_is_printed_in_one_pass() -> None:
+    strategy = validate(generate("S", seed=5))
+    assert plan(strategy, "default", renderer_version("default"), "pdf") is None
+    assert plan(validate(generate("M", seed=5)), "default", "v", "docx") is None

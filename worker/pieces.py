@@ -1,0 +1,150 @@
+"""A long document's PDF printed in pieces by several workers at once, then assembled.
+
+The output's own task (the owner: worker.jobs) plans the pieces (worker/render/parts),
+sends one helper task per piece not printed yet, and prints pieces itself, largest first.
+Whoever claims a piece (store.pieces) prints it; the others skip it. When every chapter
+piece is printed, the owner prints the cover and contents with their page numbers and
+assembles the file. A helper that dies loses nothing: its claim goes stale and the owner
+prints that piece itself. A piece's key is a hash of its HTML, the renderer's fingerprint
+and the PDF variant: a redraft reuses every piece whose HTML did not change, and an
+assembly only ever takes pieces that print exactly what this draft's plan asks for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.content import Strategy
+from core.view import DocumentView, document_view
+from store.pieces import PieceRecord, claim_piece, printed_keys, printed_pieces, save_piece
+from worker.render.parts.assembly import assemble
+from worker.render.parts.document import planned_pieces, print_contents
+from worker.render.parts.footer import footer_look
+from worker.render.parts.plan import Piece
+from worker.render.parts.printing import PrintedPiece, print_piece
+from worker.render.theme import Theme, load_theme
+
+log = logging.getLogger(__name__)
+
+# The outputs printed in pieces when their document has chapters that start pages.
+PIECED_OUTPUTS = {"pdf": False, "pdf-archival": True}  # output -> archival
+# A claim this old with no piece is a worker that died printing it: another prints it.
+CLAIM_STALE = dt.timedelta(seconds=15)
+_POLL = 0.1
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A document's pieces, each with its HTML and key, for one output."""
+
+    view: DocumentView
+    pieces: tuple[tuple[Piece, str], ...]
+    keys: tuple[str, ...]
+    archival: bool
+
+
+def plan(strategy: Strategy, theme: str, version: str, output: str) -> Plan | None:
+    """Plan an output's pieces; None when it is printed in one pass (one run of chapters)."""
+    if output not in PIECED_OUTPUTS:
+        return None
+    view = document_view(strategy)
+    if sum(part.heading.new_page for part in view.parts) < 2:
+        return None
+    archival = PIECED_OUTPUTS[output]
+    planned = tuple(planned_pieces(view, load_theme(theme)))
+    keys = tuple(piece_key(html, theme, version, archival) for _, html in planned)
+    return Plan(view, planned, keys, archival)
+
+
+def piece_key(html: str, theme: str, version: str, archival: bool) -> str:
+    """Return the key of a piece: what its printed bytes depend on, hashed."""
+    digest = hashlib.sha256()
+    for part in (theme, version, "archival" if archival else "ua", html):
+        data = part.encode()
+        digest.update(f"{len(data)}\0".encode() + data)
+    return digest.hexdigest()
+
+
+def print_owned(
+    sessions: sessionmaker[Session],
+    plan_: Plan,
+    theme: str,
+    helpers: Callable[[Sequence[int]], None] | None,
+    counter: list[str] | None = None,
+) -> bytes:
+    """Print the plan's pieces with helpers' help, wait for theirs, and assemble the file.
+
+    `helpers` sends a helper task for each piece index it is given (None: print alone).
+    `counter`, when given, gets the key of every piece this process printed.
+    """
+    chosen = load_theme(theme)
+    chapters = list(range(1, len(plan_.pieces)))
+    with sessions() as session:
+        have = printed_keys(session, plan_.keys[1:])
+    missing = sorted(
+        (i for i in chapters if plan_.keys[i] not in have),
+        key=lambda i: (-len(plan_.pieces[i][1]), i),  # the largest first: the longest prints
+    )
+    if helpers is not None and len(missing) > 1:
+        helpers(missing[1:])  # this process takes the largest itself
+    claimer = str(uuid.uuid4())
+    pending = list(missing)
+    while pending:
+        for index in list(pending):
+            if _print_if_claimed(sessions, plan_, chosen, index, claimer, counter):
+                pending.remove(index)
+        with sessions() as session:
+            done = printed_keys(session, [plan_.keys[i] for i in pending])
+        pending = [i for i in pending if plan_.keys[i] not in done]
+        if pending:
+            time.sleep(_POLL)
+    with sessions() as session:
+        found = printed_pieces(session, plan_.keys[1:])
+    printed = [_printed(found[plan_.keys[i]]) for i in chapters]
+
+    def printer(html: str, elsewhere: tuple[str, ...]) -> PrintedPiece:
+        return print_piece(html, chosen, elsewhere=elsewhere, archival=plan_.archival)
+
+    cover = print_contents(plan_.view, chosen, plan_.pieces[0][0], printed, printer)
+    return assemble([cover, *printed], footer_look(plan_.view, chosen))
+
+
+def print_helped(sessions: sessionmaker[Session], plan_: Plan, theme: str, index: int) -> bool:
+    """Print one piece for an owner, unless it is printed or claimed; True if printed here."""
+    if not 0 < index < len(plan_.pieces):
+        return False
+    return _print_if_claimed(sessions, plan_, load_theme(theme), index, str(uuid.uuid4()), None)
+
+
+def _print_if_claimed(
+    sessions: sessionmaker[Session],
+    plan_: Plan,
+    theme: Theme,
+    index: int,
+    claimer: str,
+    counter: list[str] | None,
+) -> bool:
+    key = plan_.keys[index]
+    with sessions() as session:
+        if not claim_piece(session, key, claimer, stale_after=CLAIM_STALE):
+            return False
+    piece, html = plan_.pieces[index]
+    printed = print_piece(html, theme, elsewhere=piece.elsewhere, archival=plan_.archival)
+    with sessions() as session:
+        save_piece(session, key, printed.pdf, printed.pages, printed.anchors, printed.footed)
+    if counter is not None:
+        counter.append(key)
+    log.debug("printed piece %d (%d pages)", index, printed.pages)
+    return True
+
+
+def _printed(record: PieceRecord) -> PrintedPiece:
+    return PrintedPiece(record.pdf, record.pages, record.anchors, record.footed)
