@@ -173,6 +173,10 @@ class LiveService:
         Asks the worker itself (Celery's remote control, on either broker), so the answer
         names the child that holds the task, not a guess from the process list.
         """
+        return self.task_process([build_id, output], timeout)
+
+    def task_process(self, args: list[Any], timeout: float = WAIT_SECONDS) -> int:
+        """Return the id of the pool child running a task with these arguments."""
         deadline = time.monotonic() + timeout
         with self.celery_client() as client:
             while time.monotonic() < deadline:
@@ -182,9 +186,9 @@ class LiveService:
                 replies = inspect.active() or {}
                 for tasks in replies.values():
                     for task in tasks:
-                        if list(task["args"]) == [build_id, output] and task.get("worker_pid"):
+                        if list(task["args"]) == args and task.get("worker_pid"):
                             return int(task["worker_pid"])
-        raise AssertionError(f"no worker reported running {output} of {build_id}; see {self.logs}")
+        raise AssertionError(f"no worker reported running {args}; see {self.logs}")
 
     @contextmanager
     def celery_client(self) -> Iterator[Celery]:

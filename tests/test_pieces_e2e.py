@@ -2,13 +2,17 @@
 
 Real gunicorn, a real Celery worker with two processes, SQLite and the folder queue. The
 PDF the service stores reads as the single pass of the same content; a redraft that
-changes one section prints one piece again and reuses the others.
+changes one section prints one piece again and reuses the others; a helper killed while
+it prints a piece loses nothing (the output's own task prints it once the claim is stale).
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,3 +82,34 @@ def test_a_long_draft_and_its_redraft_are_printed_in_pieces(service: LiveService
         else:
             assert pieces_printed(service) > 5
     assert Path(service.logs).exists()
+
+
+def test_a_helper_killed_while_it_prints_a_piece_loses_nothing(service: LiveService) -> None:
+    data = generate("M", seed=8)
+    data["document"]["slug"] = "afbrudt-stykke"
+    build = post(service, data)["build"]
+
+    child = kill_a_helper(service, build["id"])
+
+    done = service.wait_build(build["links"]["self"])
+    assert done["state"] == "done", done
+    assert done["outputs"]["pdf"]["attempts"] == 1  # the owner printed the lost piece itself
+    assert child not in service.worker_children()
+    _, _, pdf = service.call("GET", done["outputs"]["pdf"]["url"])
+    view = document_view(validate(data))
+    assert_same_document(pdf, print_view(view, load_theme("default")))
+
+
+def kill_a_helper(service: LiveService, build_id: str) -> int:
+    """SIGKILL a pool child while it prints a piece of the build's PDF; return its id."""
+    deadline = time.monotonic() + 300
+    with service.celery_client() as client:
+        while time.monotonic() < deadline:
+            inspect = client.control.inspect(timeout=1.0, limit=len(service.workers()))
+            for tasks in (inspect.active() or {}).values():
+                for task in tasks:
+                    args = list(task["args"])
+                    if len(args) == 3 and args[:2] == [build_id, "pdf"] and task.get("worker_pid"):
+                        os.kill(int(task["worker_pid"]), signal.SIGKILL)
+                        return int(task["worker_pid"])
+    raise AssertionError(f"no helper printed a piece of {build_id}; see {service.logs}")
