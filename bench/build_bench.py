@@ -1,26 +1,24 @@
-"""Issue 14's ratios that can be measured today, side by side in one run (`--only parts`).
+"""Issue 14's ratios, side by side in one run (`python -m bench.run --only parts`).
 
 - the first build after a worker starts / the second (post → files ready through the
   service, one worker process; with the warm-up at start, and without it);
-- an L build on 2 worker processes / on 1 (warm processes, one task per output as the
-  worker runs them: today the PDF is one task, so only the DOCX runs beside it);
-- a full build (DOCX ∥ PDF on 2 warm processes) of M and L / a warm LibreOffice
+- through the service, a long (L) document printed in pieces (bench.pieces_bench): its
+  PDF against the single pass, two redrafts against the first build, and the standard
+  worker on 2 processes against 1;
+- a full build (post → files ready, 2 warm processes) of M and L / a warm LibreOffice
   (unoserver) converting the same DOCX to PDF.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from multiprocessing.pool import Pool
-from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
 
-from bench import warm_office
+from bench import pieces_bench, warm_office
 from bench.generate import generate
 from bench.service_bench import _post, _wait, without_inputs
 from core.content import Strategy, validate
@@ -29,55 +27,6 @@ from tests.live_service import STARTUP_SECONDS, LiveService, backend_env, free_p
 OUTPUTS = ("pdf", "docx")
 RUNS = {"M": 3, "L": 1}
 _STRATEGY: Strategy | None = None  # the document a pool process renders, made at its start
-
-
-def _start_process(size: str, ready: Barrier) -> None:
-    """Make the document and warm the renderers in a pool process, as a worker child does."""
-    from worker.warmup import warm_up
-
-    global _STRATEGY
-    _STRATEGY = validate(generate(size))
-    warm_up(("default",))
-    ready.wait()
-
-
-def _render(output: str) -> float:
-    """Render one output of the process's document; return the seconds it took."""
-    from worker.render import renderer
-
-    if _STRATEGY is None:
-        raise RuntimeError("a pool process renders only after _start_process")
-    start = time.perf_counter()
-    renderer(output)(_STRATEGY, "default")
-    return time.perf_counter() - start
-
-
-def _warm_pool(size: str, processes: int) -> Pool:
-    """Return a pool of `processes` processes, each warm and holding the `size` document."""
-    context = multiprocessing.get_context("fork")
-    ready = context.Barrier(processes + 1)
-    pool = context.Pool(processes, initializer=_start_process, initargs=(size, ready))
-    ready.wait()
-    return pool
-
-
-def build_seconds(pool: Pool) -> float:
-    """Return the wall time of one build: each output a task, as the worker gets them."""
-    start = time.perf_counter()
-    pending = [pool.apply_async(_render, (output,)) for output in OUTPUTS]
-    for task in pending:
-        task.get()
-    return time.perf_counter() - start
-
-
-def median_build(size: str, processes: int, runs: int) -> float:
-    """Return the median wall time of `runs` builds of `size` on `processes` warm processes."""
-    pool = _warm_pool(size, processes)
-    try:
-        return statistics.median(build_seconds(pool) for _ in range(runs))
-    finally:
-        pool.close()
-        pool.join()
 
 
 def _log_has(path: Path, text: str) -> int:
@@ -97,7 +46,6 @@ def _wait_started(service: LiveService, warm: bool) -> None:
 
 def first_and_second(size: str, warm: bool) -> tuple[float, float]:
     """Return post → ready of the first and the second build of a new worker process."""
-    data = without_inputs(generate(size, seed=14))
     # The recovery step every 30 s, not the tests' 2 s: it would share the one process.
     setting = {"UDKAST_WARM_UP": "on" if warm else "off", "UDKAST_RECOVER_EVERY": "30"}
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,8 +56,10 @@ def first_and_second(size: str, warm: bool) -> tuple[float, float]:
                 service.start()
                 _wait_started(service, warm)
                 times = []
-                for n in ("first", "second"):
-                    # The same text under another slug: the same layout, never the cache.
+                for seed, n in ((14, "first"), (15, "second")):
+                    # Two documents of one size: the same work, and neither the render
+                    # cache nor the printed pieces of the first serve the second.
+                    data = without_inputs(generate(size, seed=seed))
                     data["document"]["slug"] = f"{n}-build"
                     start = time.time()  # wall clock, to compare with the build's finished_at
                     _, body, _ = _post(service, data)
@@ -154,28 +104,52 @@ def main() -> dict[str, Any]:
             "ratio": round(first / second, 3),
         }
 
-    builds = {}
-    for size in RUNS:
-        builds[size] = median_build(size, 2, RUNS[size])
-    one = median_build("L", 1, RUNS["L"])
-    scaling = builds["L"] / one
+    # Through the service: a long document's PDF is printed in pieces (worker.pieces).
+    two = pieces_bench.service_figures("L", 2, redrafts=True)
+    one = pieces_bench.service_figures("L", 1, redrafts=False)
+    medium = pieces_bench.service_figures("M", 2, redrafts=False)
+    single = pieces_bench.single_pass_pdf_seconds("L")
+    builds = {"M": medium["first_s"], "L": two["first_s"]}
+    report["service_L_two"], report["service_L_one"], report["service_M_two"] = two, one, medium
+    print("L (post → files ready, the standard worker's processes helping with pieces):")
     print(
-        f"L build on 2 worker processes / on 1: {builds['L']:.2f} s / {one:.2f} s = "
-        f"{goal(scaling, 0.6)}\n  (a document's PDF is one task today: only its DOCX runs "
-        "beside it)"
+        f"  PDF in pieces {two['first_pdf_s']:.2f} s / single pass in one process "
+        f"{single:.2f} s = {two['first_pdf_s'] / single:.2f}×"
     )
-    report["l_two_vs_one"] = {"two_s": round(builds["L"], 3), "one_s": round(one, 3)}
-    report["l_two_vs_one"]["ratio"] = round(scaling, 3)
+    for kind in ("clustered", "spread"):
+        first = two["first_s" if kind == "clustered" else "spread_first_s"]
+        first_pdf = two["first_pdf_s" if kind == "clustered" else "spread_first_pdf_s"]
+        pdf_ratio = two[f"{kind}_pdf_s"] / first_pdf
+        all_ratio = two[f"{kind}_s"] / first
+        print(
+            f"  redraft, 5 % {kind:9}: its PDF {goal(pdf_ratio, 0.25)}; "
+            f"every file {goal(all_ratio, 0.5)}"
+        )
+        report[f"redraft_{kind}"] = {
+            "pdf_ratio": round(pdf_ratio, 3),
+            "all_ratio": round(all_ratio, 3),
+        }
+    scaling = two["first_s"] / one["first_s"]
+    print(
+        f"  L build, standard worker on 2 processes / on 1: {two['first_s']:.2f} s / "
+        f"{one['first_s']:.2f} s = {goal(scaling, 0.6)}"
+    )
+    report["l_two_vs_one"] = {
+        "two_s": round(two["first_s"], 3),
+        "one_s": round(one["first_s"], 3),
+        "ratio": round(scaling, 3),
+    }
 
     why = warm_office.unavailable()
     if why is not None:
         print(f"Full build / warm LibreOffice: not measured ({why})")
         return report
-    print("Full build (DOCX ∥ PDF, 2 warm processes) / a warm LibreOffice (unoserver), same DOCX:")
+    print("Full build (post → files ready, 2 warm processes) / a warm LibreOffice, same DOCX:")
     with warm_office.warm_office() as convert:
         convert(render_docx(validate(generate("S"))))  # LibreOffice's own first-use costs
         for size in RUNS:
-            office = office_seconds(convert, render_docx(validate(generate(size))), RUNS[size])
+            same = validate(without_inputs(generate(size, seed=21)))  # what the service built
+            office = office_seconds(convert, render_docx(same), RUNS[size])
             ratio = builds[size] / office
             print(
                 f"  {size}  build {builds[size]:5.2f} s  LibreOffice {office:5.2f} s  "

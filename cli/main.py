@@ -78,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
         "(PDF/UA-1 too, <name>-arkiv.pdf) as well",
     )
     render.add_argument("--theme", default="default", metavar="NAME", help="document theme")
+    render.add_argument(
+        "--in-pieces",
+        action="store_true",
+        help="print a long document's PDF in pieces and assemble them, as the service's "
+        "workers do (here one piece after another); without it, in one pass: the reference",
+    )
     render.set_defaults(run=_render)
 
     from cli import responses, serve, submit, tokens, users
@@ -141,13 +147,28 @@ def _render(args: argparse.Namespace) -> int:
     stem = artifact_stem(strategy)
     for output in chosen:
         target = out / output_named(output).file_name(stem)
-        data = renderer(output)(strategy, args.theme)
+        data = _pieced(strategy, output, args.theme) if args.in_pieces else None
+        if data is None:
+            data = renderer(output)(strategy, args.theme)
         try:
             target.write_bytes(data)
         except OSError as exc:
             raise UdkastError(f"cannot write {target}: {exc.strerror}") from None
         print(target)
     return EXIT_OK
+
+
+def _pieced(strategy: Strategy, output: str, theme: str) -> bytes | None:
+    """Print an output in pieces in this process; None when it is not printed in pieces."""
+    from core.view import document_view
+    from worker.pieces import PIECED_OUTPUTS
+    from worker.render.parts.document import print_in_pieces
+    from worker.render.theme import load_theme
+
+    if output not in PIECED_OUTPUTS:
+        return None
+    view = document_view(strategy)
+    return print_in_pieces(view, load_theme(theme), archival=PIECED_OUTPUTS[output])
 
 
 if __name__ == "__main__":

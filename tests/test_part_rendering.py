@@ -15,6 +15,7 @@ import io
 import re
 import subprocess
 import tempfile
+from pathlib import Path
 
 import page
 import pikepdf
@@ -24,7 +25,8 @@ from bench.generate import generate
 from bench.parts_probe import tagged_pages
 from core.content import Strategy, validate
 from core.view import DocumentView, document_view
-from tests.conftest import load_example
+from tests.conftest import example_path, load_example
+from tests.test_cli import run
 from worker.render.parts.document import planned_pieces, print_in_pieces
 from worker.render.pdf import print_view
 from worker.render.theme import load_theme
@@ -180,3 +182,20 @@ def test_a_short_generated_document_keeps_its_parts_flowing() -> None:
     # An ordinary document is not cut between its parts: the cover and one run.
     assert len(planned_pieces(view, load_theme("default"))) == 2
     assert [p.heading.new_page for p in view.parts] == [True] + [False] * (len(view.parts) - 1)
+
+
+def test_udkast_render_in_pieces_prints_what_the_single_pass_prints(tmp_path: Path) -> None:
+    for flags, folder in (((), "single"), (("--in-pieces",), "pieces")):
+        done = run(
+            "render",
+            str(example_path("udkast-2")),
+            "-o",
+            str(tmp_path / folder),
+            "--outputs",
+            "pdf",
+            *flags,
+        )
+        assert done.returncode == 0, done.stderr
+
+    pieces, single = ((tmp_path / f / "socialstrategi-udkast-2.pdf") for f in ("pieces", "single"))
+    assert_same_document(pieces.read_bytes(), single.read_bytes())

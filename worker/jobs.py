@@ -244,7 +244,8 @@ def print_piece_for(sessions: sessionmaker[Session], build_id: str, output: str,
     pieced = plan(strategy, build.theme, _theme_version(build.theme), output)
     if pieced is None:
         return "skipped"
-    return "printed" if print_helped(sessions, pieced, build.theme, index) else "skipped"
+    made = print_helped(sessions, pieced, build.theme, index)
+    return f"printed {made}" if made else "skipped"
 
 
 def store(sessions: sessionmaker[Session], job: RenderJob, data: bytes) -> None:

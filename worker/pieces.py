@@ -26,7 +26,7 @@ from core.content import Strategy
 from core.view import DocumentView, document_view
 from store.pieces import PieceRecord, claim_piece, printed_keys, printed_pieces, save_piece
 from worker.render.parts.assembly import assemble
-from worker.render.parts.document import planned_pieces, print_contents
+from worker.render.parts.document import contents_guess, planned_pieces, print_contents
 from worker.render.parts.footer import footer_look
 from worker.render.parts.plan import Piece
 from worker.render.parts.printing import PrintedPiece, print_piece
@@ -39,6 +39,8 @@ PIECED_OUTPUTS = {"pdf": False, "pdf-archival": True}  # output -> archival
 # A claim this old with no piece is a worker that died printing it: another prints it.
 CLAIM_STALE = dt.timedelta(seconds=15)
 _POLL = 0.1
+# Helper tasks an owner sends at most: each prints pieces until none is left unclaimed.
+HELPERS = 4
 
 
 @dataclass(frozen=True)
@@ -82,19 +84,27 @@ def print_owned(
 ) -> bytes:
     """Print the plan's pieces with helpers' help, wait for theirs, and assemble the file.
 
-    `helpers` sends a helper task for each piece index it is given (None: print alone).
-    `counter`, when given, gets the key of every piece this process printed.
+    `helpers` sends one helper task for each piece index it is given, the piece that
+    helper starts with (None: print alone). `counter`, when given, gets the key of every
+    chapter piece this process printed.
     """
     chosen = load_theme(theme)
     chapters = list(range(1, len(plan_.pieces)))
     with sessions() as session:
         have = printed_keys(session, plan_.keys[1:])
-    missing = sorted(
-        (i for i in chapters if plan_.keys[i] not in have),
-        key=lambda i: (-len(plan_.pieces[i][1]), i),  # the largest first: the longest prints
-    )
+    missing = [i for i in _order(plan_) if plan_.keys[i] not in have]
     if helpers is not None and len(missing) > 1:
-        helpers(missing[1:])  # this process takes the largest itself
+        # Each helper goes on with the next pieces nobody claimed, so a few are enough;
+        # this process starts with the largest itself.
+        helpers(missing[1 : 1 + HELPERS])
+
+    def printer(html: str, elsewhere: tuple[str, ...]) -> PrintedPiece:
+        return print_piece(html, chosen, elsewhere=elsewhere, archival=plan_.archival)
+
+    # The contents with numbers as wide as the real ones, while the helpers start: its
+    # page count places the chapters, and only the numbered print is left for the end.
+    cover_piece = plan_.pieces[0][0]
+    guess = contents_guess(plan_.view, chosen, cover_piece, printer)
     claimer = str(uuid.uuid4())
     pending = list(missing)
     while pending:
@@ -109,19 +119,25 @@ def print_owned(
     with sessions() as session:
         found = printed_pieces(session, plan_.keys[1:])
     printed = [_printed(found[plan_.keys[i]]) for i in chapters]
-
-    def printer(html: str, elsewhere: tuple[str, ...]) -> PrintedPiece:
-        return print_piece(html, chosen, elsewhere=elsewhere, archival=plan_.archival)
-
-    cover = print_contents(plan_.view, chosen, plan_.pieces[0][0], printed, printer)
+    cover = print_contents(plan_.view, chosen, cover_piece, printed, printer, guess)
     return assemble([cover, *printed], footer_look(plan_.view, chosen))
 
 
-def print_helped(sessions: sessionmaker[Session], plan_: Plan, theme: str, index: int) -> bool:
-    """Print one piece for an owner, unless it is printed or claimed; True if printed here."""
-    if not 0 < index < len(plan_.pieces):
-        return False
-    return _print_if_claimed(sessions, plan_, load_theme(theme), index, str(uuid.uuid4()), None)
+def print_helped(sessions: sessionmaker[Session], plan_: Plan, theme: str, start: int) -> int:
+    """Print pieces for an owner, from `start` on, that nobody claimed; return how many."""
+    if not 0 < start < len(plan_.pieces):
+        return 0
+    order = _order(plan_)
+    at = order.index(start)
+    claimer, chosen, made = str(uuid.uuid4()), load_theme(theme), 0
+    for index in order[at:] + order[:at]:
+        made += _print_if_claimed(sessions, plan_, chosen, index, claimer, None)
+    return made
+
+
+def _order(plan_: Plan) -> list[int]:
+    """Return the chapter pieces, the largest first: the longest prints start first."""
+    return sorted(range(1, len(plan_.pieces)), key=lambda i: (-len(plan_.pieces[i][1]), i))
 
 
 def _print_if_claimed(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 
-from core.view import DocumentView
+from core.view import DocumentView, words_in
 from worker.render.parts.assembly import assemble
 from worker.render.parts.footer import footer_look
 from worker.render.parts.plan import Piece, linked_elsewhere, piece_html, pieces
@@ -15,6 +15,8 @@ from worker.render.theme import Theme
 # The contents are printed again while their page count changes with the numbers in
 # them (it does not: a leader fills each line; bounded all the same).
 _CONTENTS_TRIES = 3
+# About as many words as a page holds, to guess how wide the page numbers will be.
+_WORDS_A_PAGE = 250
 
 Printer = Callable[[str, tuple[str, ...]], PrintedPiece]
 
@@ -43,10 +45,18 @@ def contents_numbers(
     return {entry.anchor: str(found.get(entry.anchor, "")) for entry in view.toc}
 
 
-def contents_placeholder(view: DocumentView, chapters: Sequence[PrintedPiece]) -> dict[str, str]:
-    """Return numbers as wide as the real ones will be, to print the contents once to count."""
-    widest = "8" * len(str(sum(p.pages for p in chapters) + 9))
-    return {entry.anchor: widest for entry in view.toc}
+def contents_guess(
+    view: DocumentView, theme: Theme, piece: Piece, printer: Printer
+) -> PrintedPiece:
+    """Print the cover and contents with numbers as wide as the real ones will likely be.
+
+    Its page count places the chapters; a leader fills each line, so the numbers' width
+    seldom changes it (print_contents prints again if it did).
+    """
+    pages = max(1, sum(words_in(part) for part in view.parts) // _WORDS_A_PAGE)
+    widest = "8" * len(str(pages + 9))
+    numbered = dataclasses.replace(piece, toc_pages={e.anchor: widest for e in view.toc})
+    return printer(piece_html(view, theme, numbered), numbered.elsewhere)
 
 
 def print_in_pieces(view: DocumentView, theme: Theme, *, archival: bool = False) -> bytes:
@@ -56,8 +66,9 @@ def print_in_pieces(view: DocumentView, theme: Theme, *, archival: bool = False)
         return print_piece(html, theme, elsewhere=elsewhere, archival=archival)
 
     planned = planned_pieces(view, theme)
+    guess = contents_guess(view, theme, planned[0][0], printer)
     chapters = [printer(html, piece.elsewhere) for piece, html in planned[1:]]
-    cover = print_contents(view, theme, planned[0][0], chapters, printer)
+    cover = print_contents(view, theme, planned[0][0], chapters, printer, guess)
     return assemble([cover, *chapters], footer_look(view, theme))
 
 
@@ -67,17 +78,20 @@ def print_contents(
     piece: Piece,
     chapters: Sequence[PrintedPiece],
     printer: Printer,
+    guess: PrintedPiece,
 ) -> PrintedPiece:
-    """Print the cover and contents with the chapters' page numbers."""
-    numbers = contents_placeholder(view, chapters)
-    printed = None
+    """Print the cover and contents with the chapters' page numbers.
+
+    `guess` is the contents printed with numbers of the right width (contents_guess):
+    its page count places the chapters, then the contents are printed with their numbers
+    (again while that changes their page count, which a leader filling each line avoids).
+    """
+    printed = guess
     for _ in range(_CONTENTS_TRIES):
+        numbers = contents_numbers(view, printed.pages, chapters)
         numbered = dataclasses.replace(piece, toc_pages=numbers)
-        printed = printer(piece_html(view, theme, numbered), numbered.elsewhere)
-        settled = contents_numbers(view, printed.pages, chapters)
-        if settled == numbers:
-            return printed
-        numbers = settled
-    if printed is None:  # pragma: no cover - _CONTENTS_TRIES is positive
-        raise AssertionError
+        again = printer(piece_html(view, theme, numbered), numbered.elsewhere)
+        if again.pages == printed.pages:
+            return again
+        printed = again
     return printed

@@ -1,0 +1,118 @@
+"""Issue 14 through the running service: builds and redrafts of long documents in pieces.
+
+Each figure is post → files ready, read from the build's own finished_at, on the
+embedded backend (SQLite, folder queue) with warm workers, as `udkast serve` runs them:
+the standard lane's worker with 1 or 2 processes, and the bulk lane's worker (heavy
+documents, one at a time) beside it. A heavy document's own PDF task runs on the bulk
+lane; its helper tasks print pieces on the standard lane's processes.
+
+- the PDF of a redraft / the first build's PDF, and post → every file ready (both
+  drafts' outputs and the comparison's) / the first build, for two redrafts of about
+  5 % of the text: clustered (a committee reworking two sections) and spread (a few
+  words in every part, one section moved: bench.diff_bench.drafts);
+- an L build on the standard worker with 2 processes / with 1;
+- the PDF output alone, in pieces, against the single pass of the same content in one
+  process (the reference `--single-pass` renders).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.diff_bench import drafts as spread_drafts
+from bench.generate import generate
+from bench.service_bench import _post, _wait, without_inputs
+from tests.live_service import LiveService, backend_env, free_port
+
+SETTINGS = {"UDKAST_WARM_UP": "on", "UDKAST_RECOVER_EVERY": "30"}
+
+
+def clustered(data: dict[str, Any], seed: int = 1) -> dict[str, Any]:
+    """Return a redraft with words added for about 5 % of the text, all in two sections."""
+    rng = random.Random(seed)
+    new = copy.deepcopy(data)
+    budget = word_count(data) // 20
+    for section in rng.sample(new["sections"], 2):
+        words = section["body"].split(" ")
+        for _ in range(budget // 2):
+            at = rng.randrange(len(words))
+            words[at] = words[at] + " ny"
+        section["body"] = " ".join(words)
+    return new
+
+
+def word_count(data: Any) -> int:
+    """Count the words of every text in a document's data."""
+    if isinstance(data, str):
+        return len(data.split())
+    if isinstance(data, dict):
+        return sum(word_count(v) for v in data.values())
+    if isinstance(data, list):
+        return sum(word_count(v) for v in data)
+    return 0
+
+
+def _seconds(build: dict[str, Any], output: str | None = None) -> float:
+    """Return an output's (or the whole build's) seconds from start to finish."""
+    part = build["outputs"][output] if output else build
+    start = dt.datetime.fromisoformat(part["started_at"].replace("Z", "+00:00"))
+    end = dt.datetime.fromisoformat(part["finished_at"].replace("Z", "+00:00"))
+    return (end - start).total_seconds()
+
+
+def _build(service: LiveService, data: dict[str, Any]) -> tuple[float, float]:
+    """Post a draft; return (post → every file ready, the PDF output's own seconds)."""
+    start = time.time()
+    _, body, _ = _post(service, data)
+    finished = _wait(service, body["build"]["links"]["self"])
+    _, build = service.json("GET", body["build"]["links"]["self"])
+    return finished - start, _seconds(build, "pdf")
+
+
+def service_figures(size: str, processes: int, redrafts: bool) -> dict[str, float]:
+    """Return first-build and redraft figures of a document on a fresh service."""
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for env in backend_env("embedded", Path(tmp) / "var", SETTINGS):
+            service = LiveService(env=env, port=free_port(), logs=Path(tmp), concurrency=processes)
+            try:
+                service.start()
+                first = without_inputs(generate(size, seed=21))
+                first["document"]["slug"] = "foerste"
+                figures["first_s"], figures["first_pdf_s"] = _build(service, first)
+                if not redrafts:
+                    return figures
+                figures["clustered_s"], figures["clustered_pdf_s"] = _build(
+                    service, clustered(first)
+                )
+                old, new = spread_drafts(size, seed=22)
+                base = without_inputs(old.model_dump(mode="json", by_alias=True, exclude_none=True))
+                base["document"]["slug"] = "spredt"
+                figures["spread_first_s"], figures["spread_first_pdf_s"] = _build(service, base)
+                changed = without_inputs(
+                    new.model_dump(mode="json", by_alias=True, exclude_none=True)
+                )
+                changed["document"]["slug"] = "spredt"
+                figures["spread_s"], figures["spread_pdf_s"] = _build(service, changed)
+                return figures
+            finally:
+                service.stop()
+    raise RuntimeError("the embedded backend did not start")
+
+
+def single_pass_pdf_seconds(size: str) -> float:
+    """Return the seconds of the PDF in one pass, in this (warmed) process: the reference."""
+    from core.content import validate
+    from worker.render.pdf import render_pdf
+
+    render_pdf(validate(generate("S", seed=99)))  # warm, as a worker process is
+    strategy = validate(without_inputs(generate(size, seed=21)))
+    start = time.perf_counter()
+    render_pdf(strategy)
+    return time.perf_counter() - start
