@@ -20,28 +20,14 @@ from typing import Any
 
 from bench import pieces_bench, warm_office
 from bench.generate import generate
+from bench.pieces_bench import wait_started
 from bench.service_bench import _post, _wait, without_inputs
 from core.content import Strategy, validate
-from tests.live_service import STARTUP_SECONDS, LiveService, backend_env, free_port
+from tests.live_service import LiveService, backend_env, free_port
 
 OUTPUTS = ("pdf", "docx")
 RUNS = {"M": 3, "L": 1}
 _STRATEGY: Strategy | None = None  # the document a pool process renders, made at its start
-
-
-def _log_has(path: Path, text: str) -> int:
-    return path.read_text(encoding="utf-8", errors="replace").count(text) if path.exists() else 0
-
-
-def _wait_started(service: LiveService, warm: bool) -> None:
-    """Wait until both workers' processes are up (warmed, when the warm-up is on)."""
-    text = "renderer warmed in" if warm else " ready."
-    logs = (service.logs / "worker.log", service.logs / "bulk-worker.log")
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not all(_log_has(log, text) for log in logs):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the workers did not start; see {service.logs}")
-        time.sleep(0.2)
 
 
 def first_and_second(size: str, warm: bool) -> tuple[float, float]:
@@ -54,7 +40,7 @@ def first_and_second(size: str, warm: bool) -> tuple[float, float]:
             service = LiveService(env=env, port=free_port(), logs=Path(tmp), concurrency=1)
             try:
                 service.start()
-                _wait_started(service, warm)
+                wait_started(service, warm)
                 times = []
                 for seed, n in ((14, "first"), (15, "second")):
                     # Two documents of one size: the same work, and neither the render

@@ -28,7 +28,7 @@ from typing import Any
 from bench.diff_bench import drafts as spread_drafts
 from bench.generate import generate
 from bench.service_bench import _post, _wait, without_inputs
-from tests.live_service import LiveService, backend_env, free_port
+from tests.live_service import STARTUP_SECONDS, LiveService, backend_env, free_port
 
 SETTINGS = {"UDKAST_WARM_UP": "on", "UDKAST_RECOVER_EVERY": "30"}
 
@@ -83,6 +83,7 @@ def service_figures(size: str, processes: int, redrafts: bool) -> dict[str, floa
             service = LiveService(env=env, port=free_port(), logs=Path(tmp), concurrency=processes)
             try:
                 service.start()
+                wait_started(service, warm=True)  # a warm-up beside a build would slow it
                 first = without_inputs(generate(size, seed=21))
                 first["document"]["slug"] = "foerste"
                 figures["first_s"], figures["first_pdf_s"] = _build(service, first)
@@ -104,6 +105,25 @@ def service_figures(size: str, processes: int, redrafts: bool) -> dict[str, floa
             finally:
                 service.stop()
     raise RuntimeError("the embedded backend did not start")
+
+
+def _log_has(path: Path, text: str) -> int:
+    return path.read_text(encoding="utf-8", errors="replace").count(text) if path.exists() else 0
+
+
+def wait_started(service: LiveService, warm: bool) -> None:
+    """Wait until both workers' processes are up (warmed, when the warm-up is on)."""
+    text = "renderer warmed in" if warm else " ready."
+    # Every process of the standard lane's worker, and the bulk lane's one.
+    logs = (
+        (service.logs / "worker.log", service.concurrency),
+        (service.logs / "bulk-worker.log", 1),
+    )
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not all(_log_has(log, text) >= count for log, count in logs):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the workers did not start; see {service.logs}")
+        time.sleep(0.2)
 
 
 def single_pass_pdf_seconds(size: str) -> float:

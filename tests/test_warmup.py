@@ -58,7 +58,10 @@ def test_each_worker_process_warms_at_start_before_its_first_build(tmp_path: Pat
         standard = log_lines(service.logs / "worker.log", WARMED, 2)
         bulk = log_lines(service.logs / "bulk-worker.log", WARMED, 1)
         assert len(standard) == 2 and len(bulk) == 1, (standard, bulk)
-        assert all("pdf in theme 'default', docx in theme 'default'" in line for line in standard)
+        assert all(
+            "pdf in theme 'default', docx in theme 'default', pieces in theme 'default'" in line
+            for line in standard
+        )
 
         build = post_example(service, "varm")
 

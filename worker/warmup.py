@@ -4,7 +4,8 @@ A fresh process pays once for its imports (WeasyPrint, python-docx, about 1.1 s)
 theme's fonts and CSS and python-docx's template: the first M build of a new worker took
 1.3 times the second (issue 14). Each process renders the reference example to PDF and
 DOCX in the default theme and the server's theme when it starts, before it takes a
-task, and throws the bytes away. Prefork children warm on `worker_process_init` (also
+task, and throws the bytes away; it measures the page footer a PDF assembled from pieces
+gets and subsets its font (worker/render/parts/footer.py). Prefork children warm on `worker_process_init` (also
 the children that replace recycled ones), and so does a solo pool's one process; a
 threads pool warms its process when the worker is ready. A warm-up never stops a
 worker: a failure is logged, and the whole warm-up is cut off after WARM_UP_SECONDS.
@@ -27,8 +28,11 @@ from celery.signals import worker_process_init, worker_ready
 
 from core.content import load
 from core.samples import example_text
+from core.view import document_view
 from settings import Settings
 from worker.render import renderer
+from worker.render.parts.footer import prepare as prepare_footer
+from worker.render.theme import load_theme
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +85,12 @@ def warm_up(themes: tuple[str, ...], budget: float = WARM_UP_SECONDS) -> WarmUp:
                         failed.append(f"{name}: {type(exc).__name__}: {exc}")
                     else:
                         done.append(name)
+                try:  # what a long document's PDF in pieces adds: the footer's look and font
+                    prepare_footer(document_view(strategy), load_theme(theme))
+                except Exception as exc:
+                    failed.append(f"pieces in theme {theme!r}: {type(exc).__name__}: {exc}")
+                else:
+                    done.append(f"pieces in theme {theme!r}")
     except OutOfTime:
         timed_out = True
     return WarmUp(tuple(done), tuple(failed), time.monotonic() - start, timed_out)

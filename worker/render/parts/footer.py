@@ -96,6 +96,12 @@ def _measured(view: DocumentView, theme: Theme) -> FooterLook:
     )
 
 
+def prepare(view: DocumentView, theme: Theme) -> None:
+    """Measure the footer and subset its font now, as a worker warming up does."""
+    with pikepdf.new() as pdf:
+        FooterWriter(pdf, footer_look(view, theme))
+
+
 class FooterWriter:
     """Writes footers on the pages of one PDF, with one embedded font for all of them."""
 
