@@ -1,8 +1,9 @@
 """A long document's PDF printed in pieces by several workers at once, then assembled.
 
 The output's own task (the owner: worker.jobs) plans the pieces (worker/render/parts),
-sends one helper task per piece not printed yet, and prints pieces itself, largest first.
-Whoever claims a piece (store.pieces) prints it; the others skip it. When every chapter
+sends a few helper tasks to other processes, and prints pieces itself, largest first;
+each helper prints the pieces nobody claimed until none is left. Whoever claims a piece
+(store.pieces) prints it; the others skip it. When every chapter
 piece is printed, the owner prints the cover and contents with their page numbers and
 assembles the file. A helper that dies loses nothing: its claim goes stale and the owner
 prints that piece itself. A piece's key is a hash of its HTML, the renderer's fingerprint
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.content import Strategy
+from core.outputs import ARCHIVAL_PDF
 from core.view import DocumentView, document_view
 from store.pieces import PieceRecord, claim_piece, printed_keys, printed_pieces, save_piece
 from worker.render.parts.assembly import assemble
@@ -35,7 +37,7 @@ from worker.render.theme import Theme, load_theme
 log = logging.getLogger(__name__)
 
 # The outputs printed in pieces when their document has chapters that start pages.
-PIECED_OUTPUTS = {"pdf": False, "pdf-archival": True}  # output -> archival
+PIECED_OUTPUTS = {"pdf": False, ARCHIVAL_PDF: True}  # output -> archival
 # A claim this old with no piece is a worker that died printing it: another prints it.
 CLAIM_STALE = dt.timedelta(seconds=15)
 _POLL = 0.1

@@ -5,10 +5,11 @@ theme's fonts and CSS and python-docx's template: the first M build of a new wor
 1.3 times the second (issue 14). Each process renders the reference example to PDF and
 DOCX in the default theme and the server's theme when it starts, before it takes a
 task, and throws the bytes away; it measures the page footer a PDF assembled from pieces
-gets and subsets its font (worker/render/parts/footer.py). Prefork children warm on `worker_process_init` (also
-the children that replace recycled ones), and so does a solo pool's one process; a
-threads pool warms its process when the worker is ready. A warm-up never stops a
-worker: a failure is logged, and the whole warm-up is cut off after WARM_UP_SECONDS.
+gets and subsets its font (worker/render/parts/footer.py). Prefork children warm on
+`worker_process_init` (also the children that replace recycled ones), and so does a
+solo pool's one process; a threads pool warms its process when the worker is ready. A
+warm-up never stops a worker: a failure is logged, and the whole warm-up is cut off
+after WARM_UP_SECONDS.
 """
 
 from __future__ import annotations
