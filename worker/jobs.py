@@ -92,6 +92,7 @@ def render_output(
     passthrough: tuple[type[BaseException], ...] = (),
     memory_mib: int | None = None,
     publish_piece: PublishPiece | None = None,
+    in_time: Callable[[], None] | None = None,
 ) -> str:
     """Render one output of a build and store it; return what happened, for the logs.
 
@@ -102,7 +103,8 @@ def render_output(
     and, with `memory_mib`, a render past that much memory ends this process after
     marking the output failed (worker.memory): call it only in a worker child. A long
     document's PDF is printed in pieces (worker.pieces), with helper tasks sent by
-    `publish_piece` when it is given.
+    `publish_piece` when it is given; `in_time` raises when the render's time is up, and
+    is asked between pieces.
     """
     job = prepare(sessions, build_id, output, max_attempts=max_attempts)
     with ExitStack() as guards:
@@ -127,7 +129,7 @@ def render_output(
             )
         if isinstance(job, str):
             return job
-        data = render(sessions, job, passthrough, comparison, publish_piece)
+        data = render(sessions, job, passthrough, comparison, publish_piece, in_time)
         if data is None:
             return "failed"
         try:
@@ -179,6 +181,7 @@ def render(
     passthrough: tuple[type[BaseException], ...] = (),
     comparison: dict[str, Any] | None = None,
     publish_piece: PublishPiece | None = None,
+    in_time: Callable[[], None] | None = None,
 ) -> bytes | None:
     """Render the job's file; on a renderer error mark the output failed and return None.
 
@@ -186,7 +189,8 @@ def render(
     """
     try:
         if job.old is None and (pieced := plan(job.new, job.theme, job.version, job.output)):
-            return print_owned(sessions, pieced, job.theme, _helpers(job, publish_piece))
+            helpers = _helpers(job, publish_piece)
+            return print_owned(sessions, pieced, job.theme, helpers, in_time=in_time)
         found = None if comparison is None else comparison_from_json(comparison)
         if output_named(job.output).kind == "hearing":
             return hearing_renderer(job.output)(job.new, job.old, job.theme, found)

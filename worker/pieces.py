@@ -83,13 +83,17 @@ def print_owned(
     theme: str,
     helpers: Callable[[Sequence[int]], None] | None,
     counter: list[str] | None = None,
+    *,
+    in_time: Callable[[], None] | None = None,
 ) -> bytes:
     """Print the plan's pieces with helpers' help, wait for theirs, and assemble the file.
 
     `helpers` sends one helper task for each piece index it is given, the piece that
     helper starts with (None: print alone). `counter`, when given, gets the key of every
-    chapter piece this process printed.
+    chapter piece this process printed. `in_time`, asked before each piece and while
+    waiting, raises when the render's time is up.
     """
+    check = in_time or (lambda: None)
     chosen = load_theme(theme)
     chapters = list(range(1, len(plan_.pieces)))
     with sessions() as session:
@@ -111,16 +115,19 @@ def print_owned(
     pending = list(missing)
     while pending:
         for index in list(pending):
+            check()
             if _print_if_claimed(sessions, plan_, chosen, index, claimer, counter):
                 pending.remove(index)
         with sessions() as session:
             done = printed_keys(session, [plan_.keys[i] for i in pending])
         pending = [i for i in pending if plan_.keys[i] not in done]
         if pending:
+            check()
             time.sleep(_POLL)
     with sessions() as session:
         found = printed_pieces(session, plan_.keys[1:])
     printed = [_printed(found[plan_.keys[i]]) for i in chapters]
+    check()
     cover = print_contents(plan_.view, chosen, cover_piece, printed, printer, guess)
     return assemble([cover, *printed], footer_look(plan_.view, chosen))
 

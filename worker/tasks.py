@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -82,6 +83,15 @@ def main_process_sessions() -> Iterator[sessionmaker[Session]]:
 def render_output(self: Task, build_id: str, output: str) -> str:
     """Render one output of a build."""
     settings = _settings()
+    deadline = time.monotonic() + settings.soft_time_limit
+
+    def in_time() -> None:
+        # Celery's soft limit is an exception raised by a signal wherever the render is:
+        # a library's `except Exception` can swallow it. A PDF printed in pieces asks
+        # between pieces too, so it ends at the soft limit, not at the hard one.
+        if time.monotonic() > deadline:
+            raise SoftTimeLimitExceeded
+
     try:
         return jobs.render_output(
             _sessions(),
@@ -91,6 +101,7 @@ def render_output(self: Task, build_id: str, output: str) -> str:
             passthrough=(SoftTimeLimitExceeded,),
             memory_mib=settings.render_memory_mib,
             publish_piece=_publish_piece,
+            in_time=in_time,
         )
     except SoftTimeLimitExceeded:
         jobs.fail_for_time(_sessions(), build_id, output, settings.soft_time_limit)
