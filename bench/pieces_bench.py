@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.diff_bench import drafts as spread_drafts
-from bench.generate import generate
+from bench.generate import generate, word_count
 from bench.service_bench import _post, _wait, without_inputs
 from tests.live_service import STARTUP_SECONDS, LiveService, backend_env, free_port
 
@@ -45,17 +45,6 @@ def clustered(data: dict[str, Any], seed: int = 1) -> dict[str, Any]:
             words[at] = words[at] + " ny"
         section["body"] = " ".join(words)
     return new
-
-
-def word_count(data: Any) -> int:
-    """Count the words of every text in a document's data."""
-    if isinstance(data, str):
-        return len(data.split())
-    if isinstance(data, dict):
-        return sum(word_count(v) for v in data.values())
-    if isinstance(data, list):
-        return sum(word_count(v) for v in data)
-    return 0
 
 
 def _seconds(build: dict[str, Any], output: str | None = None) -> float:

@@ -28,10 +28,15 @@ from core.outputs import ARCHIVAL_PDF
 from core.view import DocumentView, document_view
 from store.pieces import PieceRecord, claim_piece, printed_keys, printed_pieces, save_piece
 from worker.render.parts.assembly import assemble
-from worker.render.parts.document import contents_guess, planned_pieces, print_contents
+from worker.render.parts.document import (
+    contents_guess,
+    piece_printer,
+    planned_pieces,
+    print_contents,
+)
 from worker.render.parts.footer import footer_look
 from worker.render.parts.plan import Piece
-from worker.render.parts.printing import PrintedPiece, print_piece
+from worker.render.parts.printing import PrintedPiece
 from worker.render.theme import Theme, load_theme
 
 log = logging.getLogger(__name__)
@@ -104,8 +109,7 @@ def print_owned(
         # this process starts with the largest itself.
         helpers(missing[1 : 1 + HELPERS])
 
-    def printer(html: str, elsewhere: tuple[str, ...]) -> PrintedPiece:
-        return print_piece(html, chosen, elsewhere=elsewhere, archival=plan_.archival)
+    printer = piece_printer(chosen, archival=plan_.archival)
 
     # The contents with numbers as wide as the real ones, while the helpers start: its
     # page count places the chapters, and only the numbered print is left for the end.
@@ -162,7 +166,7 @@ def _print_if_claimed(
         if not claim_piece(session, key, claimer, stale_after=CLAIM_STALE):
             return False
     piece, html = plan_.pieces[index]
-    printed = print_piece(html, theme, elsewhere=piece.elsewhere, archival=plan_.archival)
+    printed = piece_printer(theme, archival=plan_.archival)(html, piece.elsewhere)
     with sessions() as session:
         save_piece(session, key, printed.pdf, printed.pages, printed.anchors, printed.footed)
     if counter is not None:

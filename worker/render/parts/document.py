@@ -24,12 +24,14 @@ Printer = Callable[[str, tuple[str, ...]], PrintedPiece]
 def planned_pieces(view: DocumentView, theme: Theme) -> list[tuple[Piece, str]]:
     """Return the document's pieces, each with the HTML it is printed from."""
     cut = pieces(view)
-    elsewhere = linked_elsewhere([piece_html(view, theme, piece) for piece in cut])
-    planned = [
-        dataclasses.replace(piece, elsewhere=names)
-        for piece, names in zip(cut, elsewhere, strict=True)
-    ]
-    return [(piece, piece_html(view, theme, piece)) for piece in planned]
+    htmls = [piece_html(view, theme, piece) for piece in cut]
+    planned = []
+    for piece, html, names in zip(cut, htmls, linked_elsewhere(htmls), strict=True):
+        if names:  # only a piece that links into others needs its empty targets
+            piece = dataclasses.replace(piece, elsewhere=names)
+            html = piece_html(view, theme, piece)
+        planned.append((piece, html))
+    return planned
 
 
 def contents_numbers(
@@ -59,12 +61,18 @@ def contents_guess(
     return printer(piece_html(view, theme, numbered), numbered.elsewhere)
 
 
-def print_in_pieces(view: DocumentView, theme: Theme, *, archival: bool = False) -> bytes:
-    """Print a document's pieces one after another in this process and assemble them."""
+def piece_printer(theme: Theme, *, archival: bool) -> Printer:
+    """Return what prints a piece's HTML in a theme, as PDF/UA-1 or archival PDF/A-2a."""
 
     def printer(html: str, elsewhere: tuple[str, ...]) -> PrintedPiece:
         return print_piece(html, theme, elsewhere=elsewhere, archival=archival)
 
+    return printer
+
+
+def print_in_pieces(view: DocumentView, theme: Theme, *, archival: bool = False) -> bytes:
+    """Print a document's pieces one after another in this process and assemble them."""
+    printer = piece_printer(theme, archival=archival)
     planned = planned_pieces(view, theme)
     guess = contents_guess(view, theme, planned[0][0], printer)
     chapters = [printer(html, piece.elsewhere) for piece, html in planned[1:]]
