@@ -20,7 +20,7 @@ from core.outputs import Output, registered
 from core.problem_text import describe
 from core.schema import SCHEMA_PATH, strategy_components, strategy_schema
 from core.themes import available_themes
-from service import compare, hearings
+from service import compare, hearings, limits
 from service.content_out import content_file
 from service.downloads import send_artifact
 from service.drafts import post_draft
@@ -141,6 +141,7 @@ def current_actor() -> Actor:
 
 
 @blueprint.post("/drafts")
+@limits.drafts
 def submit() -> Any:
     """Store a draft and queue a new build (or a failed build's retry); 200 if nothing is new."""
     if not current_actor().may("editor"):
@@ -406,6 +407,7 @@ def hearing(slug: str, version: int) -> Any:
 
 
 @blueprint.post("/hearings/<string(length=43):key>/responses")
+@limits.responses
 def hearing_response(key: str) -> Any:
     """Take a response to an open hearing, from anyone (no token): JSON or a form; 201."""
     found = opened(key)

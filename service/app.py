@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None, *, migrate_db: bool = True) -> 
     app.register_blueprint(public_blueprint)
     csrf.exempt(public_blueprint)
     accounts.install(app)  # Flask-Login, and the account and admin pages
-    limits.install(app, settings)  # after the blueprints: it limits their views
+    limits.install(app, settings)  # the budgets the views marked with limits.* count against
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
     app.after_request(_relative_redirects)

@@ -12,30 +12,63 @@ proxy's address unless the app trusts its X-Forwarded-For (see service.app's Pro
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_babel import gettext as _
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RouteLimit
 
 from service.runtime import runtime, session
 from settings import Settings
 from store import Actor, note_sign_in_failure, sign_in_refused
 from store.sign_in_failures import SIGN_IN_WINDOW
 
-# The endpoints that store a draft, or render one as a preview: the API, the web form and
-# the editor share one budget per user.
-DRAFT_ENDPOINTS = (
-    "api.submit",
-    "web.upload",
-    "editor.save",
-    "editor.pdf_preview",
-    "previews.create",
-)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# The app's own limits live in its extensions, so every app the factory makes (one per
+# test, one per web process) keeps its own limiter and counts.
+_BUDGETS = "udkast.budgets"
+
+
+@dataclass(frozen=True)
+class _Budgets:
+    drafts: RouteLimit
+    responses: RouteLimit
+
+
+def drafts(view: Callable[P, R]) -> Callable[P, R]:
+    """Count each call of a view that stores or previews a draft against its user's budget."""
+    # The API, the web form and the editor share one budget per user.
+
+    @wraps(view)
+    def limited(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _budgets().drafts:  # 429 (RateLimitExceeded) once the budget is spent
+            return view(*args, **kwargs)
+
+    return limited
+
+
+def responses(view: Callable[P, R]) -> Callable[P, R]:
+    """Count each hearing response against its sender's address, over every hearing."""
+
+    @wraps(view)
+    def limited(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _budgets().responses:
+            return view(*args, **kwargs)
+
+    return limited
+
+
+def _budgets() -> _Budgets:
+    budgets: _Budgets = current_app.extensions[_BUDGETS]
+    return budgets
 
 
 def install(app: Flask, settings: Settings) -> Limiter:
-    """Limit draft posts per user on this app (sign-ins are limited by their view)."""
+    """Give this app its limiter and the budgets that views marked `drafts`/`responses` use."""
     # Registered before the limiter's own hook, so it runs after it (Flask runs these in
     # reverse): Flask-Limiter sends Retry-After on every limited answer, and on a 202 a
     # client may read it as "poll again in a minute".
@@ -50,27 +83,23 @@ def install(app: Flask, settings: Settings) -> Limiter:
         swallow_errors=True,
         in_memory_fallback_enabled=True,
     )
-    drafts = limiter.shared_limit(
-        f"{settings.drafts_per_minute} per minute",
-        scope="drafts",
-        key_func=_client_token,
-        methods=["POST"],
-        error_message=_drafts_refusal(settings.drafts_per_minute),
+    app.extensions[_BUDGETS] = _Budgets(
+        drafts=limiter.shared_limit(
+            f"{settings.drafts_per_minute} per minute",
+            scope="drafts",
+            key_func=_client_token,
+            methods=["POST"],
+            error_message=_drafts_refusal(settings.drafts_per_minute),
+        ),
+        # Hearing responses come from anyone: counted per address.
+        responses=limiter.shared_limit(
+            f"{settings.responses_per_hour} per hour",
+            scope="responses",
+            key_func=_client_address,
+            methods=["POST"],
+            error_message=_responses_refusal,
+        ),
     )
-    # Hearing responses come from anyone: counted per address, over every hearing.
-    responses = limiter.shared_limit(
-        f"{settings.responses_per_hour} per hour",
-        scope="responses",
-        key_func=_client_address,
-        methods=["POST"],
-        error_message=_responses_refusal,
-    )
-    _wrap(app, "public.respond", responses)
-    _wrap(app, "api.hearing_response", responses)
-    # The views are shared by every app the factory makes; each app wraps its own copy,
-    # so each app's limits and counts stay its own.
-    for endpoint in DRAFT_ENDPOINTS:
-        _wrap(app, endpoint, drafts)
     return limiter
 
 
@@ -104,11 +133,6 @@ def _responses_refusal() -> str:
             "Prøv igen senere, eller send dit svar med e-mail."
         )
     )
-
-
-def _wrap(app: Flask, endpoint: str, limit: Any) -> None:
-    view: Any = app.view_functions[endpoint]
-    app.view_functions[endpoint] = limit(view)
 
 
 def _client_token() -> str:

@@ -18,6 +18,7 @@ from core.content import Strategy
 from core.errors import InvalidContent, UdkastError
 from core.failures import failure, read_failure
 from core.problem_text import describe_all
+from service import limits
 from service.errors import status_of
 from service.failure_text import failure_text
 from service.i18n import current_language, why_not
@@ -100,6 +101,7 @@ def own_preview(preview_id: str) -> PreviewRecord:
 
 @blueprint.post("/previews")
 @needs("editor")
+@limits.drafts
 def create() -> Any:
     """Preview the upload form's file or pasted text, without creating a version."""
     text = request.form.get("text", "")

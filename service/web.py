@@ -23,7 +23,7 @@ from core.labels import labels
 from core.outputs import comparison_outputs, find_output
 from core.problem_text import describe, describe_all
 from core.themes import theme_choices
-from service import compare
+from service import compare, limits
 from service.downloads import send_artifact
 from service.drafts import post_draft
 from service.errors import status_of
@@ -184,6 +184,7 @@ def index() -> Any:
 
 @blueprint.post("/drafts")
 @needs("editor")
+@limits.drafts
 def upload() -> Any:
     """Take a draft from the form (a file or pasted text) and show its build."""
     try:

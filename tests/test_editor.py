@@ -489,6 +489,19 @@ def test_saving_from_the_editor_counts_against_the_drafts_limit(tmp_path):
         assert press(client, page, "check", typed).status_code == 200  # checking is free
 
 
+def test_a_pdf_preview_from_the_editor_counts_against_the_same_budget(tmp_path):
+    limited = make_test_app(tmp_path, UDKAST_DRAFTS_PER_MINUTE="1")
+    with limited.app.test_client() as client:
+        assert limited.sign_in(client).status_code == 302
+        fields = form_of(text_of(client.get("/new?from=example")))
+        preview = MultiDict([*fields, ("action", "preview")])
+        assert client.post("/editor/pdf", data=preview).status_code == 200
+        refused = client.post("/editor/pdf", data=preview)
+        assert refused.status_code == 429
+        assert "For mange udkast fra denne bruger" in text_of(refused)
+        assert limited.queued_messages() == 1  # the refused preview queued nothing
+
+
 # --- the PDF preview ----------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from core.errors import InvalidContent, MalformedInput, Problem
 from core.outputs import draft_outputs_for
 from core.problem_text import describe
 from core.richtext import RichTextError, parse
+from service import limits
 from service.drafts import post_draft
 from service.editor.mapping import AFFECTS_ORDER, field_names, form_data
 from service.hearings import carry_responses
@@ -181,6 +182,7 @@ def _limit_of(action: str) -> str:
 
 @blueprint.post("/editor/save")
 @needs("editor")
+@limits.drafts
 def save() -> Any:
     """Validate the form and store it as the next version, then show its build."""
     data, base_slug, base_version = _posted()
@@ -209,6 +211,7 @@ def save() -> Any:
 
 @blueprint.post("/editor/pdf")
 @needs("editor")
+@limits.drafts
 def pdf_preview() -> Any:
     """Check the form and show the first pages of its PDF, rendered by a worker; save nothing."""
     data, base_slug, base_version = _posted()

@@ -23,6 +23,7 @@ from core.content import Strategy
 from core.hearing import HearingClosed, HearingPart, check_response, hearing_parts
 from core.outputs import draft_outputs
 from core.view import document_view
+from service import limits
 from service.downloads import send_public_file
 from service.filenames import artifact_name
 from service.i18n import current_language
@@ -80,6 +81,7 @@ def respond_form(key: str) -> Any:
     return _form(found, {"parts": chosen}, {}, 200)
 
 
+@limits.responses
 def respond(key: str) -> Any:
     """Take a response while the hearing is open; show the form again with what is wrong."""
     found = opened(key)
