@@ -52,17 +52,16 @@ typecheck: $(STAMP)  ## mypy, strict
 
 # mypy checks beside the tests (they mostly wait for services and renders): its report
 # follows theirs, and either failing fails `make test`.
-test: $(STAMP) check-lock system lint  ## lint, types, every test but the robustness ones
+test: $(STAMP) check-lock system lint  ## lint, types, every test but the robustness ones, with branch coverage
 	@echo "$(BIN)/mypy $(TYPED)  (beside the tests; its report follows theirs)"
 	@$(BIN)/mypy $(TYPED) > .mypy-report 2>&1 & types=$$!; \
-	$(BIN)/pytest -n 2 -m "not robust" $(PYTEST_ARGS); tests=$$?; \
+	$(BIN)/pytest -n 2 -m "not robust" --cov --cov-report=term $(PYTEST_ARGS); tests=$$?; \
 	wait $$types; typed=$$?; echo "mypy:"; cat .mypy-report; rm -f .mypy-report; \
 	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
-# Not part of `make test`: on Python 3.11 coverage's tracer makes the CPU-bound tests
-# 1.5-4 times slower (measured), which would push CI past its time limit.
-coverage: $(STAMP) system  ## the same tests as make test, measuring and printing branch coverage
-	$(BIN)/pytest -n 2 -m "not robust" --cov --cov-report=term $(PYTEST_ARGS)
+# `make test` prints the coverage table; this writes it as pages too, line by line.
+coverage: $(STAMP) system  ## the same tests as make test, with the branch coverage as HTML in htmlcov/
+	$(BIN)/pytest -n 2 -m "not robust" --cov --cov-report=term --cov-report=html $(PYTEST_ARGS)
 
 test-robust: $(STAMP) system  ## the robustness tests: the API fuzzed against its document, and every test marked robust
 	$(BIN)/pytest -n 2 --dist loadfile -m robust $(PYTEST_ARGS)

@@ -18,6 +18,9 @@ from core import richtext
 from core.richtext import Block, Inline, LineBreak, ListBlock, Paragraph, Span
 
 _TAGS = {"insert": "ins", "delete": "del"}
+# Text in the mark, not CSS generated content: WeasyPrint lays out two more boxes for
+# each ::before/::after, which made a redline of many small edits print twice as slowly.
+_BRACKETS = {"ins": "[+", "del": "[−"}
 _CSS_PLAIN = re.compile(r"[A-Za-z0-9 ]")
 
 
@@ -27,11 +30,13 @@ def rich_html(blocks: Sequence[Block]) -> Markup:
     return Markup("".join(_block(block) for block in blocks))  # noqa: S704
 
 
-def redline_html(ops: Iterable[Mapping[str, Any]]) -> Markup:
+def redline_html(ops: Iterable[Mapping[str, Any]], bracketed: bool = True) -> Markup:
     """Render word ops ({op, text}) as escaped text with `<ins>`/`<del>` marks.
 
-    Whitespace stays outside the marks so that the bracket markers the stylesheet adds
-    ("[+…]", "[−…]") hug the words, and a change of whitespace alone is not shown at all.
+    Each mark holds its own brackets, "[+…]" and "[−…]", so the change reads without
+    colour (`bracketed=False` leaves them out where a whole part is added or removed).
+    Whitespace stays outside the marks, so the brackets hug the words, and a change of
+    whitespace alone is not shown at all.
     """
     out: list[str] = []
     for op in ops:
@@ -46,7 +51,8 @@ def redline_html(ops: Iterable[Mapping[str, Any]]) -> Markup:
             out.append(" " if tag == "ins" else "")
             continue
         lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
-        out.append(f"{_space(lead)}<{tag}>{escape(core)}</{tag}>{_space(trail)}")
+        shown = f"{_BRACKETS[tag]}{escape(core)}]" if bracketed else str(escape(core))
+        out.append(f"{_space(lead)}<{tag}>{shown}</{tag}>{_space(trail)}")
     return Markup("".join(out))  # noqa: S704  # every text above is escaped
 
 

@@ -293,8 +293,8 @@ def test_html_page_shows_redline_moves_and_report(app: Flask, stored: str) -> No
     response = client.get(f"/strategies/{SLUG}/2/diff")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<del>Et godt liv med nære relationer</del>" in html
-    assert "<ins>Alle skal have en ven</ins>" in html
+    assert "<del>[−Et godt liv med nære relationer]</del>" in html
+    assert "<ins>[+Alle skal have en ven]</ins>" in html
     assert "Flyttet fra plads 2 til 1" in html
     assert 'class="part part-changed part-moved" id="p-vision-det-hele-liv"' in html
     assert 'href="#p-vision-det-hele-liv"' in html  # the report links to the change
@@ -304,7 +304,7 @@ def test_html_page_shows_redline_moves_and_report(app: Flask, stored: str) -> No
 def test_html_page_escapes_hostile_content(app: Flask, stored: str) -> None:
     html = signed_in_client(app, stored).get(f"/strategies/{SLUG}/3/diff").get_data(as_text=True)
     assert HOSTILE not in html
-    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in html
+    assert "<ins>[+&lt;script&gt;alert(1)&lt;/script&gt;]</ins>" in html
 
 
 def test_history_links_to_the_changes(app: Flask, stored: str) -> None:
