@@ -53,6 +53,11 @@ class Output:
     media_type: str
     kind: Kind
     order: int  # its place in listings: lower first
+    # udkast lays out the document's pages (or a redline of them) in it, so its cost
+    # grows with the document's length: a heavy document's build sends it to the bulk
+    # lane, and its other outputs (Word lays out a DOCX; a høringsnotat grows with the
+    # inputs) to the standard one, beside it.
+    lays_out_document: bool = False
 
     def file_name(self, stem: str) -> str:
         """Return the file name of this output of a draft whose file names start with `stem`."""
@@ -216,10 +221,10 @@ def output_of_stems(stems: Iterable[str], filename: str) -> str | None:
 
 
 for _builtin in (
-    Output("pdf", "pdf", "", PDF, "draft", order=10),
-    Output(ARCHIVAL_PDF, "pdf", "-arkiv", PDF, "draft", order=15),
+    Output("pdf", "pdf", "", PDF, "draft", order=10, lays_out_document=True),
+    Output(ARCHIVAL_PDF, "pdf", "-arkiv", PDF, "draft", order=15, lays_out_document=True),
     Output("docx", "docx", "", DOCX, "draft", order=20),
-    Output("changes-pdf", "pdf", "-changes", PDF, "comparison", order=30),
+    Output("changes-pdf", "pdf", "-changes", PDF, "comparison", order=30, lays_out_document=True),
     Output("changes-docx", "docx", "-changes", DOCX, "comparison", order=40),
     Output("hearing-notes-pdf", "pdf", "-hoeringsnotat", PDF, "hearing", order=50),
     Output("hearing-notes-docx", "docx", "-hoeringsnotat", DOCX, "hearing", order=60),

@@ -22,7 +22,7 @@ import yaml
 from sqlalchemy import select
 
 from bench.generate import generate
-from broker import priority_of
+from broker import BULK_QUEUE, QUEUE, priority_of, render_queue
 from core import budget
 from core.content import validate
 from store import (
@@ -58,6 +58,14 @@ def test_heavy_documents_go_to_the_bulk_lane_and_ordinary_ones_do_not():
     assert budget.lane(generate("L")) == budget.BULK
     assert budget.lane(generate("M")) == budget.STANDARD  # 13,000 words: about 30 pages
     assert budget.lane(example_data("udkast-2")) == budget.STANDARD
+
+
+def test_only_what_lays_out_a_heavy_documents_pages_waits_on_the_bulk_lane():
+    heavy = {o: render_queue(budget.BULK, o) for o in ("pdf", "pdf-archival", "changes-pdf")}
+    assert heavy == dict.fromkeys(heavy, BULK_QUEUE)
+    beside = ("docx", "changes-docx", "hearing-notes-pdf", "hearing-notes-docx")
+    assert [render_queue(budget.BULK, o) for o in beside] == [QUEUE] * 4
+    assert render_queue(budget.STANDARD, "pdf") == QUEUE
 
 
 def test_a_token_with_many_builds_waiting_gets_a_later_priority():

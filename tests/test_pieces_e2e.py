@@ -97,6 +97,8 @@ def test_a_helper_killed_while_it_prints_a_piece_loses_nothing(service: LiveServ
     done = service.wait_build(build["links"]["self"])
     assert done["state"] == "done", done
     assert done["outputs"]["pdf"]["attempts"] == 1  # the owner printed the lost piece itself
+    # The DOCX rendered on the standard lane beside the PDF, not after it on the bulk one.
+    assert done["outputs"]["docx"]["finished_at"] < done["outputs"]["pdf"]["finished_at"]
     assert child not in service.worker_children()
     _, _, pdf = service.call("GET", done["outputs"]["pdf"]["url"])
     view = document_view(validate(data))
