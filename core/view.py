@@ -68,6 +68,9 @@ class Card:
     number: int
     anchor: str
     body: tuple[Block, ...]
+    # Over about half a page (CARD_BREAK_WORDS): kept whole, it would leave a page's
+    # foot empty, or its chapter's heading alone above it, so it may break across pages.
+    breaks: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,8 @@ class DocumentView:
 # chapters on a page; a part this long (most of a page) is a chapter.
 LONG_DOCUMENT_WORDS = 10_000
 CHAPTER_WORDS = 400
+# A vision card of this many words fills about half an A4 page: longer ones may break.
+CARD_BREAK_WORDS = 250
 
 # The order of a document's parts, written once: every output walks `DocumentView.parts`.
 PART_ORDER: tuple[PartKind, ...] = (
@@ -245,7 +250,13 @@ def _foreword(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
 
 def _visions(strategy: Strategy, text: Mapping[str, str]) -> list[Part]:
     cards = tuple(
-        Card(v, n, f"v-{v.id}", richtext.parse(v.body) if v.body else ())
+        Card(
+            v,
+            n,
+            f"v-{v.id}",
+            richtext.parse(v.body) if v.body else (),
+            breaks=words_in(v) >= CARD_BREAK_WORDS,
+        )
         for n, v in enumerate(strategy.visions, start=1)
     )
     return [Visions(Heading("visions", text["visions"]), cards, text["commitments"])]

@@ -219,6 +219,29 @@ def test_english_labels_and_dates(pdf_en: Rendered) -> None:
         assert str(pdf.Root.Lang) == "en"
 
 
+def test_a_card_over_half_a_page_breaks_so_its_chapter_heading_is_never_alone(
+    udkast2: Strategy, tmp_path: Path
+) -> None:
+    data = udkast2.to_data()
+    words = ["borgerne", "møder", "en", "sammenhængende", "indsats", "tæt", "på", "hverdagen"]
+    paragraph = " ".join(words[n % len(words)] for n in range(110)).capitalize() + "."
+    for vision in data["visions"]:
+        vision["body"] = "\n\n".join([paragraph] * 4)  # about 450 words: most of a page
+    long_cards = render_to(validate(data), tmp_path / "lange-kort.pdf")
+
+    chapter = heading_page(long_cards, "Visioner", after=1)
+    first = normalise(long_cards.pages[chapter - 1])
+    assert data["visions"][0]["headline"] in first
+    assert paragraph[:40] in first  # the card starts under its heading, on the same page
+
+
+def test_a_short_card_is_kept_whole_on_one_page(pdf2: Rendered, udkast2: Strategy) -> None:
+    for vision in udkast2.visions:
+        pages = [normalise(page) for page in pdf2.pages]
+        headline = next(n for n, page in enumerate(pages) if vision.headline in page)
+        assert vision.commitments[-1] in pages[headline], vision.id
+
+
 def test_indicators_are_grouped_by_vision(pdf2: Rendered, udkast2: Strategy) -> None:
     page_text = next(t for t in pdf2.pages if "Udgangspunkt" in t)
     lines = [line.strip() for line in page_text.splitlines()]

@@ -3,6 +3,10 @@
 WeasyPrint hands its PDF objects (pydyf) to a finisher just before it writes them, so
 these fixes cost no second parse of the file and need no PDF library at run time.
 
+- A list split across pages (a long vision card may break) continues on the next page
+  as a new L fragment whose first item is empty, followed by what the item held there
+  (a nested list) as a kid of the L itself: that kid moves into the empty item, and an
+  item left with nothing at all is dropped (PDF/UA wants every LI to hold Lbl or LBody).
 - A list item whose HTML holds blocks (`<li><p>…</p></li>`, as rich text's lists have)
   is tagged LI > P, while PDF/UA-1 allows only Lbl and LBody under LI
   (page-validation's PDFUA1-LI-KIDS-001): every other kid moves into the item's LBody.
@@ -59,6 +63,7 @@ def finisher(*, archival: bool) -> Finisher:
     """Return the WeasyPrint finisher for a PDF/UA-1 print, or an archival PDF/A-2a one."""
 
     def finish(_document: Any, pdf: pydyf.PDF) -> None:
+        mend_split_lists(pdf)
         wrap_list_bodies(pdf)
         margins_as_artifacts(pdf)
         if archival:
@@ -66,6 +71,35 @@ def finisher(*, archival: bool) -> Finisher:
             unambiguous_stream_ends(pdf)
 
     return finish
+
+
+def mend_split_lists(pdf: pydyf.PDF) -> int:
+    """Move a list's stray kids into the item before them, drop empty items; return how many."""
+    mended = 0
+    for found in list(_struct_elements(pdf, "/L")):
+        kept = pydyf.Array()
+        item: pydyf.Dictionary | None = None
+        for ref in found["K"]:
+            kid = _resolve(pdf, ref) if _is_reference(ref) else None
+            if kid is None or kid.get("S") in ("/LI", "/Caption"):
+                item = kid if kid is not None and kid.get("S") == "/LI" else None
+                kept.append(ref)
+            elif item is not None:
+                # What the item before it held on this page: it belongs to that item.
+                kid["P"] = item.reference
+                item["K"].append(ref)
+                mended += 1
+            else:
+                kept.append(ref)
+        emptied = pydyf.Array()
+        for ref in kept:
+            kid = _resolve(pdf, ref) if _is_reference(ref) else None
+            if kid is not None and kid.get("S") == "/LI" and not len(kid.get("K") or ()):
+                mended += 1  # an item continued on this page with nothing of its own
+                continue
+            emptied.append(ref)
+        found["K"] = emptied
+    return mended
 
 
 def wrap_list_bodies(pdf: pydyf.PDF) -> int:
@@ -199,6 +233,10 @@ def _struct_elements(pdf: pydyf.PDF, kind: str) -> Iterator[pydyf.Dictionary]:
     for obj in pdf.objects:
         if isinstance(obj, pydyf.Dictionary) and obj.get("S") == kind and "K" in obj:
             yield obj
+
+
+def _is_reference(value: Any) -> bool:
+    return _bytes(value).endswith(b" R")
 
 
 def _resolve(pdf: pydyf.PDF, reference: Any) -> Any:
