@@ -19,7 +19,6 @@ from typing import Any
 
 from broker import folderqueue
 from core.budget import BULK, STANDARD
-from core.outputs import find_output
 
 FILESYSTEM_POLL_SECONDS = 0.05
 
@@ -60,17 +59,6 @@ def priority_of(backlog: int) -> int:
 def queue_of(lane: str) -> str:
     """Return the queue of a lane's workers (unknown lanes: the standard one)."""
     return QUEUES.get(lane, QUEUE)
-
-
-def render_queue(lane: str, output: str) -> str:
-    """Return the queue one output of a build in `lane` is rendered from."""
-    # Only the document's own pages are heavy to lay out: a heavy document's DOCX (about
-    # 0.2 s for 160 pages), tracked changes and høringsnotat render beside its PDF on the
-    # standard lane, instead of after it on the bulk lane's one process.
-    found = find_output(output)
-    if lane == BULK and found is not None and not found.lays_out_document:
-        return QUEUE
-    return queue_of(lane)
 
 
 @dataclass(frozen=True)

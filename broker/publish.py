@@ -17,7 +17,6 @@ from broker import (
     RENDER_TASK,
     TOP_PRIORITY,
     queue_of,
-    render_queue,
 )
 
 # A send gives up quickly when the broker is down: the output stays queued in the
@@ -29,11 +28,11 @@ PIECE_PRIORITY = 3
 def send_render(
     app: Celery, build_id: str, output: str, *, lane: str, priority: int = TOP_PRIORITY
 ) -> None:
-    """Send the task that renders one output, to its queue (broker.render_queue); raise if down."""
+    """Send the task that renders one output, to its lane's queue; raise if the broker is down."""
     app.send_task(
         RENDER_TASK,
         args=(build_id, output),
-        queue=render_queue(lane, output),
+        queue=queue_of(lane),
         priority=priority,
         retry=True,
         retry_policy=RETRY_POLICY,

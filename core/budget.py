@@ -11,7 +11,7 @@ well inside the 60 s soft limit on a busy worker, in under 300 MiB.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from core import richtext
@@ -67,13 +67,40 @@ def layout_problems(data: dict[str, Any]) -> list[Problem]:
 
 def lane(data: dict[str, Any]) -> str:
     """Return the lane a valid document's build goes to: "bulk" when heavy to lay out."""
+    return _lane_of(_texts(data, ""))
+
+
+def changes_lane(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """Return the lane of the comparison of two drafts: "bulk" when what changed is heavy."""
+    # The comparison lays out the parts that changed, as they were and as they are, and
+    # names the others: its cost grows with the change, not with the document.
+    before, after = _parts(old), _parts(new)
+    changed = [
+        *(value for key, value in before.items() if after.get(key) != value),
+        *(value for key, value in after.items() if before.get(key) != value),
+    ]
+    return _lane_of(text for path, value in changed for text in _texts(value, path))
+
+
+def _lane_of(texts: Iterable[tuple[str, str]]) -> str:
     words = 0
     blocks = 0
-    for path, text in _texts(data, ""):
+    for path, text in texts:
         words += len(text.split())
         if path.rsplit(".", 1)[-1] in _RICH:
             blocks += richtext.block_count(richtext.parse(text))
     return BULK if words > HEAVY_WORDS or blocks > HEAVY_BLOCKS else STANDARD
+
+
+def _parts(data: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    """Return a document's parts by key ("foreword", "sections#id"): (path, value)."""
+    parts: dict[str, tuple[str, Any]] = {}
+    for key, value in data.items():
+        if isinstance(value, list) and all(isinstance(v, dict) and "id" in v for v in value):
+            parts.update({f"{key}#{item['id']}": (key, item) for item in value})
+        else:
+            parts[key] = (key, value)
+    return parts
 
 
 def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 from celery import Celery
 
@@ -34,28 +34,27 @@ class BuildQueue:
         build = result.build
         return self.enqueue(
             build.id,
-            build.outputs,
-            lane=build.lane,
+            {output: build.lanes.get(output, build.lane) for output in build.outputs},
             priority=priority_of(result.backlog),
         )
 
     def enqueue(
         self,
         build_id: str,
-        outputs: Iterable[str],
+        lanes: Mapping[str, str],
         *,
-        lane: str = "standard",
         priority: int = TOP_PRIORITY,
     ) -> bool:
         """Publish one render task per output; False if the broker could not be reached.
 
-        The tasks go to the build's lane's queue with `priority` (broker.priority_of).
+        `lanes` maps each output to its lane (store: core.outputs.output_lane); the tasks go
+        to their lane's queue with `priority` (broker.priority_of).
         The build is committed before this is called, so a broker outage loses nothing:
         the outputs stay queued in the database and the workers' recovery step sends them
         again once the broker is back.
         """
         try:
-            for output in outputs:
+            for output, lane in lanes.items():
                 send_render(self._celery, build_id, output, lane=lane, priority=priority)
         except Exception:  # kombu raises several transport-specific errors
             log.warning("could not queue build %s; the recovery step will", build_id, exc_info=True)

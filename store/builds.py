@@ -32,7 +32,7 @@ class StaleOutput:
     state: str
     attempts: int
     updated_at: dt.datetime
-    lane: str = "standard"  # the build's lane: where to send the output again
+    lane: str = "standard"  # the output's lane: where to send it again
 
 
 def start_output(
@@ -151,14 +151,13 @@ def stale_outputs(session: Session, older_than: dt.timedelta) -> list[StaleOutpu
     """
     cutoff = utcnow() - older_than
     query = (
-        select(BuildOutput, Build.lane)
-        .join(BuildOutput.build)
+        select(BuildOutput)
         .where(BuildOutput.state.in_(ACTIVE_STATES), BuildOutput.updated_at < cutoff)
         .order_by(BuildOutput.updated_at)
     )
     return [
-        StaleOutput(o.build_id, o.output, o.state, o.attempts, o.updated_at, lane)
-        for o, lane in session.execute(query)
+        StaleOutput(o.build_id, o.output, o.state, o.attempts, o.updated_at, o.lane)
+        for o in session.scalars(query)
     ]
 
 

@@ -13,7 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import budget, content
-from core.outputs import DOCX, comparison_outputs, draft_outputs_for, hearing_outputs
+from core.outputs import (
+    DOCX,
+    comparison_outputs,
+    draft_outputs_for,
+    hearing_outputs,
+    output_lane,
+)
 from store.artifacts import store_artifact
 from store.db import insert_ignore, writing
 from store.errors import OutdatedBase
@@ -201,14 +207,19 @@ def _add_build(
     outputs: tuple[str, ...],
     lane: str,
 ) -> Build:
+    changes = budget.STANDARD
     if predecessor is not None:
         outputs = (*outputs, *(o for o in comparison_outputs() if o not in outputs))
+        changes = budget.changes_lane(json.loads(predecessor.content), json.loads(draft.content))
     build = Build(
         draft_id=draft.id,
         predecessor_draft_id=predecessor.id if predecessor else None,
         theme=theme,
         lane=lane,
-        outputs=[BuildOutput(output=output) for output in outputs],
+        outputs=[
+            BuildOutput(output=output, lane=output_lane(output, lane, changes))
+            for output in outputs
+        ],
     )
     session.add(build)
     session.flush()

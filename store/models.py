@@ -126,6 +126,10 @@ class BuildOutput(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     build_id: Mapped[str] = mapped_column(ForeignKey("builds.id"))
     output: Mapped[str] = mapped_column(String(32))  # the output's name (core.outputs)
+    # Which queue it is rendered from (core.outputs.output_lane): a heavy document's PDFs
+    # go to the bulk lane, its other files to the standard one; a comparison's PDF by
+    # the size of the change.
+    lane: Mapped[str] = mapped_column(String(16), default="standard", server_default="standard")
     state: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)  # the cap that stops poison-message loops
     started_at: Mapped[dt.datetime | None]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from core.outputs import in_listing_order
 from store.models import Artifact, Build, Draft, User
@@ -82,6 +83,7 @@ class BuildRecord:
     finished_at: dt.datetime | None
     error: str | None
     outputs: tuple[str, ...]  # in the registry's listing order (core.outputs)
+    lanes: Mapping[str, str] = field(default_factory=dict)  # output → its lane
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def build_record(build: Build) -> BuildRecord:
         finished_at=build.finished_at,
         error=build.error,
         outputs=in_listing_order(o.output for o in build.outputs),
+        lanes={o.output: o.lane for o in build.outputs},
     )
 
 

@@ -11,6 +11,7 @@ and one client posting a batch does not make another's single draft wait for all
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import time
 from collections.abc import Iterator
@@ -22,9 +23,10 @@ import yaml
 from sqlalchemy import select
 
 from bench.generate import generate
-from broker import BULK_QUEUE, QUEUE, priority_of, render_queue
+from broker import priority_of
 from core import budget
 from core.content import validate
+from core.outputs import output_lane
 from store import (
     Actor,
     create_token,
@@ -61,11 +63,30 @@ def test_heavy_documents_go_to_the_bulk_lane_and_ordinary_ones_do_not():
 
 
 def test_only_what_lays_out_a_heavy_documents_pages_waits_on_the_bulk_lane():
-    heavy = {o: render_queue(budget.BULK, o) for o in ("pdf", "pdf-archival", "changes-pdf")}
-    assert heavy == dict.fromkeys(heavy, BULK_QUEUE)
+    heavy = [output_lane(o, budget.BULK, budget.BULK) for o in ("pdf", "pdf-archival")]
+    assert heavy == [budget.BULK] * 2
     beside = ("docx", "changes-docx", "hearing-notes-pdf", "hearing-notes-docx")
-    assert [render_queue(budget.BULK, o) for o in beside] == [QUEUE] * 4
-    assert render_queue(budget.STANDARD, "pdf") == QUEUE
+    assert [output_lane(o, budget.BULK, budget.BULK) for o in beside] == [budget.STANDARD] * 4
+    # The comparison's PDF goes by the size of the change, not of the document.
+    assert output_lane("changes-pdf", budget.BULK, budget.STANDARD) == budget.STANDARD
+    assert output_lane("changes-pdf", budget.STANDARD, budget.BULK) == budget.BULK
+    assert output_lane("pdf", budget.STANDARD, budget.BULK) == budget.STANDARD
+
+
+def test_a_small_change_to_a_heavy_document_is_light_to_compare_and_a_rewrite_is_not():
+    first = _heavy_data()
+    two_sections = copy.deepcopy(first)
+    for section in two_sections["sections"][:2]:
+        section["body"] += " Et nyt afsnit."
+    moved = copy.deepcopy(first)
+    moved["sections"].reverse()  # the same parts in another order: a short redline
+    rewritten = copy.deepcopy(first)
+    for section in rewritten["sections"]:
+        section["body"] = section["body"].replace(" ", "  ").replace("og", "samt")
+
+    assert budget.changes_lane(first, two_sections) == budget.STANDARD
+    assert budget.changes_lane(first, moved) == budget.STANDARD
+    assert budget.changes_lane(first, rewritten) == budget.BULK
 
 
 def test_a_token_with_many_builds_waiting_gets_a_later_priority():
@@ -82,6 +103,13 @@ def test_the_store_records_the_lane_and_counts_the_posters_backlog(tmp_path: Pat
         theirs = _actor(session, "theirs")
         heavy = submit_draft(session, validate(_heavy_data()), "default", posted_by=mine)
         assert heavy.build.lane == budget.BULK
+        # Its PDF waits for the bulk lane; its other files render on the standard one.
+        assert heavy.build.lanes == {
+            "pdf": budget.BULK,
+            "docx": budget.STANDARD,
+            "hearing-notes-pdf": budget.STANDARD,
+            "hearing-notes-docx": budget.STANDARD,
+        }
         assert heavy.backlog == 0
         firsts = [
             submit_draft(session, validate(example_data(slug=f"a-{n}")), "default", posted_by=mine)
@@ -91,6 +119,25 @@ def test_the_store_records_the_lane_and_counts_the_posters_backlog(tmp_path: Pat
         assert [r.backlog for r in firsts] == [1, 2, 3]  # the heavy one counts too
         other = submit_draft(session, validate(example_data(slug="b")), "default", posted_by=theirs)
         assert other.backlog == 0  # another token's builds are not theirs
+
+
+def test_a_heavy_documents_redraft_renders_its_comparison_by_the_size_of_the_change(
+    tmp_path: Path,
+):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    migrate(url)
+    sessions = make_session_factory(make_engine(url))
+    first = _heavy_data()
+    redraft = copy.deepcopy(first)
+    redraft["sections"][0]["body"] += " Et nyt afsnit."
+    with sessions() as session:
+        mine = _actor(session, "mine")
+        submit_draft(session, validate(first), "default", posted_by=mine)
+        second = submit_draft(session, validate(redraft), "default", posted_by=mine).build
+
+    assert second.lanes["pdf"] == budget.BULK
+    assert second.lanes["changes-pdf"] == budget.STANDARD  # one section's redline
+    assert second.lanes["changes-docx"] == budget.STANDARD
 
 
 def _heavy_data() -> dict[str, Any]:
