@@ -13,11 +13,13 @@ import threading
 from collections.abc import Sequence
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.generate import generate
 from core.content import validate
 from core.view import document_view
+from store.models import PrintedPiece
 from store.pieces import claim_piece, forget_pieces, printed_keys, printed_pieces, save_piece
 from tests.test_part_rendering import assert_same_document
 from worker.pieces import Plan, plan, print_helped, print_owned
@@ -77,6 +79,11 @@ def pieced(data: dict) -> Plan:
     return found
 
 
+def kept(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(PrintedPiece)) or 0)
+
+
 @pytest.fixture
 def sqlite_sessions(session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
     engine = session_factory.kw["bind"]
@@ -92,7 +99,13 @@ def test_a_redraft_prints_again_only_the_pieces_whose_text_changed(
     redraft, printed_again = pieced(long_document(changed_section=2)), []
 
     before = print_owned(sqlite_sessions, first, "default", None, printed_first)
+    kept_first = kept(sqlite_sessions)
     after = print_owned(sqlite_sessions, redraft, "default", None, printed_again)
+
+    # The contents were kept too (printed twice: numbers of the right width, then the
+    # real ones); the redraft's pages fall where they fell, so it reuses both.
+    assert kept_first == len(first.pieces) - 1 + 2
+    assert kept(sqlite_sessions) == kept_first + 1
 
     assert len(printed_first) == len(first.pieces) - 1  # every chapter piece, once
     changed = [k for k in redraft.keys[1:] if k not in first.keys]

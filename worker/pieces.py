@@ -29,6 +29,7 @@ from core.view import DocumentView, document_view
 from store.pieces import PieceRecord, claim_piece, printed_keys, printed_pieces, save_piece
 from worker.render.parts.assembly import assemble
 from worker.render.parts.document import (
+    Printer,
     contents_guess,
     piece_printer,
     planned_pieces,
@@ -58,6 +59,7 @@ class Plan:
     pieces: tuple[tuple[Piece, str], ...]
     keys: tuple[str, ...]
     archival: bool
+    version: str = ""  # the renderer's fingerprint, part of every key
 
 
 def plan(strategy: Strategy, theme: str, version: str, output: str) -> Plan | None:
@@ -70,7 +72,7 @@ def plan(strategy: Strategy, theme: str, version: str, output: str) -> Plan | No
     archival = PIECED_OUTPUTS[output]
     planned = tuple(planned_pieces(view, load_theme(theme)))
     keys = tuple(piece_key(html, theme, version, archival) for _, html in planned)
-    return Plan(view, planned, keys, archival)
+    return Plan(view, planned, keys, archival, version)
 
 
 def piece_key(html: str, theme: str, version: str, archival: bool) -> str:
@@ -109,7 +111,9 @@ def print_owned(
         # this process starts with the largest itself.
         helpers(missing[1 : 1 + HELPERS])
 
-    printer = piece_printer(chosen, archival=plan_.archival)
+    # The contents are kept like the chapters: a redraft whose page counts stay the same
+    # prints the same contents, and reuses both prints of them.
+    printer = _kept(sessions, piece_printer(chosen, archival=plan_.archival), theme, plan_)
 
     # The contents with numbers as wide as the real ones, while the helpers start: its
     # page count places the chapters, and only the numbered print is left for the end.
@@ -173,6 +177,25 @@ def _print_if_claimed(
         counter.append(key)
     log.debug("printed piece %d (%d pages)", index, printed.pages)
     return True
+
+
+def _kept(
+    sessions: sessionmaker[Session], printer: Printer, theme: str, plan_: Plan
+) -> Printer:
+    """Return a printer that reuses a piece printed from the same HTML before, and keeps it."""
+
+    def kept(html: str, elsewhere: tuple[str, ...]) -> PrintedPiece:
+        key = piece_key(html, theme, plan_.version, plan_.archival)
+        with sessions() as session:
+            found = printed_pieces(session, [key])
+        if key in found:
+            return _printed(found[key])
+        printed = printer(html, elsewhere)
+        with sessions() as session:
+            save_piece(session, key, printed.pdf, printed.pages, printed.anchors, printed.footed)
+        return printed
+
+    return kept
 
 
 def _printed(record: PieceRecord) -> PrintedPiece:
