@@ -179,9 +179,7 @@ def _print_if_claimed(
     return True
 
 
-def _kept(
-    sessions: sessionmaker[Session], printer: Printer, theme: str, plan_: Plan
-) -> Printer:
+def _kept(sessions: sessionmaker[Session], printer: Printer, theme: str, plan_: Plan) -> Printer:
     """Return a printer that reuses a piece printed from the same HTML before, and keeps it."""
 
     def kept(html: str, elsewhere: tuple[str, ...]) -> PrintedPiece:
