@@ -409,7 +409,8 @@ def untranslated(danish: list[str], english: list[str], written: list[str]) -> l
     wrong = []
     for text in sorted(same):
         # A service user's generated name (tests.live_service) is the user's own words.
-        bare = re.sub(r"test-[0-9a-f]{8}", "", " ".join(text.split())).strip("…:·,()[]«»\"' ")
+        # A redline mark's brackets, "[+…]" and "[−…]", frame the strategy's own words.
+        bare = re.sub(r"test-[0-9a-f]{8}", "", " ".join(text.split())).strip("…:·,()[]«»\"' +−")
         if sum(c.isalpha() for c in bare) < 3 or bare in SAME_IN_BOTH:
             continue
         if SAME_PATTERN.fullmatch(bare):
