@@ -29,7 +29,13 @@ def post(service: LiveService, data: dict) -> dict:
 
 
 def test_a_render_past_the_soft_limit_fails_with_a_message_and_the_worker_goes_on(service):
-    large = generate("L")  # about 150 pages: about 10 s of PDF layout, the DOCX half a second
+    # L with 4,000 list items more: about 14 s of PDF layout in one process on a fast
+    # machine (L alone, 6 s, printed in pieces on two cores could end within the limit);
+    # the DOCX takes half a second.
+    large = generate("L")
+    items = "\n".join(f"- punkt {n}" for n in range(400))
+    for section in large["sections"][:10]:
+        section["body"] += "\n\n" + items
     build = service.wait_build(post(service, large)["build"]["links"]["self"], every_output=True)
 
     assert build["state"] == "failed"

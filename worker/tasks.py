@@ -104,7 +104,14 @@ def render_output(self: Task, build_id: str, output: str) -> str:
             in_time=in_time,
         )
     except SoftTimeLimitExceeded:
-        jobs.fail_for_time(_sessions(), build_id, output, settings.soft_time_limit)
+        # The render's own deadline and Celery's signal come within moments of each other,
+        # so the signal may interrupt the writing of the failure: it is written again.
+        for _ in range(3):
+            try:
+                jobs.fail_for_time(_sessions(), build_id, output, settings.soft_time_limit)
+                break
+            except SoftTimeLimitExceeded:
+                log.warning("the soft time limit interrupted recording %s's timeout", output)
         return "failed"
 
 
