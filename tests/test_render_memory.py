@@ -6,8 +6,10 @@ A real worker (tests.live_service) with UDKAST_RENDER_MEMORY set low: its memory
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -19,7 +21,7 @@ from tests.live_service import LiveService, live_service
 pytestmark = [pytest.mark.e2e, pytest.mark.robust]
 
 # Well above what a worker child needs for the reference draft, well below what the
-# generated L document (160 pages) needs for its PDF.
+# generated L document (160 pages) needs for its PDF in one pass (heavy_piece).
 CAP_MIB = "180"
 
 
@@ -36,9 +38,31 @@ def post(service: LiveService, data: dict) -> dict:
     return json.loads(answer)
 
 
+def heavy_piece() -> dict[str, Any]:
+    """Return L's text as 12 long visions: one piece (the cards) as large as L itself.
+
+    L is printed in pieces of a chapter or two, each far below the cap; the visions part
+    is one piece however long, so this one needs what L's single pass did.
+    """
+    data: dict[str, Any] = generate("L")
+    text = "\n\n".join(section["body"] for section in data["sections"]) * 2
+    visions = []
+    for n in range(12):  # ids vision-1 … vision-12: the indicators and inputs name the first
+        body = text[n * 45_000 : (n + 1) * 45_000]
+        # A copy each: YAML would write shared lists as aliases, which udkast refuses.
+        vision = {
+            **copy.deepcopy(data["visions"][n % len(data["visions"])]),
+            "id": f"vision-{n + 1}",
+        }
+        visions.append({**vision, "body": body[: body.rfind("\n\n")]})
+    data["visions"] = visions
+    data["sections"] = data["sections"][:2]
+    data["document"]["slug"] = "for-stor"
+    return data
+
+
 def test_a_render_past_the_memory_cap_fails_with_a_reason_and_the_next_build_is_done(service):
-    large = generate("L")
-    large["document"]["slug"] = "for-stor"
+    large = heavy_piece()
 
     url = post(service, large)["build"]["links"]["self"]
     build = service.wait_build(url, timeout=600, every_output=True)

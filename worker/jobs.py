@@ -233,8 +233,19 @@ def _helpers(
     return send
 
 
-def print_piece_for(sessions: sessionmaker[Session], build_id: str, output: str, index: int) -> str:
-    """Print one piece of a build's output for its owner task; return what happened."""
+def print_piece_for(
+    sessions: sessionmaker[Session],
+    build_id: str,
+    output: str,
+    index: int,
+    *,
+    memory_mib: int | None = None,
+) -> str:
+    """Print one piece of a build's output for its owner task; return what happened.
+
+    With `memory_mib`, a piece past that much memory fails the output, as its owner's
+    render would (worker.memory), and ends this process: call it only in a worker child.
+    """
     with sessions() as session:
         build = get_build(session, build_id)
         draft = draft_by_id(session, build.draft_id) if build is not None else None
@@ -248,7 +259,14 @@ def print_piece_for(sessions: sessionmaker[Session], build_id: str, output: str,
     pieced = plan(strategy, build.theme, _theme_version(build.theme), output)
     if pieced is None:
         return "skipped"
-    made = print_helped(sessions, pieced, build.theme, index)
+    with ExitStack() as guards:
+        if memory_mib is not None:
+
+            def too_large(used: int, limit: int = memory_mib) -> None:
+                fail_for_memory(sessions, build_id, output, limit, used)
+
+            guards.enter_context(memory_guard(memory_mib, too_large))
+        made = print_helped(sessions, pieced, build.theme, index)
     return f"printed {made}" if made else "skipped"
 
 

@@ -132,7 +132,8 @@ def _publish_piece(build_id: str, output: str, index: int) -> None:
 def print_piece(build_id: str, output: str, index: int) -> str:
     """Print one piece of a long document's PDF for the output's own task."""
     try:
-        return jobs.print_piece_for(_sessions(), build_id, output, index)
+        memory = _settings().render_memory_mib
+        return jobs.print_piece_for(_sessions(), build_id, output, index, memory_mib=memory)
     except SoftTimeLimitExceeded:
         return "too slow"  # the owner prints it once the claim is stale
 
