@@ -9,6 +9,7 @@ it prints a piece loses nothing (the output's own task prints it once the claim 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import os
 import signal
@@ -98,7 +99,11 @@ def test_a_helper_killed_while_it_prints_a_piece_loses_nothing(service: LiveServ
     assert done["state"] == "done", done
     assert done["outputs"]["pdf"]["attempts"] == 1  # the owner printed the lost piece itself
     # The DOCX rendered on the standard lane beside the PDF, not after it on the bulk one.
-    assert done["outputs"]["docx"]["finished_at"] < done["outputs"]["pdf"]["finished_at"]
+    finished = {
+        name: dt.datetime.fromisoformat(done["outputs"][name]["finished_at"].replace("Z", "+00:00"))
+        for name in ("docx", "pdf")
+    }
+    assert finished["docx"] < finished["pdf"]
     assert child not in service.worker_children()
     _, _, pdf = service.call("GET", done["outputs"]["pdf"]["url"])
     view = document_view(validate(data))
