@@ -42,29 +42,24 @@ class _Budgets:
 def drafts(view: Callable[P, R]) -> Callable[P, R]:
     """Count each call of a view that stores or previews a draft against its user's budget."""
     # The API, the web form and the editor share one budget per user.
-
-    @wraps(view)
-    def limited(*args: P.args, **kwargs: P.kwargs) -> R:
-        with _budgets().drafts:  # 429 (RateLimitExceeded) once the budget is spent
-            return view(*args, **kwargs)
-
-    return limited
+    return _counted(view, lambda budgets: budgets.drafts)
 
 
 def responses(view: Callable[P, R]) -> Callable[P, R]:
     """Count each hearing response against its sender's address, over every hearing."""
+    return _counted(view, lambda budgets: budgets.responses)
+
+
+def _counted(view: Callable[P, R], budget: Callable[[_Budgets], RouteLimit]) -> Callable[P, R]:
+    """Wrap a view so each call counts against a budget of the app that serves it."""
 
     @wraps(view)
     def limited(*args: P.args, **kwargs: P.kwargs) -> R:
-        with _budgets().responses:
+        budgets: _Budgets = current_app.extensions[_BUDGETS]
+        with budget(budgets):  # 429 (RateLimitExceeded) once the budget is spent
             return view(*args, **kwargs)
 
     return limited
-
-
-def _budgets() -> _Budgets:
-    budgets: _Budgets = current_app.extensions[_BUDGETS]
-    return budgets
 
 
 def install(app: Flask, settings: Settings) -> Limiter:

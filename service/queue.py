@@ -34,7 +34,7 @@ class BuildQueue:
         build = result.build
         return self.enqueue(
             build.id,
-            {output: build.lanes.get(output, build.lane) for output in build.outputs},
+            {output: build.lanes[output] for output in build.outputs},
             priority=priority_of(result.backlog),
         )
 

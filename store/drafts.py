@@ -102,6 +102,7 @@ def submit_draft(
                     (text, digest),
                     posted_by,
                     lane,
+                    data,
                     base_version,
                     source,
                 )
@@ -123,6 +124,7 @@ def _submit(
     canonical: tuple[str, str],
     posted_by: Actor | None,
     lane: str,
+    data: dict[str, Any],
     base_version: int | None,
     source: bytes | None,
 ) -> SubmitResult:
@@ -157,7 +159,7 @@ def _submit(
             return SubmitResult(draft_record(latest), last, created=False, new_build=False)
         # Same content, but nothing good to show for it: build the same draft again.
         predecessor = _draft_at(session, row.id, latest.version - 1)
-        build = _add_build(session, latest, predecessor, theme, outputs, lane)
+        build = _add_build(session, latest, predecessor, theme, outputs, lane, data)
         return SubmitResult(
             draft_record(latest), build_record(build), created=False, new_build=True
         )
@@ -179,7 +181,7 @@ def _submit(
     row.latest_version = draft.version
     session.add(draft)
     session.flush()
-    build = _add_build(session, draft, latest, theme, outputs, lane)
+    build = _add_build(session, draft, latest, theme, outputs, lane, data)
     return SubmitResult(draft_record(draft), build_record(build), created=True, new_build=True)
 
 
@@ -206,11 +208,13 @@ def _add_build(
     theme: str,
     outputs: tuple[str, ...],
     lane: str,
+    data: dict[str, Any],
 ) -> Build:
+    """Add a build of `draft` (whose content is `data`) in `lane`."""
     changes = budget.STANDARD
     if predecessor is not None:
         outputs = (*outputs, *(o for o in comparison_outputs() if o not in outputs))
-        changes = budget.changes_lane(json.loads(predecessor.content), json.loads(draft.content))
+        changes = budget.changes_lane(json.loads(predecessor.content), data)
     build = Build(
         draft_id=draft.id,
         predecessor_draft_id=predecessor.id if predecessor else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from core.outputs import in_listing_order
 from store.models import Artifact, Build, Draft, User
@@ -83,7 +83,7 @@ class BuildRecord:
     finished_at: dt.datetime | None
     error: str | None
     outputs: tuple[str, ...]  # in the registry's listing order (core.outputs)
-    lanes: Mapping[str, str] = field(default_factory=dict)  # output → its lane
+    lanes: Mapping[str, str]  # output → its lane
 
 
 @dataclass(frozen=True)

@@ -95,9 +95,7 @@ def test_a_token_with_many_builds_waiting_gets_a_later_priority():
 
 
 def test_the_store_records_the_lane_and_counts_the_posters_backlog(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    migrate(url)
-    sessions = make_session_factory(make_engine(url))
+    sessions = _sessions(tmp_path)
     with sessions() as session:
         mine = _actor(session, "mine")
         theirs = _actor(session, "theirs")
@@ -124,9 +122,7 @@ def test_the_store_records_the_lane_and_counts_the_posters_backlog(tmp_path: Pat
 def test_a_heavy_documents_redraft_renders_its_comparison_by_the_size_of_the_change(
     tmp_path: Path,
 ):
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    migrate(url)
-    sessions = make_session_factory(make_engine(url))
+    sessions = _sessions(tmp_path)
     first = _heavy_data()
     redraft = copy.deepcopy(first)
     redraft["sections"][0]["body"] += " Et nyt afsnit."
@@ -138,6 +134,13 @@ def test_a_heavy_documents_redraft_renders_its_comparison_by_the_size_of_the_cha
     assert second.lanes["pdf"] == budget.BULK
     assert second.lanes["changes-pdf"] == budget.STANDARD  # one section's redline
     assert second.lanes["changes-docx"] == budget.STANDARD
+
+
+def _sessions(tmp_path: Path) -> Any:
+    """Return sessions of a new, migrated SQLite store in `tmp_path`."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    migrate(url)
+    return make_session_factory(make_engine(url))
 
 
 def _heavy_data() -> dict[str, Any]:

@@ -8,7 +8,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,12 +110,7 @@ def render_output(
     with ExitStack() as guards:
         if isinstance(job, RenderJob):
             guards.enter_context(heartbeat(sessions, build_id, output))
-            if memory_mib is not None:
-
-                def too_large(used: int, limit: int = memory_mib) -> None:
-                    fail_for_memory(sessions, build_id, output, limit, used)
-
-                guards.enter_context(memory_guard(memory_mib, too_large))
+            guards.enter_context(_memory_cap(sessions, build_id, output, memory_mib))
         comparison = None
         # One output keeps the build's diff for the web page even when its file came from
         # the cache; every comparison that renders reads it (or computes and keeps it).
@@ -259,13 +254,7 @@ def print_piece_for(
     pieced = plan(strategy, build.theme, _theme_version(build.theme), output)
     if pieced is None:
         return "skipped"
-    with ExitStack() as guards:
-        if memory_mib is not None:
-
-            def too_large(used: int, limit: int = memory_mib) -> None:
-                fail_for_memory(sessions, build_id, output, limit, used)
-
-            guards.enter_context(memory_guard(memory_mib, too_large))
+    with _memory_cap(sessions, build_id, output, memory_mib):
         made = print_helped(sessions, pieced, build.theme, index)
     return f"printed {made}" if made else "skipped"
 
@@ -462,6 +451,19 @@ def _kept_comparison(
     with sessions() as session:
         save_comparison(session, *pair, data)
     return "stored", data
+
+
+def _memory_cap(
+    sessions: sessionmaker[Session], build_id: str, output: str, memory_mib: int | None
+) -> AbstractContextManager[None]:
+    """Guard a render of the output at `memory_mib` (worker.memory); nothing without a cap."""
+    if memory_mib is None:
+        return nullcontext()
+
+    def too_large(used: int, limit: int = memory_mib) -> None:
+        fail_for_memory(sessions, build_id, output, limit, used)
+
+    return memory_guard(memory_mib, too_large)
 
 
 def fail_for_memory(

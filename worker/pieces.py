@@ -37,7 +37,7 @@ from worker.render.parts.document import (
 )
 from worker.render.parts.footer import footer_look
 from worker.render.parts.plan import Piece
-from worker.render.parts.printing import PrintedPiece
+from worker.render.parts.printing import PrintedPiece, print_piece
 from worker.render.theme import Theme, load_theme
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class Plan:
     pieces: tuple[tuple[Piece, str], ...]
     keys: tuple[str, ...]
     archival: bool
-    version: str = ""  # the renderer's fingerprint, part of every key
+    version: str  # the renderer's fingerprint, part of every key
 
 
 def plan(strategy: Strategy, theme: str, version: str, output: str) -> Plan | None:
@@ -170,9 +170,8 @@ def _print_if_claimed(
         if not claim_piece(session, key, claimer, stale_after=CLAIM_STALE):
             return False
     piece, html = plan_.pieces[index]
-    printed = piece_printer(theme, archival=plan_.archival)(html, piece.elsewhere)
-    with sessions() as session:
-        save_piece(session, key, printed.pdf, printed.pages, printed.anchors, printed.footed)
+    printed = print_piece(html, theme, elsewhere=piece.elsewhere, archival=plan_.archival)
+    _keep(sessions, key, printed)
     if counter is not None:
         counter.append(key)
     log.debug("printed piece %d (%d pages)", index, printed.pages)
@@ -189,11 +188,15 @@ def _kept(sessions: sessionmaker[Session], printer: Printer, theme: str, plan_: 
         if key in found:
             return _printed(found[key])
         printed = printer(html, elsewhere)
-        with sessions() as session:
-            save_piece(session, key, printed.pdf, printed.pages, printed.anchors, printed.footed)
+        _keep(sessions, key, printed)
         return printed
 
     return kept
+
+
+def _keep(sessions: sessionmaker[Session], key: str, printed: PrintedPiece) -> None:
+    with sessions() as session:
+        save_piece(session, key, printed.pdf, printed.pages, printed.anchors, printed.footed)
 
 
 def _printed(record: PieceRecord) -> PrintedPiece:
