@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from core import richtext
@@ -161,12 +162,23 @@ def sentences(paragraph: str) -> list[str]:
 
 def counts(paragraphs: list[str]) -> Counts:
     """Return the words, sentences and long words of some paragraphs."""
-    total = Counts()
-    for paragraph in paragraphs:
-        found = words(paragraph)
-        long = sum(1 for w in found if sum(c.isalpha() for c in w) > LONG_WORD_LETTERS)
-        total += Counts(len(found), len(sentences(paragraph)), long)
-    return total
+    return sum((_measured(paragraph).counts for paragraph in paragraphs), Counts())
+
+
+@dataclass(frozen=True)
+class _Measured:
+    counts: Counts
+    sentences: tuple[tuple[str, int], ...]  # each sentence and its number of words
+
+
+# Every comparison measures both drafts, which share most of their paragraphs, and the
+# editor measures a draft at every save: a paragraph is measured once (L: 1,700 of them).
+@lru_cache(maxsize=4_096)
+def _measured(paragraph: str) -> _Measured:
+    found = words(paragraph)
+    long = sum(1 for w in found if sum(c.isalpha() for c in w) > LONG_WORD_LETTERS)
+    said = sentences(paragraph)
+    return _Measured(Counts(len(found), len(said), long), tuple((s, len(words(s))) for s in said))
 
 
 def feedback(strategy: Strategy) -> Feedback:
@@ -190,11 +202,11 @@ def feedback(strategy: Strategy) -> Feedback:
     paragraphs: list[Paragraph] = []
     for path, paras in texts:
         for number, text in enumerate(paras, start=1):
-            paragraphs.append(Paragraph(path, number, len(words(text))))
-            for sentence in sentences(text):
-                found = words(sentence)
-                if len(found) > SENTENCE_WORDS:
-                    warnings.append(_sentence_warning(path, number, sentence, found))
+            measured = _measured(text)
+            paragraphs.append(Paragraph(path, number, measured.counts.words))
+            for sentence, count in measured.sentences:
+                if count > SENTENCE_WORDS:
+                    warnings.append(_sentence_warning(path, number, sentence, words(sentence)))
     longest = tuple(
         sorted(
             (p for p in paragraphs if p.words > PARAGRAPH_WORDS),

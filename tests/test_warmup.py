@@ -24,6 +24,7 @@ from tests.live_service import STARTUP_SECONDS, LiveService, live_service
 from worker import warmup
 
 WARMED = "renderer warmed in"
+SETTLED = "objects of the start kept out of the garbage collector"
 
 
 def post_example(service: LiveService, slug: str) -> dict:
@@ -62,6 +63,10 @@ def test_each_worker_process_warms_at_start_before_its_first_build(tmp_path: Pat
             "pdf in theme 'default', docx in theme 'default', pieces in theme 'default'" in line
             for line in standard
         )
+        # Each then keeps what it holds out of the garbage collector's way (issue 14).
+        for log_file, count in (("worker.log", 2), ("bulk-worker.log", 1)):
+            settled = log_lines(service.logs / log_file, SETTLED, count)
+            assert len(settled) == count, settled
 
         build = post_example(service, "varm")
 
