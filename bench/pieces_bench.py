@@ -72,7 +72,7 @@ def service_figures(size: str, processes: int, redrafts: bool) -> dict[str, floa
             service = LiveService(env=env, port=free_port(), logs=Path(tmp), concurrency=processes)
             try:
                 service.start()
-                wait_started(service, warm=True)  # a warm-up beside a build would slow it
+                wait_started(service)  # a warm-up beside a build would slow it
                 first = without_inputs(generate(size, seed=21))
                 first["document"]["slug"] = "foerste"
                 figures["first_s"], figures["first_pdf_s"] = _build(service, first)
@@ -100,9 +100,11 @@ def _log_has(path: Path, text: str) -> int:
     return path.read_text(encoding="utf-8", errors="replace").count(text) if path.exists() else 0
 
 
-def wait_started(service: LiveService, warm: bool) -> None:
+def wait_started(service: LiveService) -> None:
     """Wait until both workers' processes are up (warmed, when the warm-up is on)."""
-    text = "renderer warmed in" if warm else " ready."
+    # Each process then keeps what it holds out of the garbage collector's way
+    # (worker.warmup.settle), and logs that last, warm-up or not.
+    text = "kept out of the garbage collector"
     # Every process of the standard lane's worker, and the bulk lane's one.
     logs = (
         (service.logs / "worker.log", service.concurrency),
@@ -125,3 +127,32 @@ def single_pass_pdf_seconds(size: str) -> float:
     start = time.perf_counter()
     render_pdf(strategy)
     return time.perf_counter() - start
+
+
+def redraft_work_alone(size: str) -> dict[str, float]:
+    """Return the seconds each output of the clustered redraft but its PDF takes alone.
+
+    In this (warmed) process, one after another: what the service's processes share.
+    The comparison PDF is one task, so no build of the redraft ends sooner than it.
+    """
+    from core.content import validate
+    from core.diff import compare
+    from worker.render import comparison_renderer, renderer
+
+    small = validate(without_inputs(generate("S", seed=99)))
+    for output in ("changes-pdf", "changes-docx"):  # warm, as a worker process is
+        comparison_renderer(output)(
+            small, validate(clustered(generate("S", seed=99))), "default", None
+        )
+    data = without_inputs(generate(size, seed=21))
+    old, new = validate(data), validate(clustered(data))
+    found = compare(old, new)
+    figures = {}
+    for output in ("changes-pdf", "changes-docx"):
+        start = time.perf_counter()
+        comparison_renderer(output)(old, new, "default", found)
+        figures[output] = time.perf_counter() - start
+    start = time.perf_counter()
+    renderer("docx")(new, "default")
+    figures["docx"] = time.perf_counter() - start
+    return figures

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import threading
+import time
 from collections.abc import Sequence
 
 import pytest
@@ -19,10 +20,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.generate import generate
 from core.content import validate
 from core.view import document_view
+from store import build_status, submit_draft
 from store.models import PrintedPiece
 from store.pieces import claim_piece, forget_pieces, printed_keys, printed_pieces, save_piece
 from tests.test_part_rendering import assert_same_document
-from worker.pieces import Plan, plan, print_helped, print_owned
+from worker import jobs
+from worker.pieces import CLAIM_STALE, Plan, plan, print_helped, print_owned
 from worker.render.fingerprint import renderer_version
 from worker.render.pdf import print_view
 from worker.render.theme import load_theme
@@ -147,3 +150,42 @@ def test_a_short_document_is_printed_in_one_pass() -> None:
     strategy = validate(generate("S", seed=5))
     assert plan(strategy, "default", renderer_version("default"), "pdf") is None
     assert plan(validate(generate("M", seed=5)), "default", "v", "docx") is None
+
+
+def test_the_owner_stops_when_a_helper_fails_the_output(
+    sqlite_sessions: sessionmaker[Session],
+) -> None:
+    with sqlite_sessions() as session:
+        build_id = submit_draft(session, validate(long_document()), "default").build.id
+    helper_piece = pieced(long_document()).keys[1]
+    with sqlite_sessions() as session:  # a helper is printing this piece
+        assert claim_piece(session, helper_piece, "a helper", stale_after=CLAIM_STALE)
+
+    def helper_goes_past_the_memory_cap() -> None:
+        deadline = time.monotonic() + 120
+        while output_of(sqlite_sessions, build_id)[0] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        jobs.fail_for_memory(sqlite_sessions, build_id, "pdf", 180, 240)
+
+    helper = threading.Thread(target=helper_goes_past_the_memory_cap)
+    helper.start()
+    result = jobs.render_output(sqlite_sessions, build_id, "pdf", max_attempts=3)
+    helper.join()
+
+    # The owner stopped at its next heartbeat instead of waiting for the helper's claim
+    # to go stale and printing that piece itself (which would have stored a file over
+    # the helper's reason); nobody printed the helper's piece.
+    state, error = output_of(sqlite_sessions, build_id)
+    assert result == "failed"
+    assert state == "failed" and "180 MiB" in error, error
+    with sqlite_sessions() as session:
+        assert printed_keys(session, [helper_piece]) == set()
+
+
+def output_of(sessions: sessionmaker[Session], build_id: str) -> tuple[str, str]:
+    with sessions() as session:
+        status = build_status(session, build_id)
+    assert status is not None
+    pdf = status.outputs["pdf"]
+    return pdf.state, pdf.error or ""

@@ -38,15 +38,20 @@ WATCH_SECONDS = 0.5  # how often a duplicate message looks at the heartbeat it w
 @contextmanager
 def heartbeat(
     sessions: sessionmaker[Session], build_id: str, output: str, every: float = HEARTBEAT_SECONDS
-) -> Iterator[None]:
-    """Beat for a running output from a thread while the block runs."""
-    stop = threading.Event()
+) -> Iterator[threading.Event]:
+    """Beat for a running output from a thread while the block runs.
+
+    Yields an event that is set once the output no longer runs: another process ended
+    it (a helper printing one of its pieces went past the memory cap) or re-queued it.
+    """
+    stop, ended = threading.Event(), threading.Event()
 
     def beat() -> None:
         while not stop.wait(every):
             try:
                 with sessions() as session:
                     if not beat_output(session, build_id, output):
+                        ended.set()
                         return  # finished, failed or re-queued: nothing to keep alive
             except Exception:  # a missed beat is harmless; the next one may get through
                 log.warning("heartbeat of %s of build %s failed", output, build_id, exc_info=True)
@@ -56,10 +61,10 @@ def heartbeat(
         thread.start()
     except RuntimeError:  # no room for a thread (the child's memory cap): render anyway
         log.warning("no heartbeat for %s of build %s: cannot start a thread", output, build_id)
-        yield
+        yield ended
         return
     try:
-        yield
+        yield ended
     finally:
         stop.set()
         # A beat in flight ends with its transaction; a late one touches nothing, as it

@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, ExitStack, nullcontext
@@ -66,6 +67,10 @@ CONFIRM_SECONDS = 1.0
 DIFF_KEEPER = comparison_outputs()[0]
 
 
+class EndedElsewhere(Exception):
+    """The output stopped running while this process printed it: another ended it."""
+
+
 class Unrenderable(Exception):
     """The output can never be rendered as it stands; the message says why, for people."""
 
@@ -109,7 +114,9 @@ def render_output(
     job = prepare(sessions, build_id, output, max_attempts=max_attempts)
     with ExitStack() as guards:
         if isinstance(job, RenderJob):
-            guards.enter_context(heartbeat(sessions, build_id, output))
+            in_time = _unless_ended(
+                in_time, guards.enter_context(heartbeat(sessions, build_id, output))
+            )
             guards.enter_context(_memory_cap(sessions, build_id, output, memory_mib))
         comparison = None
         # One output keeps the build's diff for the web page even when its file came from
@@ -194,6 +201,11 @@ def render(
         return renderer(job.output)(job.new, job.theme)
     except passthrough:
         raise
+    except EndedElsewhere:
+        # A helper failed the output (its piece went past the memory cap), or the output
+        # was sent again: what the owner printed so far stays kept for the next attempt.
+        log.info("%s of build %s ended elsewhere; this render stops", job.output, job.build_id)
+        return None
     except MemoryError:
         pass  # handled below, once the traceback no longer holds the failed layout
     except Exception as exc:  # a renderer bug must fail this output, not the worker
@@ -208,6 +220,18 @@ def render(
     log.warning("rendering %s of build %s ran out of memory", job.output, job.build_id)
     _fail(sessions, job.build_id, job.output, failure("out_of_memory"))
     return None
+
+
+def _unless_ended(in_time: Callable[[], None] | None, ended: threading.Event) -> Callable[[], None]:
+    """Return a check that raises when the render's time is up or its output ended."""
+
+    def check() -> None:
+        if in_time is not None:
+            in_time()
+        if ended.is_set():  # the heartbeat found the output no longer running
+            raise EndedElsewhere
+
+    return check
 
 
 def _helpers(
