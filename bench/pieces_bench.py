@@ -139,11 +139,9 @@ def redraft_work_alone(size: str) -> dict[str, float]:
     from core.diff import compare
     from worker.render import comparison_renderer, renderer
 
-    small = validate(without_inputs(generate("S", seed=99)))
+    small = without_inputs(generate("M", seed=99))  # S has fewer than two sections
     for output in ("changes-pdf", "changes-docx"):  # warm, as a worker process is
-        comparison_renderer(output)(
-            small, validate(clustered(generate("S", seed=99))), "default", None
-        )
+        comparison_renderer(output)(validate(small), validate(clustered(small)), "default", None)
     data = without_inputs(generate(size, seed=21))
     old, new = validate(data), validate(clustered(data))
     found = compare(old, new)

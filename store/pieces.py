@@ -54,6 +54,21 @@ def claim_piece(session: Session, key: str, claimer: str, *, stale_after: dt.tim
     return row.claimed_by == claimer and row.printed_at is None
 
 
+def hold_claim(session: Session, key: str, claimer: str) -> bool:
+    """Renew a claim while its piece prints; False once the piece is printed or taken over."""
+    with writing(session):
+        result = session.execute(
+            update(PrintedPiece)
+            .where(
+                PrintedPiece.key == key,
+                PrintedPiece.claimed_by == claimer,
+                PrintedPiece.printed_at.is_(None),
+            )
+            .values(claimed_at=utcnow())
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
 def save_piece(
     session: Session,
     key: str,

@@ -14,15 +14,23 @@ import time
 from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.generate import generate
 from core.content import validate
 from core.view import document_view
 from store import build_status, submit_draft
+from store.base import utcnow
 from store.models import PrintedPiece
-from store.pieces import claim_piece, forget_pieces, printed_keys, printed_pieces, save_piece
+from store.pieces import (
+    claim_piece,
+    forget_pieces,
+    hold_claim,
+    printed_keys,
+    printed_pieces,
+    save_piece,
+)
 from tests.test_part_rendering import assert_same_document
 from worker import jobs
 from worker.pieces import CLAIM_STALE, Plan, plan, print_helped, print_owned
@@ -54,6 +62,33 @@ def test_a_piece_is_claimed_by_one_worker_until_it_is_printed(
         {"a": 0, "b": 2},
         (1, 2),
     )
+
+
+def test_a_claim_renewed_while_its_piece_prints_is_not_taken_over(
+    session_factory: sessionmaker[Session],
+) -> None:
+    key, an_hour_ago = "r" * 64, utcnow() - dt.timedelta(hours=1)
+    stale = dt.timedelta(minutes=10)
+    with session_factory() as session:
+        assert claim_piece(session, key, "slow printer", stale_after=stale)
+        # Its print has taken an hour so far, and it renewed its claim just now.
+        session.execute(
+            update(PrintedPiece).where(PrintedPiece.key == key).values(claimed_at=an_hour_ago)
+        )
+        session.commit()
+        assert hold_claim(session, key, "slow printer")
+        assert not claim_piece(session, key, "another", stale_after=stale)
+        assert not hold_claim(session, key, "another")  # a claim it never had
+
+        # A printer that stopped renewing is taken over, and can no longer renew.
+        session.execute(
+            update(PrintedPiece).where(PrintedPiece.key == key).values(claimed_at=an_hour_ago)
+        )
+        session.commit()
+        assert claim_piece(session, key, "another", stale_after=stale)
+        assert not hold_claim(session, key, "slow printer")
+        save_piece(session, key, b"%PDF-1.7", 1, {}, [0])
+        assert not hold_claim(session, key, "another")  # printed: nothing left to hold
 
 
 def test_an_unclaimed_piece_is_kept_too_and_old_pieces_are_forgotten(

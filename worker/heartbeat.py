@@ -19,8 +19,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,40 +36,55 @@ WATCH_SECONDS = 0.5  # how often a duplicate message looks at the heartbeat it w
 
 
 @contextmanager
-def heartbeat(
-    sessions: sessionmaker[Session], build_id: str, output: str, every: float = HEARTBEAT_SECONDS
-) -> Iterator[threading.Event]:
-    """Beat for a running output from a thread while the block runs.
+def beating(beat: Callable[[], bool], every: float, name: str) -> Iterator[threading.Event]:
+    """Call `beat` from a thread every `every` seconds while the block runs.
 
-    Yields an event that is set once the output no longer runs: another process ended
-    it (a helper printing one of its pieces went past the memory cap) or re-queued it.
+    Yields an event set once `beat` returned False (nothing left to keep alive), when
+    the beats stop. A beat that raises is logged and the next one tried: a missed beat
+    is harmless. Without room for a thread (a child's memory cap) the block runs anyway.
     """
     stop, ended = threading.Event(), threading.Event()
 
-    def beat() -> None:
+    def run() -> None:
         while not stop.wait(every):
             try:
-                with sessions() as session:
-                    if not beat_output(session, build_id, output):
-                        ended.set()
-                        return  # finished, failed or re-queued: nothing to keep alive
-            except Exception:  # a missed beat is harmless; the next one may get through
-                log.warning("heartbeat of %s of build %s failed", output, build_id, exc_info=True)
+                if not beat():
+                    ended.set()
+                    return
+            except Exception:
+                log.warning("%s failed", name, exc_info=True)
 
-    thread = threading.Thread(target=beat, name=f"heartbeat-{output}-{build_id}", daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
     try:
         thread.start()
-    except RuntimeError:  # no room for a thread (the child's memory cap): render anyway
-        log.warning("no heartbeat for %s of build %s: cannot start a thread", output, build_id)
+    except RuntimeError:
+        log.warning("no %s: cannot start a thread", name)
         yield ended
         return
     try:
         yield ended
     finally:
         stop.set()
-        # A beat in flight ends with its transaction; a late one touches nothing, as it
-        # only updates an output that is still running.
+        # A beat in flight ends with its transaction; a late one touches nothing, as a
+        # beat only updates what is still running or claimed.
         thread.join(timeout=every)
+
+
+def heartbeat(
+    sessions: sessionmaker[Session], build_id: str, output: str, every: float = HEARTBEAT_SECONDS
+) -> AbstractContextManager[threading.Event]:
+    """Beat for a running output from a thread while the block runs.
+
+    Yields an event that is set once the output no longer runs: another process ended
+    it (a helper printing one of its pieces went past the memory cap) or re-queued it.
+    """
+
+    def beat() -> bool:
+        with sessions() as session:
+            # False once finished, failed or re-queued: nothing to keep alive.
+            return beat_output(session, build_id, output)
+
+    return beating(beat, every, f"heartbeat of {output} of build {build_id}")
 
 
 def start_unless_alive(

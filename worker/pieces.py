@@ -3,7 +3,7 @@
 The output's own task (the owner: worker.jobs) plans the pieces (worker/render/parts),
 sends a few helper tasks to other processes, and prints pieces itself, largest first;
 each helper prints the pieces nobody claimed until none is left. Whoever claims a piece
-(store.pieces) prints it; the others skip it. When every chapter
+(store.pieces) prints it, renewing its claim while it prints; the others skip it. When every chapter
 piece is printed, the owner prints the cover and contents with their page numbers and
 assembles the file. A helper that dies loses nothing: its claim goes stale and the owner
 prints that piece itself. A piece's key is a hash of its HTML, the renderer's fingerprint
@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.content import Strategy
 from core.outputs import ARCHIVAL_PDF
 from core.view import DocumentView, document_view
-from store.pieces import PieceRecord, claim_piece, printed_keys, printed_pieces, save_piece
+from store.pieces import (
+    PieceRecord,
+    claim_piece,
+    hold_claim,
+    printed_keys,
+    printed_pieces,
+    save_piece,
+)
+from worker.heartbeat import beating
 from worker.render.parts.assembly import assemble
 from worker.render.parts.document import (
     Printer,
@@ -45,7 +53,10 @@ log = logging.getLogger(__name__)
 # The outputs printed in pieces when their document has chapters that start pages.
 PIECED_OUTPUTS = {"pdf": False, ARCHIVAL_PDF: True}  # output -> archival
 # A claim this old with no piece is a worker that died printing it: another prints it.
+# The printing worker renews its claim meanwhile, so a piece that takes longer to print
+# than this is not printed twice.
 CLAIM_STALE = dt.timedelta(seconds=15)
+CLAIM_RENEW_SECONDS = CLAIM_STALE.total_seconds() / 3
 _POLL = 0.1
 # Helper tasks an owner sends at most: each prints pieces until none is left unclaimed.
 HELPERS = 4
@@ -170,7 +181,13 @@ def _print_if_claimed(
         if not claim_piece(session, key, claimer, stale_after=CLAIM_STALE):
             return False
     piece, html = plan_.pieces[index]
-    printed = print_piece(html, theme, elsewhere=piece.elsewhere, archival=plan_.archival)
+
+    def renew() -> bool:
+        with sessions() as session:
+            return hold_claim(session, key, claimer)
+
+    with beating(renew, CLAIM_RENEW_SECONDS, f"claim of piece {index}"):
+        printed = print_piece(html, theme, elsewhere=piece.elsewhere, archival=plan_.archival)
     _keep(sessions, key, printed)
     if counter is not None:
         counter.append(key)
