@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from celery import Celery
 
 from broker import TOP_PRIORITY, broker_config, priority_of
-from broker.publish import send_preview, send_render
+from broker.publish import send_preview, send_renders
+from core.outputs import in_start_order
 from settings import Settings
 from store import SubmitResult
 
@@ -45,7 +46,7 @@ class BuildQueue:
         *,
         priority: int = TOP_PRIORITY,
     ) -> bool:
-        """Publish one render task per output; False if the broker could not be reached.
+        """Publish one render task per output, page layouts first; False if the broker is down.
 
         `lanes` maps each output to its lane (store: core.outputs.output_lane); the tasks go
         to their lane's queue with `priority` (broker.priority_of).
@@ -54,8 +55,8 @@ class BuildQueue:
         again once the broker is back.
         """
         try:
-            for output, lane in lanes.items():
-                send_render(self._celery, build_id, output, lane=lane, priority=priority)
+            ordered = {output: lanes[output] for output in in_start_order(lanes)}
+            send_renders(self._celery, build_id, ordered, priority=priority)
         except Exception:  # kombu raises several transport-specific errors
             log.warning("could not queue build %s; the recovery step will", build_id, exc_info=True)
             return False

@@ -216,3 +216,24 @@ def test_one_clients_batch_does_not_hold_up_another_clients_single_draft(
     # In arrival order it would be last; ahead of the batch's later half, it was not.
     later = [b for b in batch_builds if _finished(b) > _finished(single_build)]
     assert len(later) >= 6, (single_build["finished_at"], [b["finished_at"] for b in batch_builds])
+
+
+def _started(output: dict[str, Any]) -> dt.datetime:
+    return dt.datetime.fromisoformat(output["started_at"].replace("Z", "+00:00"))
+
+
+@pytest.mark.e2e
+@pytest.mark.robust
+def test_a_redrafts_page_layouts_start_before_its_word_files(service: LiveService):
+    first = _post(service, example_yaml("udkast-1", slug="raekkefoelge"), service.token)
+    assert service.wait_build(first)["state"] == "done"
+    redraft = _post(service, example_yaml("udkast-2", slug="raekkefoelge"), service.token)
+    build = service.wait_build(redraft, every_output=True)
+    assert build["state"] == "done", build
+
+    # The worker's two processes take the draft's PDF and the redline's first; the Word
+    # files (a fraction of a second each) follow, so the last file is ready sooner.
+    outputs = build["outputs"]
+    layouts = [outputs[name] for name in ("pdf", "changes-pdf")]
+    words = [outputs[name] for name in ("docx", "changes-docx")]
+    assert max(map(_started, layouts)) <= min(map(_started, words)), outputs

@@ -225,3 +225,24 @@ def test_the_openapi_document_lists_the_registered_outputs_and_their_media_types
     assert set(document["components"]["responses"]["File"]["content"]) == {
         o.media_type for o in outputs.registered()
     }
+
+
+def test_a_builds_page_layouts_are_sent_before_its_word_files():
+    everything = [
+        "hearing-notes-docx",
+        "changes-docx",
+        "docx",
+        "hearing-notes-pdf",
+        "changes-pdf",
+        "pdf",
+        "retired-output",
+    ]
+    assert outputs.in_start_order(everything) == (
+        "pdf",
+        "changes-pdf",
+        "docx",
+        "changes-docx",
+        "hearing-notes-pdf",
+        "hearing-notes-docx",
+        "retired-output",
+    )
