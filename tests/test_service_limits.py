@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[LiveService]:
-    limits = {"UDKAST_SOFT_TIME_LIMIT": "5", "UDKAST_HARD_TIME_LIMIT": "12"}
+    limits = {"UDKAST_SOFT_TIME_LIMIT": "8", "UDKAST_HARD_TIME_LIMIT": "16"}
     yield from live_service("embedded", tmp_path_factory.mktemp("limits"), limits)
 
 
@@ -29,9 +29,10 @@ def post(service: LiveService, data: dict) -> dict:
 
 
 def test_a_render_past_the_soft_limit_fails_with_a_message_and_the_worker_goes_on(service):
-    # L with 4,000 list items more: about 14 s of PDF layout in one process on a fast
-    # machine (L alone, 6 s, printed in pieces on two cores could end within the limit);
-    # the DOCX takes half a second.
+    # L with 4,000 list items more: about 30 s of PDF layout in one process (L alone, 6 s,
+    # printed in pieces on two cores could end within the limit); its DOCX takes about
+    # 1.4 s alone, and more than 5 s beside the PDF's pieces on a loaded machine with
+    # coverage tracing, hence a limit of 8 s rather than 5.
     large = generate("L")
     items = "\n".join(f"- punkt {n}" for n in range(400))
     for section in large["sections"][:10]:
@@ -41,9 +42,9 @@ def test_a_render_past_the_soft_limit_fails_with_a_message_and_the_worker_goes_o
     assert build["state"] == "failed"
     pdf = build["outputs"]["pdf"]
     assert pdf["state"] == "failed"
-    assert "longer than 5 s" in pdf["error"] and "too large or complex" in pdf["error"]
+    assert "longer than 8 s" in pdf["error"] and "too large or complex" in pdf["error"]
     assert pdf["attempts"] == 1  # a time-out is final, not retried
-    assert build["outputs"]["docx"]["state"] == "done"
+    assert build["outputs"]["docx"]["state"] == "done", build["outputs"]["docx"]["error"]
 
     # The shortest reference draft (about a second of layout), far inside the limit even
     # on a loaded machine: the worker that timed out takes the next build and renders it.
