@@ -26,6 +26,7 @@ print(json.dumps({
     "transport_options": c.broker_transport_options,
     "acks_late": c.task_acks_late,
     "reject_on_worker_lost": c.task_reject_on_worker_lost,
+    "lost_wait": c.worker_lost_wait,
     "prefetch": c.worker_prefetch_multiplier,
     "task_serializer": c.task_serializer,
     "result_serializer": c.result_serializer,
@@ -69,6 +70,8 @@ def test_the_worker_app_acks_late_takes_one_task_at_a_time_and_speaks_json_only(
     # A task is acknowledged after it ran, and put back when its pool child dies.
     assert conf["acks_late"] is True
     assert conf["reject_on_worker_lost"] is True
+    # ... seconds after it died, not Celery's default 10 (no results are kept in Celery).
+    assert conf["lost_wait"] <= 2
     # A worker holds no more than it runs: a message waiting in a busy worker would be
     # stuck behind a long render while another worker is idle.
     assert conf["prefetch"] == 1

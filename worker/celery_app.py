@@ -13,6 +13,7 @@ from worker import warmup
 # At the worker's INFO level these log every font table subset and every layout step,
 # about 100 lines per render, burying the lines about tasks that people read.
 QUIET_LOGGERS = ("fontTools", "weasyprint.progress")
+LOST_CHILD_WAIT_SECONDS = 2.0
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -35,6 +36,11 @@ def make_celery(settings: Settings) -> Celery:
         # the database (start_output) stops a poison message from looping.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
+        # How long the main process waits for a dead child's result before it declares the
+        # task lost and puts the message back: Celery's 10 s are for results kept in Celery,
+        # and this worker keeps none (task_ignore_result; state is in the database), so a
+        # killed render is delivered again 8 s sooner.
+        worker_lost_wait=LOST_CHILD_WAIT_SECONDS,
         worker_prefetch_multiplier=1,
         worker_max_tasks_per_child=50,  # WeasyPrint's caches grow; recycle children
         worker_max_memory_per_child=512_000,  # KiB
