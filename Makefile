@@ -55,10 +55,8 @@ typecheck: $(STAMP)  ## mypy, strict
 # Three test processes on two cores: with two, a fifth of the CPU sat idle while tests
 # waited for the services they started (14.1 → 12.7 min). A file's tests run in one
 # process, in order, so a module's service starts once and tests that build on the one
-# before them see it. Files are handed out in the order tests/conftest.py sorts them
-# (the long ones first), not by their number of tests, xdist's default: that left the
-# files of few, long tests (the killed workers') to run on alone at the end.
-PYTEST_PARALLEL = -n 3 --dist loadfile --no-loadscope-reorder
+# before them see it.
+PYTEST_PARALLEL = -n 3 --dist loadfile
 test: $(STAMP) check-lock system lint  ## lint, types, every test but the robustness ones, with branch coverage
 	@echo "$(BIN)/mypy $(TYPED)  (beside the tests; its report follows theirs)"
 	@$(BIN)/mypy $(TYPED) > .mypy-report 2>&1 & types=$$!; \

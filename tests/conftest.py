@@ -42,26 +42,8 @@ def udkast2() -> Strategy:
 _UNMEASURED_MODULES = {"test_diff_cost.py"}
 
 
-def _duration_class(item: pytest.Item) -> int:
-    """Return 0 for a test that starts services, 1 for one that renders whole documents, else 2."""
-    if item.get_closest_marker("e2e"):
-        return 0
-    return 1 if item.get_closest_marker("slow") else 2
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the long files first; leave generated-example and cost tests out of coverage.
-
-    The test processes take whole files in this order (`--dist loadfile
-    --no-loadscope-reorder`): with the files that start services first, the short ones
-    fill the gaps at the end, instead of a long file started last running on alone (make
-    test spent its last 5 of 12 minutes so). The sort is stable: a file's tests keep
-    their order.
-    """
-    by_file: dict[Path, int] = {}
-    for item in items:  # a file moves whole: its module's fixtures are set up once
-        by_file[item.path] = min(by_file.get(item.path, 2), _duration_class(item))
-    items.sort(key=lambda item: by_file[item.path])
+    """Leave generated-example tests and the cost tests out of coverage (pytest-cov's no_cover)."""
     for item in items:
         generated = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
         if generated or item.path.name in _UNMEASURED_MODULES:
