@@ -32,7 +32,7 @@ def test_a_render_past_the_soft_limit_fails_with_a_message_and_the_worker_goes_o
     # L with 4,000 list items more: about 30 s of PDF layout in one process (L alone, 6 s,
     # printed in pieces on two cores could end within the limit); its DOCX takes about
     # 1.4 s alone, and more than 5 s beside the PDF's pieces on a loaded machine with
-    # coverage tracing, hence a limit of 8 s rather than 5.
+    # coverage tracing, hence a limit of 8 s rather than 5 (and see below).
     large = generate("L")
     items = "\n".join(f"- punkt {n}" for n in range(400))
     for section in large["sections"][:10]:
@@ -44,7 +44,13 @@ def test_a_render_past_the_soft_limit_fails_with_a_message_and_the_worker_goes_o
     assert pdf["state"] == "failed"
     assert "longer than 8 s" in pdf["error"] and "too large or complex" in pdf["error"]
     assert pdf["attempts"] == 1  # a time-out is final, not retried
-    assert build["outputs"]["docx"]["state"] == "done", build["outputs"]["docx"]["error"]
+    # The DOCX is not taken down with the PDF: it is built. On a machine loaded more than
+    # five times over (three test processes, the PDF's pieces beside it: it happened in
+    # CI) it may pass the limit itself, and then it fails for its own time, as it should.
+    docx = build["outputs"]["docx"]
+    assert docx["state"] == "done" or (
+        docx["state"] == "failed" and "longer than 8 s" in docx["error"]
+    ), docx
 
     # The shortest reference draft (about a second of layout), far inside the limit even
     # on a loaded machine: the worker that timed out takes the next build and renders it.
