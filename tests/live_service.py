@@ -206,6 +206,9 @@ class LiveService:
         finally:
             client.close()
 
+    def _processes(self) -> list[subprocess.Popen[bytes]]:
+        return [p for p in (self.web, self.worker, self.bulk_worker) if p is not None]
+
     def end(self) -> None:
         """Kill web and workers at once, with everything they started (a test's teardown).
 
@@ -215,7 +218,7 @@ class LiveService:
         operator does. Killed, nothing is lost that a later test could see: every service
         has its own folder, database and Redis number.
         """
-        procs = [p for p in (self.web, self.worker, self.bulk_worker) if p is not None]
+        procs = self._processes()
         for proc in procs:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)  # each runs in a session of its own
@@ -224,7 +227,7 @@ class LiveService:
 
     def stop(self) -> None:
         """Stop web and worker as an operator does, then remove whatever is left of them."""
-        procs = [p for p in (self.web, self.worker, self.bulk_worker) if p is not None]
+        procs = self._processes()
         # All at once: each shutdown is mostly waiting (a poll interval, a pool's farewell),
         # so stopping them one after another only adds the waits up.
         for proc in procs:
@@ -237,9 +240,7 @@ class LiveService:
         for proc in procs:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)  # the group's leftovers, if any
-            proc.wait(timeout=60)
+        self.end()  # the groups' leftovers, if any
 
     def call(
         self,
