@@ -66,7 +66,8 @@ block = st.one_of(sentence, hard_break, markdown_list(), LITERAL)
 rich = st.lists(block, min_size=1, max_size=5).map("\n\n".join)
 EVERY_CONSTRUCT = (
     "Et **stærkt** og *fremhævet* ord, et [link](https://example.org) og en mail"
-    " [til os](mailto:a@example.org).  \nNy linje.\n\n"
+    " [til os](mailto:a@example.org), et [**stærkt** *link*](https://example.org/s).  \n"
+    "Ny linje.\n\n"
     "- punkt *et*\n- punkt to\n  1. under et\n  2. under to\n     - dybere\n"
     "       - dybest\n         - allerdybest\n\n"
     "7. syv\n8. otte\n\n# literal\n\n> citat"

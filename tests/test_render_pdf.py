@@ -140,8 +140,9 @@ def toc_entries(rendered: Rendered, heading: str) -> tuple[int, list[tuple[str, 
     toc_index = next(i for i, text in enumerate(rendered.pages) if heading in text.splitlines())
     entries = []
     for line in rendered.pages[toc_index].splitlines():
-        match = re.fullmatch(r"(.+?)[\s.]*\.\s*(\d+)", line.strip())
-        if match:
+        # The dots are drawn, not text: a line reads "Forord 3" (and the footer "Side 2 af 7").
+        match = re.fullmatch(r"(.+?)[\s.]*\s(\d+)", line.strip())
+        if match and not re.fullmatch(r"Side \d+ af", match[1]):
             entries.append((match[1].rstrip(" ."), int(match[2])))
     return toc_index, entries
 

@@ -15,6 +15,11 @@ these fixes cost no second parse of the file and need no PDF library at run time
   structure tree: it becomes a pagination artifact, so a screen reader skips it rather
   than meet content that belongs nowhere. (The big diagonal draft mark is the page's
   background image, which WeasyPrint draws as an artifact itself.)
+- WeasyPrint gives every box inside a link its own link annotation, tagged as the box's
+  element: in `<a><strong>…</strong></a>`, or the contents' dot leader, the inner
+  element's annotation sits in a Strong, Span or NonStruct element, and PDF/UA-1 wants
+  every link annotation in a Link element (PDFUA1-LINK-LINK-TAG-001). Each such
+  annotation moves to the Link around it, which it points where it does.
 - An archival PDF is written as PDF/A-2a, whose XMP must also declare PDF/UA-1 and,
   for PDF/A, must not be compressed. A compressed stream whose last byte is a line end
   reads, to a PDF/A validator, as one byte shorter than its /Length (the line end before
@@ -65,6 +70,7 @@ def finisher(*, archival: bool) -> Finisher:
     def finish(_document: Any, pdf: pydyf.PDF) -> None:
         mend_split_lists(pdf)
         wrap_list_bodies(pdf)
+        links_in_link_elements(pdf)
         margins_as_artifacts(pdf)
         if archival:
             declare_pdf_ua(pdf)
@@ -131,6 +137,55 @@ def wrap_list_bodies(pdf: pydyf.PDF) -> int:
             moved += 1
         item["K"] = kept
     return moved
+
+
+def links_in_link_elements(pdf: pydyf.PDF) -> int:
+    """Move each link annotation tagged in an element inside a Link to that Link; count them."""
+    root = _resolve(pdf, pdf.catalog["StructTreeRoot"])
+    nums = _resolve(pdf, root["ParentTree"])["Nums"]
+    pages = len(pdf.page_references)
+    moved = 0
+    # Nums: each page's index and its elements by MCID, then one key per annotation.
+    for at in range(0, len(nums), 2):
+        key, owner = nums[at], nums[at + 1]
+        if not isinstance(key, int) or key < pages or not _is_reference(owner):
+            continue
+        element = _resolve(pdf, owner)
+        if element.get("S") == "/Link":
+            continue
+        link = _link_around(pdf, element)
+        if link is None:
+            continue
+        objects = [ref for ref in element["K"] if _is_objr_of(pdf, ref, key)]
+        element["K"] = pydyf.Array(ref for ref in element["K"] if ref not in objects)
+        link["K"].extend(objects)
+        nums[at + 1] = link.reference
+        moved += 1
+    return moved
+
+
+def _link_around(pdf: pydyf.PDF, element: pydyf.Dictionary) -> pydyf.Dictionary | None:
+    """Return the nearest Link element above `element`, or None."""
+    parent = element.get("P")
+    while parent is not None and _is_reference(parent):
+        above = _resolve(pdf, parent)
+        if not isinstance(above, pydyf.Dictionary) or above.get("Type") != "/StructElem":
+            return None
+        if above.get("S") == "/Link":
+            return above
+        parent = above.get("P")
+    return None
+
+
+def _is_objr_of(pdf: pydyf.PDF, ref: Any, key: int) -> bool:
+    """Whether `ref` is an object reference to the annotation whose StructParent is `key`."""
+    if not _is_reference(ref):
+        return False
+    kid = _resolve(pdf, ref)
+    if not (isinstance(kid, pydyf.Dictionary) and kid.get("Type") == "/OBJR"):
+        return False
+    annotation = _resolve(pdf, kid["Obj"])
+    return isinstance(annotation, pydyf.Dictionary) and annotation.get("StructParent") == key
 
 
 def margins_as_artifacts(pdf: pydyf.PDF) -> int:
