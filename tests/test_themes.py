@@ -189,6 +189,29 @@ def test_a_theme_takes_what_it_leaves_out_from_the_one_it_extends(theme_dir: Pat
     assert theme.folders == (theme_dir / "groen", theme_dir / "kommune", theme_dir / "default")
 
 
+def test_a_theme_installed_as_a_link_to_a_folder_elsewhere_prints_with_its_look(
+    theme_dir: Path, udkast1: Strategy, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere" / "kommune"
+    shutil.copytree(theme_dir / "kommune", elsewhere)
+    (theme_dir / "lenket").symlink_to(elsewhere, target_is_directory=True)
+    path = tmp_path / "lenket.pdf"
+
+    path.write_bytes(render_pdf(udkast1, "lenket"))
+
+    # Its stylesheets and fonts were once refused as outside the theme, and the PDF
+    # printed without them, in a fallback font.
+    names = _font_names(path)
+    assert names and all(name.startswith("Arimo") for name in names), names
+    assert _top_band(path, 1) == _top_band_of(udkast1, "kommune", tmp_path)
+
+
+def _top_band_of(strategy: Strategy, theme: str, folder: Path) -> tuple[int, int, int]:
+    path = folder / f"{theme}.pdf"
+    path.write_bytes(render_pdf(strategy, theme))
+    return _top_band(path, 1)
+
+
 @pytest.mark.parametrize(
     ("toml", "named"),
     [

@@ -21,6 +21,7 @@ from core.view import DocumentView
 from worker.render.fetcher import ThemeFetcher
 from worker.render.html import build_html, document_html
 from worker.render.pdf_finish import finisher
+from worker.render.stylesheets import parsed, split
 from worker.render.theme import Theme, load_theme
 
 PDF_VARIANT = "pdf/ua-1"  # tagged and accessible; costs about 0-15 % render time
@@ -52,14 +53,25 @@ def print_pdf(html: str, theme: Theme, *, archival: bool = False) -> bytes:
 
 def lay_out(html: str, theme: Theme, *, archival: bool = False) -> Document:
     """Lay out the HTML of one of the theme's templates into pages, ready to write."""
-    document = HTML(
-        string=html,
-        base_url=str(theme.path) + "/",
-        url_fetcher=ThemeFetcher(*theme.folders),
-    )
+    # The folder as the fetcher knows it (its real path): a theme installed as a link to
+    # a folder elsewhere would otherwise have its own files refused as outside it.
+    base_url = str(theme.path.resolve()) + "/"
+    fetcher = ThemeFetcher(*theme.folders)
     options = _options(archival)
     colours = options.pop("color_profiles", None)
-    return document.render(color_profiles=colours, **options)
+    apart = split(html)
+    if apart is None:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        return document.render(color_profiles=colours, **options)
+    rest, sources = apart
+    sheets = parsed(sources, base_url, fetcher)
+    document = HTML(string=rest, base_url=base_url, url_fetcher=fetcher)
+    return document.render(
+        color_profiles=colours,
+        font_config=sheets.font_config,
+        counter_style=sheets.counter_style,
+        **{**options, "stylesheets": list(sheets.css)},
+    )
 
 
 def write_pdf(document: Document, *, archival: bool = False) -> bytes:
@@ -79,7 +91,8 @@ def _options(archival: bool) -> dict[str, Any]:
     return {
         "pdf_variant": ARCHIVAL_VARIANT if archival else PDF_VARIANT,
         "presentational_hints": False,
-        "stylesheets": None,  # no user stylesheets: the theme's own CSS is linked
+        # The template's own, parsed once (worker.render.stylesheets), or none.
+        "stylesheets": None,
         "optimize_images": True,
         **archive,
     }
