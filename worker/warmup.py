@@ -5,7 +5,8 @@ theme's fonts and CSS and python-docx's template: the first M build of a new wor
 1.3 times the second (issue 14). Each process renders the reference example to PDF and
 DOCX in the default theme and the server's theme when it starts, before it takes a
 task, and throws the bytes away; it measures the page footer a PDF assembled from pieces
-gets and subsets its font (worker/render/parts/footer.py). Prefork children warm on
+gets, subsets its font (worker/render/parts/footer.py) and prints one piece, whose
+stylesheets the process then keeps (worker.render.stylesheets: per thread). Prefork children warm on
 `worker_process_init` (also the children that replace recycled ones), and so does a
 solo pool's one process; a threads pool warms its process when the worker is ready.
 What the process then holds is frozen out of the garbage collector's way (`settle`). A
@@ -35,6 +36,8 @@ from core.view import document_view
 from settings import Settings
 from worker.render import renderer
 from worker.render.parts.footer import prepare as prepare_footer
+from worker.render.parts.plan import Piece, piece_html
+from worker.render.parts.printing import print_piece
 from worker.render.theme import load_theme
 
 log = logging.getLogger(__name__)
@@ -88,8 +91,11 @@ def warm_up(themes: tuple[str, ...], budget: float = WARM_UP_SECONDS) -> WarmUp:
                         failed.append(f"{name}: {type(exc).__name__}: {exc}")
                     else:
                         done.append(name)
-                try:  # what a long document's PDF in pieces adds: the footer's look and font
-                    prepare_footer(document_view(strategy), load_theme(theme))
+                try:  # what a long document's PDF in pieces adds: the footer's look and
+                    # font, and a piece's stylesheets (no page numbers: their own set)
+                    view, chosen = document_view(strategy), load_theme(theme)
+                    prepare_footer(view, chosen)
+                    print_piece(piece_html(view, chosen, Piece(False, view.parts[:1])), chosen)
                 except Exception as exc:
                     failed.append(f"pieces in theme {theme!r}: {type(exc).__name__}: {exc}")
                 else:
