@@ -71,6 +71,18 @@ class BuildQueue:
             return False
         return True
 
+    def warm(self) -> None:
+        """Load what the first send would import, without connecting to the broker.
+
+        Celery builds its result backend (unused here), its message protocol and the
+        transport's classes on the first send: some 0.3 s of imports in a request.
+        """
+        celery = self._celery
+        celery.backend  # noqa: B018  # properties that import and build what they name
+        celery.amqp  # noqa: B018
+        with celery.connection_for_write() as connection:
+            connection.transport  # noqa: B018  # the class only; nothing is opened
+
     def close(self) -> None:
         """Release the broker connections."""
         self._celery.close()
