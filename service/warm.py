@@ -17,12 +17,11 @@ import time
 from flask import Flask
 
 from core import plain_language
-from core.content import load
-from core.samples import example_text
+from core.samples import example_strategy
+from service.i18n import LANGUAGES
 from service.runtime import runtime
 
 log = logging.getLogger(__name__)
-LANGUAGES = ("da", "en")
 
 
 def warm(app: Flask) -> float:
@@ -31,7 +30,7 @@ def warm(app: Flask) -> float:
     try:
         with app.app_context():
             runtime().queue.warm()
-        strategy = load(example_text().encode("utf-8"), "application/yaml")
+        strategy = example_strategy()
         for language in LANGUAGES:
             plain_language.report(strategy, language)
     except Exception:  # a web process that cannot warm still serves

@@ -6,8 +6,8 @@ theme's fonts and CSS and python-docx's template: the first M build of a new wor
 DOCX in the default theme and the server's theme when it starts, before it takes a
 task, and throws the bytes away; it measures the page footer a PDF assembled from pieces
 gets, subsets its font (worker/render/parts/footer.py) and prints one piece, whose
-stylesheets the process then keeps (worker.render.stylesheets: per thread). Prefork children warm on
-`worker_process_init` (also the children that replace recycled ones), and so does a
+stylesheets the process then keeps (worker.render.stylesheets: per thread). Prefork
+children warm on `worker_process_init` (also the children that replace recycled ones), and so does a
 solo pool's one process; a threads pool warms its process when the worker is ready.
 What the process then holds is frozen out of the garbage collector's way (`settle`). A
 warm-up never stops a worker: a failure is logged, and the whole warm-up is cut off
@@ -30,8 +30,7 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready
 
-from core.content import load
-from core.samples import example_text
+from core.samples import example_strategy
 from core.view import document_view
 from settings import Settings
 from worker.render import renderer
@@ -81,7 +80,7 @@ def warm_up(themes: tuple[str, ...], budget: float = WARM_UP_SECONDS) -> WarmUp:
     timed_out = False
     try:
         with time_limit(budget):
-            strategy = load(example_text().encode("utf-8"), "application/yaml")
+            strategy = example_strategy()
             for theme in themes:
                 for output in OUTPUTS:
                     name = f"{output} in theme {theme!r}"

@@ -11,7 +11,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from core.content import load
+from core.content import Strategy, load
 
 # Shipped inside the package (pyproject package-data), so a wheel installed anywhere has them.
 _FOLDER = files(__name__)
@@ -22,6 +22,11 @@ WORD_TEMPLATES = {"da": "strategi-skabelon.docx", "en": "strategy-template.docx"
 def example_text() -> str:
     """Return the reference example (Socialstrategi, first draft) as YAML text."""
     return (_FOLDER / "example.yaml").read_text(encoding="utf-8")
+
+
+def example_strategy() -> Strategy:
+    """Return the reference example as a validated strategy."""
+    return load(example_text().encode("utf-8"), "application/yaml")
 
 
 def skeleton_text() -> str:

@@ -60,18 +60,16 @@ def lay_out(html: str, theme: Theme, *, archival: bool = False) -> Document:
     options = _options(archival)
     colours = options.pop("color_profiles", None)
     apart = split(html)
-    if apart is None:
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        return document.render(color_profiles=colours, **options)
-    rest, sources = apart
-    sheets = parsed(sources, base_url, fetcher)
-    document = HTML(string=rest, base_url=base_url, url_fetcher=fetcher)
-    return document.render(
-        color_profiles=colours,
-        font_config=sheets.font_config,
-        counter_style=sheets.counter_style,
-        **{**options, "stylesheets": list(sheets.css)},
-    )
+    if apart is not None:
+        html, sources = apart
+        sheets = parsed(sources, base_url, fetcher)
+        options |= {
+            "stylesheets": list(sheets.css),
+            "font_config": sheets.font_config,
+            "counter_style": sheets.counter_style,
+        }
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return document.render(color_profiles=colours, **options)
 
 
 def write_pdf(document: Document, *, archival: bool = False) -> bytes:
