@@ -64,11 +64,18 @@ def _build(service: LiveService, data: dict[str, Any]) -> tuple[float, float]:
     return finished - start, _seconds(build, "pdf")
 
 
-def service_figures(size: str, processes: int, redrafts: bool) -> dict[str, float]:
-    """Return first-build and redraft figures of a document on a fresh service."""
+def service_figures(
+    size: str, processes: int, redrafts: bool, helpers: int | None = None
+) -> dict[str, float]:
+    """Return first-build and redraft figures of a document on a fresh service.
+
+    `processes` is the standard lane's; the bulk lane has one. `helpers` is
+    UDKAST_PIECE_HELPERS (None: its default).
+    """
     figures: dict[str, float] = {}
+    settings = SETTINGS if helpers is None else {**SETTINGS, "UDKAST_PIECE_HELPERS": str(helpers)}
     with tempfile.TemporaryDirectory() as tmp:
-        for env in backend_env("embedded", Path(tmp) / "var", SETTINGS):
+        for env in backend_env("embedded", Path(tmp) / "var", settings):
             service = LiveService(env=env, port=free_port(), logs=Path(tmp), concurrency=processes)
             try:
                 service.start()

@@ -22,6 +22,8 @@ from core.themes import THEMES_DIR, available_themes, theme_folder
 
 MIB = 1024 * 1024
 MIN_STALE_AFTER = 15  # seconds; above a render's heartbeat silence limit (worker.heartbeat)
+# Helper tasks a long document may send at most: each is one standard process lent to it.
+MAX_PIECE_HELPERS = 16
 
 
 class ConfigError(UdkastError):
@@ -129,6 +131,11 @@ class Settings:
     # the first build it serves is no slower than the next (worker.warmup). Bounded in time;
     # a failure is logged and the process goes on. Turn it off to start workers faster.
     warm_up: bool = True
+    # UDKAST_PIECE_HELPERS (default 4, 0 to 16): how many helper tasks a long document's
+    # PDF sends to the standard lane (worker.pieces): idle standard processes print its
+    # chapters beside the process that owns it. 0 keeps a long document to its own
+    # process, leaving the standard lane to ordinary drafts.
+    piece_helpers: int = 4
 
     @cached_property
     def secret_key(self) -> str:
@@ -179,6 +186,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         smtp_from=environ.get("UDKAST_SMTP_FROM") or "udkast@localhost",
         pdf=_pdf_choice(environ.get("UDKAST_PDF") or "standard"),
         warm_up=_flag(environ, "UDKAST_WARM_UP", default=True),
+        piece_helpers=_count(environ, "UDKAST_PIECE_HELPERS", default=4, most=MAX_PIECE_HELPERS),
     )
 
 
@@ -202,10 +210,14 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
-def _count(environ: Mapping[str, str], name: str) -> int:
-    raw = (environ.get(name) or "0").strip()
+def _count(
+    environ: Mapping[str, str], name: str, *, default: int = 0, most: int | None = None
+) -> int:
+    raw = (environ.get(name) or str(default)).strip()
     if not raw.isdigit():
         raise ConfigError(f"{name} must be a whole number, 0 or more, not {raw!r}")
+    if most is not None and int(raw) > most:
+        raise ConfigError(f"{name} must be at most {most}, not {int(raw)}")
     return int(raw)
 
 

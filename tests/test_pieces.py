@@ -181,6 +181,21 @@ def test_helpers_print_pieces_beside_the_owner_and_each_piece_once(
     assert_same_document(pdf, print_view(view, load_theme("default")))
 
 
+@pytest.mark.parametrize("most", [0, 1])
+def test_an_owner_sends_no_more_helpers_than_the_setting_allows(
+    sqlite_sessions: sessionmaker[Session], most: int
+) -> None:
+    pieces = pieced(long_document())
+    asked: list[Sequence[int]] = []
+    owned: list[str] = []
+
+    print_owned(sqlite_sessions, pieces, "default", asked.append, owned, most_helpers=most)
+
+    # UDKAST_PIECE_HELPERS=0 keeps a long document to its own process.
+    assert [len(indexes) for indexes in asked] == ([1] if most else [])
+    assert len(owned) == len(pieces.pieces) - 1  # no helper ran: the owner printed them all
+
+
 def test_a_short_document_is_printed_in_one_pass() -> None:
     strategy = validate(generate("S", seed=5))
     assert plan(strategy, "default", renderer_version("default"), "pdf") is None

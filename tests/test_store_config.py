@@ -24,6 +24,7 @@ def test_defaults(tmp_path, monkeypatch):
         90,
     )
     assert settings.stale_after > settings.hard_time_limit
+    assert settings.piece_helpers == 4
 
 
 def test_reading_the_settings_creates_nothing(tmp_path):
@@ -56,6 +57,7 @@ def test_values_from_the_environment(tmp_path):
             "UDKAST_SOFT_TIME_LIMIT": "10",
             "UDKAST_HARD_TIME_LIMIT": "20",
             "UDKAST_STALE_AFTER": "30",
+            "UDKAST_PIECE_HELPERS": "0",
         }
     )
     assert settings.database_url == "postgresql+psycopg://u@db/udkast"
@@ -69,7 +71,7 @@ def test_values_from_the_environment(tmp_path):
         10,
         20,
     )
-    assert settings.stale_after == 30
+    assert (settings.stale_after, settings.piece_helpers) == (30, 0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.theme = "x"  # type: ignore[misc]
 
@@ -83,6 +85,8 @@ def test_values_from_the_environment(tmp_path):
         ("UDKAST_STALE_AFTER", "8", "at least 15"),
         ("UDKAST_PROXY_COUNT", "-1", "0 or more"),
         ("UDKAST_RENDER_MEMORY", "0", "above 0"),
+        ("UDKAST_PIECE_HELPERS", "17", "at most 16"),
+        ("UDKAST_PIECE_HELPERS", "two", "0 or more"),
     ],
 )
 def test_unusable_values_are_refused(tmp_path, name, value, message):

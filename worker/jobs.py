@@ -47,7 +47,7 @@ from store import (
 from store.pieces import forget_pieces
 from worker.heartbeat import SILENT_AFTER, WATCH_SECONDS, heartbeat, start_unless_alive
 from worker.memory import memory_guard
-from worker.pieces import plan, print_helped, print_owned
+from worker.pieces import HELPERS, plan, print_helped, print_owned
 from worker.render import comparison_renderer, hearing_renderer, renderer
 from worker.render.fingerprint import renderer_version
 
@@ -98,6 +98,7 @@ def render_output(
     memory_mib: int | None = None,
     publish_piece: PublishPiece | None = None,
     in_time: Callable[[], None] | None = None,
+    piece_helpers: int = HELPERS,
 ) -> str:
     """Render one output of a build and store it; return what happened, for the logs.
 
@@ -107,9 +108,9 @@ def render_output(
     renderer failure. While it renders, the output's heartbeat beats (worker.heartbeat)
     and, with `memory_mib`, a render past that much memory ends this process after
     marking the output failed (worker.memory): call it only in a worker child. A long
-    document's PDF is printed in pieces (worker.pieces), with helper tasks sent by
-    `publish_piece` when it is given; `in_time` raises when the render's time is up, and
-    is asked between pieces.
+    document's PDF is printed in pieces (worker.pieces), with at most `piece_helpers`
+    helper tasks sent by `publish_piece` when it is given; `in_time` raises when the
+    render's time is up, and is asked between pieces.
     """
     job = prepare(sessions, build_id, output, max_attempts=max_attempts)
     with ExitStack() as guards:
@@ -131,7 +132,7 @@ def render_output(
             )
         if isinstance(job, str):
             return job
-        data = render(sessions, job, passthrough, comparison, publish_piece, in_time)
+        data = render(sessions, job, passthrough, comparison, publish_piece, in_time, piece_helpers)
         if data is None:
             return "failed"
         try:
@@ -184,6 +185,7 @@ def render(
     comparison: dict[str, Any] | None = None,
     publish_piece: PublishPiece | None = None,
     in_time: Callable[[], None] | None = None,
+    piece_helpers: int = HELPERS,
 ) -> bytes | None:
     """Render the job's file; on a renderer error mark the output failed and return None.
 
@@ -192,7 +194,9 @@ def render(
     try:
         if job.old is None and (pieced := plan(job.new, job.theme, job.version, job.output)):
             helpers = _helpers(job, publish_piece)
-            return print_owned(sessions, pieced, job.theme, helpers, in_time=in_time)
+            return print_owned(
+                sessions, pieced, job.theme, helpers, in_time=in_time, most_helpers=piece_helpers
+            )
         found = None if comparison is None else comparison_from_json(comparison)
         if output_named(job.output).kind == "hearing":
             return hearing_renderer(job.output)(job.new, job.old, job.theme, found)

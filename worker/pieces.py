@@ -58,7 +58,8 @@ PIECED_OUTPUTS = {"pdf": False, ARCHIVAL_PDF: True}  # output -> archival
 CLAIM_STALE = dt.timedelta(seconds=15)
 CLAIM_RENEW_SECONDS = CLAIM_STALE.total_seconds() / 3
 _POLL = 0.1
-# Helper tasks an owner sends at most: each prints pieces until none is left unclaimed.
+# Helper tasks an owner sends by default (UDKAST_PIECE_HELPERS): each prints pieces until
+# none is left unclaimed.
 HELPERS = 4
 
 
@@ -103,13 +104,14 @@ def print_owned(
     counter: list[str] | None = None,
     *,
     in_time: Callable[[], None] | None = None,
+    most_helpers: int = HELPERS,
 ) -> bytes:
     """Print the plan's pieces with helpers' help, wait for theirs, and assemble the file.
 
     `helpers` sends one helper task for each piece index it is given, the piece that
-    helper starts with (None: print alone). `counter`, when given, gets the key of every
-    chapter piece this process printed. `in_time`, asked before each piece and while
-    waiting, raises when the render's time is up.
+    helper starts with (None: print alone), at most `most_helpers` of them. `counter`,
+    when given, gets the key of every chapter piece this process printed. `in_time`,
+    asked before each piece and while waiting, raises when the render's time is up.
     """
     check = in_time or (lambda: None)
     chosen = load_theme(theme)
@@ -117,10 +119,10 @@ def print_owned(
     with sessions() as session:
         have = printed_keys(session, plan_.keys[1:])
     missing = [i for i in _order(plan_) if plan_.keys[i] not in have]
-    if helpers is not None and len(missing) > 1:
+    if helpers is not None and len(missing) > 1 and most_helpers > 0:
         # Each helper goes on with the next pieces nobody claimed, so a few are enough;
         # this process starts with the largest itself.
-        helpers(missing[1 : 1 + HELPERS])
+        helpers(missing[1 : 1 + most_helpers])
 
     # The contents are kept like the chapters: a redraft whose page counts stay the same
     # prints the same contents, and reuses both prints of them.

@@ -102,6 +102,7 @@ def render_output(self: Task, build_id: str, output: str) -> str:
             memory_mib=settings.render_memory_mib,
             publish_piece=_publish_piece,
             in_time=in_time,
+            piece_helpers=settings.piece_helpers,
         )
     except SoftTimeLimitExceeded:
         # The render's own deadline and Celery's signal come within moments of each other,
