@@ -15,6 +15,7 @@ import io
 import re
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import page
@@ -109,6 +110,34 @@ def assert_same_document(pieces: bytes, single: bytes) -> None:
     assert all(target is not None for _, _, target in links(pieces))
     pages, reached, keys = tagged_pages(pieces)
     assert reached == pages == keys  # the tree reaches every page, each its own key
+    # One subset of each face for the whole file, as the single pass embeds: every piece's
+    # own subsets would make it 1.4 times as large (fonts.share_fonts).
+    faces = embedded_faces(pieces)
+    assert set(faces) >= set(embedded_faces(single)) and set(faces.values()) == {1}
+    assert len(pieces) <= 1.2 * len(single)
+
+
+def embedded_faces(pdf: bytes) -> Counter[str]:
+    """Return how many font programs the text embeds of each face (by name, no subset tag).
+
+    The text's fonts are WeasyPrint's Type0 fonts; the footer's own is not counted.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        programs = {
+            obj.objgen: str(obj.FontName).split("+")[-1]
+            for obj in opened.objects
+            if isinstance(obj, pikepdf.Dictionary)
+            and obj.get("/Type") == "/FontDescriptor"
+            and ("/FontFile2" in obj or "/FontFile3" in obj)
+        }
+        reached = set()
+        for each in opened.pages:
+            for font in each.Resources.get("/Font", pikepdf.Dictionary()).values():
+                for descendant in font.get("/DescendantFonts", []):
+                    descriptor = descendant.get("/FontDescriptor")
+                    if descriptor is not None and descriptor.objgen in programs:
+                        reached.add(descriptor.objgen)
+        return Counter(programs[objgen] for objgen in reached)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ What a plain concatenation would lose, and this keeps (docs/part-rendering.md):
 - the named destinations of every piece's own anchors (not the empty targets a piece
   printed for the links into others), so links between pieces resolve;
 - the outline (bookmarks) of every piece, in order;
+- one embedded subset of each face, joined from every piece's (fonts.share_fonts), and
+  one copy of each colour profile (the archival PDF's sRGB, which every piece embeds);
 - "Side X af Y" on every page that has a footer (footer.FooterWriter).
 The catalogue (language, metadata, viewer preferences, output intent) is the first
 piece's, which is printed from the same document head as the single pass.
@@ -19,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 import pikepdf
 
+from worker.render.parts.fonts import share_fonts
 from worker.render.parts.footer import FooterLook, FooterWriter
 from worker.render.parts.printing import PrintedPiece
 
@@ -38,6 +41,8 @@ def assemble(pieces: Sequence[PrintedPiece], look: FooterLook) -> bytes:
             with pikepdf.open(io.BytesIO(piece.pdf)) as part:
                 joiner.append(part, piece)
         joiner.finish()
+        share_fonts(whole)
+        _share_colour_profiles(whole)
         total = len(whole.pages)
         writer = FooterWriter(whole, look)
         start = 0
@@ -53,6 +58,44 @@ def assemble(pieces: Sequence[PrintedPiece], look: FooterLook) -> bytes:
         # pass's size. PDF/A-2 (PDF 1.7) allows them.
         whole.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
+
+
+# What may hold a colour space: a drawing (a form XObject) is a stream, not a dictionary.
+_CONTAINERS = (pikepdf.Array, pikepdf.Dictionary, pikepdf.Stream)
+
+
+def _share_colour_profiles(whole: pikepdf.Pdf) -> None:
+    """Point every ICC-based colour space the pages use at one copy of each profile.
+
+    Each archival piece embeds the sRGB profile for its pages' colours and for its
+    drawings' transparency groups; the joined file needs it once.
+    """
+    kept: dict[tuple[bytes, str], pikepdf.Object] = {}
+    seen: set[tuple[int, int]] = set()
+
+    def visit(value: pikepdf.Object) -> None:
+        if getattr(value, "is_indirect", False):
+            if value.objgen in seen:
+                return
+            seen.add(value.objgen)
+        if isinstance(value, pikepdf.Array):
+            profile = value[1] if len(value) == 2 else None
+            if value[0] == "/ICCBased" and isinstance(profile, pikepdf.Stream):
+                shape = repr(sorted((str(k), repr(v)) for k, v in profile.items()))
+                value[1] = kept.setdefault((profile.read_raw_bytes(), shape), profile)
+                return
+            for item in value:
+                if isinstance(item, _CONTAINERS):
+                    visit(item)
+        elif isinstance(value, pikepdf.Dictionary | pikepdf.Stream):
+            for key, item in value.items():
+                if key != "/Parent" and isinstance(item, _CONTAINERS):
+                    visit(item)
+
+    for page in whole.pages:
+        for key in ("/Resources", "/Group"):
+            if key in page.obj:
+                visit(page.obj[key])
 
 
 class _Joiner:
