@@ -5,7 +5,9 @@ Each piece embeds its own subset of every face it uses, so L's 31 pieces carried
 WeasyPrint subsets with the glyph ids retained and writes text as those ids (Identity-H,
 CIDToGIDMap Identity), so the subsets of one face can be joined glyph by glyph: the
 joined subset holds every glyph any piece draws, at the same id, and every piece's font
-dictionary points at it, with the widths and the Unicode map of all of them. A face
+dictionary points at it, with the widths and the Unicode map of all of them. (The
+program's own cmap stays the base subset's: text written as glyph ids never reads it;
+readers take the text from the ToUnicode map.) A face
 whose pieces were written any other way (another encoding, a CIDSet, a different font
 program under the same name) is left as it is.
 """
@@ -27,6 +29,16 @@ _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 # A composite glyph's component flags (OpenType's glyf table).
 _ARGS_ARE_WORDS, _A_SCALE, _MORE_COMPONENTS = 0x0001, 0x0008, 0x0020
 _X_AND_Y_SCALE, _TWO_BY_TWO = 0x0040, 0x0080
+# The maxp counts that bound every glyph of a font (TrueType outlines).
+_MAXP_LARGEST = (
+    "maxPoints",
+    "maxContours",
+    "maxCompositePoints",
+    "maxCompositeContours",
+    "maxComponentElements",
+    "maxComponentDepth",
+    "maxSizeOfInstructions",
+)
 # What must agree for two subsets to come from one font program.
 _SAME_FONT = ("unitsPerEm", "created", "modified", "fontRevision")
 
@@ -59,6 +71,8 @@ class _Part:
         # (Lato's accents share one placed past its last glyph) moves to the ids after it.
         self.top = max(self.widths, default=-1)
         self.raw = _RawGlyphs(program)
+        # Moved components in the joined program, by their bytes and metrics (the base's).
+        self.added: dict[tuple[bytes, tuple[int, int]], int] = {}
 
 
 def _joinable(fonts: list[pikepdf.Dictionary]) -> list[_Part] | None:
@@ -114,8 +128,18 @@ def _joined_program(parts: list[_Part]) -> bytes:
     for part in parts:
         if part is not base:
             _take_glyphs(base, have, part)
+    # Every glyph comes from one of the parts, so their largest counts and widest box hold
+    # for the join: fontTools need not decode every glyph again to measure them.
+    program = base.program
+    program.recalcBBoxes = False
+    maxp, head = program["maxp"], program["head"]
+    for field in _MAXP_LARGEST:
+        if hasattr(maxp, field):
+            setattr(maxp, field, max(getattr(p.program["maxp"], field, 0) for p in parts))
+    for field, pick in (("xMin", min), ("yMin", min), ("xMax", max), ("yMax", max)):
+        setattr(head, field, pick(getattr(p.program["head"], field) for p in parts))
     out = io.BytesIO()
-    base.program.save(out)
+    program.save(out)
     return out.getvalue()
 
 
@@ -227,18 +251,16 @@ def _take_glyphs(base: _Part, have: set[int], part: _Part) -> None:
             return gid
         if gid not in moved:
             data, metrics = copied(gid), _metrics(other, gid)
-            twins = [
-                candidate
-                for candidate in range(base.top + 1, base.raw.count)
-                if base.raw.data(candidate) == data and _metrics(program, candidate) == metrics
-            ]
-            if twins:
-                moved[gid] = twins[0]
-            else:
+            if not base.added:  # the base's own moved components, found by their bytes
+                for candidate in range(base.top + 1, base.raw.count):
+                    twin = (base.raw.data(candidate), _metrics(program, candidate))
+                    base.added.setdefault(twin, candidate)
+            if (data, metrics) not in base.added:
                 name = f"joined.{len(names)}"
                 glyf[name] = Glyph(data)  # appended to the glyph order (`names`)
                 hmtx[name] = metrics
-                moved[gid] = len(names) - 1
+                base.added[data, metrics] = len(names) - 1
+            moved[gid] = base.added[data, metrics]
         return moved[gid]
 
     drawn = raw.drawn(part.widths)
@@ -248,12 +270,6 @@ def _take_glyphs(base: _Part, have: set[int], part: _Part) -> None:
         glyf[names[gid]] = Glyph(copied(gid))
         hmtx[names[gid]] = _metrics(other, gid)
         have.add(gid)
-    for table in program["cmap"].tables:
-        if table.isUnicode():
-            for point, name in (other.getBestCmap() or {}).items():
-                gid = other.getGlyphID(name)
-                if gid in drawn and gid <= part.top and (point <= 0xFFFF or table.format == 12):
-                    table.cmap.setdefault(point, names[gid])
 
 
 def _metrics(program: TTFont, gid: int) -> tuple[int, int]:
