@@ -120,3 +120,21 @@ def test_a_face_written_another_way_is_left_as_it_is() -> None:
 def test_widths_are_read_in_both_of_their_forms() -> None:
     given = pikepdf.Array([3, pikepdf.Array([500, 250]), 10, 12, 600])
     assert list(_widths(given)) == [(3, 500.0), (4, 250.0), (10, 600.0), (11, 600.0), (12, 600.0)]
+
+
+def test_a_font_program_that_cannot_be_read_leaves_its_face_apart() -> None:
+    whole = pikepdf.open(io.BytesIO(_printed("første")))
+    whole.pages.extend(pikepdf.open(io.BytesIO(_printed("anden"))).pages)
+    fonts = [
+        obj
+        for obj in whole.objects
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0"
+    ]
+    broken = fonts[-1].DescendantFonts[0].FontDescriptor.FontFile2
+    broken.write(b"\x00\x01\x00\x00" + b"\xff" * 64)  # a TrueType header and nothing usable
+
+    assert share_fonts(whole) == len({str(font.BaseFont) for font in fonts}) - 1
+
+    changed = str(fonts[-1].BaseFont)
+    of_face = [font for font in fonts if str(font.BaseFont) == changed]
+    assert len({font.DescendantFonts[0].objgen for font in of_face}) == 2

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import array
 import io
+import logging
 import re
 import struct
 import sys
@@ -26,6 +27,8 @@ from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
+log = logging.getLogger(__name__)
+
 # A composite glyph's component flags (OpenType's glyf table).
 _ARGS_ARE_WORDS, _A_SCALE, _MORE_COMPONENTS = 0x0001, 0x0008, 0x0020
 _X_AND_Y_SCALE, _TWO_BY_TWO = 0x0040, 0x0080
@@ -50,11 +53,18 @@ def share_fonts(pdf: pikepdf.Pdf) -> int:
         if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0":
             faces.setdefault(str(obj.get("/BaseFont")), []).append(obj)
     joined = 0
-    for fonts in faces.values():
-        parts = _joinable(fonts)
-        if parts is None or len(parts) < 2:
+    for name, fonts in faces.items():
+        try:
+            parts = _joinable(fonts)
+            if parts is None or len(parts) < 2:
+                continue
+            program = _joined_program(parts)
+        except Exception:  # fontTools raises many kinds on a font it cannot read
+            # Joining only makes the file smaller: a theme font it cannot read stays as
+            # each piece embedded it, and the document is printed all the same.
+            log.warning("the subsets of %s were left apart", name, exc_info=True)
             continue
-        _point_at(pdf, fonts, parts, _joined_program(parts))
+        _point_at(pdf, fonts, parts, program)
         joined += 1
     return joined
 
