@@ -7,9 +7,9 @@ CIDToGIDMap Identity), so the subsets of one face can be joined glyph by glyph: 
 joined subset holds every glyph any piece draws, at the same id, and every piece's font
 dictionary points at it, with the widths and the Unicode map of all of them. (The
 program's own cmap stays the base subset's: text written as glyph ids never reads it;
-readers take the text from the ToUnicode map.) A face
-whose pieces were written any other way (another encoding, a CIDSet, a different font
-program under the same name) is left as it is.
+readers take the text from the ToUnicode map.) A face whose pieces were written any
+other way (another encoding, a CIDSet, a different font program under the same name),
+or whose programs cannot be read, is left as it is.
 """
 
 from __future__ import annotations
