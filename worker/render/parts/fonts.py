@@ -81,8 +81,6 @@ class _Part:
         # (Lato's accents share one placed past its last glyph) moves to the ids after it.
         self.top = max(self.widths, default=-1)
         self.raw = _RawGlyphs(program)
-        # Moved components in the joined program, by their bytes and metrics (the base's).
-        self.added: dict[tuple[bytes, tuple[int, int]], int] = {}
 
 
 def _joinable(fonts: list[pikepdf.Dictionary]) -> list[_Part] | None:
@@ -135,9 +133,15 @@ def _joined_program(parts: list[_Part]) -> bytes:
     # its moved components.
     base = max(parts, key=lambda part: (part.top, part.raw.count))
     have = {gid for gid in base.raw.drawn(base.widths) if gid <= base.top}
+    # The joined program's moved components by their bytes and metrics: the base's own,
+    # then any a part adds.
+    added = {
+        (base.raw.data(gid), base.raw.metrics(gid)): gid
+        for gid in reversed(range(base.top + 1, base.raw.count))  # the lowest id of twins
+    }
     for part in parts:
         if part is not base:
-            _take_glyphs(base, have, part)
+            _take_glyphs(base, have, added, part)
     # Every glyph comes from one of the parts, so their largest counts and widest box hold
     # for the join: fontTools need not decode every glyph again to measure them.
     program = base.program
@@ -201,6 +205,9 @@ class _RawGlyphs:
             offsets.byteswap()
         self.offsets = list(offsets) if long_offsets else [2 * o for o in offsets]
         self.count = len(self.offsets) - 1
+        # Read once: the reader reads a table from the file again on every access.
+        self.hmtx = program.reader["hmtx"]
+        self.long_metrics = program["hhea"].numberOfHMetrics
 
     def data(self, gid: int) -> bytes:
         """Return a glyph's bytes (empty for an empty glyph)."""
@@ -225,6 +232,20 @@ class _RawGlyphs:
             if not flags & _MORE_COMPONENTS:
                 return found
 
+    def metrics(self, gid: int) -> tuple[int, int]:
+        """Return a glyph's advance and left side bearing, read from the raw hmtx table.
+
+        Decompiling the whole table of every piece's subset (2,500 glyphs each, most of
+        them empty) cost more than the rest of the join; only the drawn glyphs are read.
+        """
+        count = self.long_metrics
+        if gid < count:
+            advance, bearing = struct.unpack_from(">Hh", self.hmtx, 4 * gid)
+        else:
+            (advance,) = struct.unpack_from(">H", self.hmtx, 4 * (count - 1))
+            (bearing,) = struct.unpack_from(">h", self.hmtx, 4 * count + 2 * (gid - count))
+        return int(advance), int(bearing)
+
     def drawn(self, gids: Iterable[int]) -> set[int]:
         """Return the glyph ids drawn for `gids`: them and the components they are made of."""
         todo, found = list(gids), set()
@@ -237,14 +258,16 @@ class _RawGlyphs:
         return found
 
 
-def _take_glyphs(base: _Part, have: set[int], part: _Part) -> None:
+def _take_glyphs(
+    base: _Part, have: set[int], added: dict[tuple[bytes, tuple[int, int]], int], part: _Part
+) -> None:
     """Copy into the base subset the glyphs a part draws that it lacks, at the same ids.
 
     A glyph the part draws keeps its id in every subset. A component that moved past the
     part's highest id is the same glyph as one of the base's own moved components, or is
     added after the base's last glyph; the part's glyphs made of it are pointed there.
     """
-    program, other, raw = base.program, part.program, part.raw
+    program, raw = base.program, part.raw
     names = program.getGlyphOrder()
     glyf, hmtx = program["glyf"], program["hmtx"]
     moved: dict[int, int] = {}
@@ -260,17 +283,13 @@ def _take_glyphs(base: _Part, have: set[int], part: _Part) -> None:
         if gid <= part.top:
             return gid
         if gid not in moved:
-            data, metrics = copied(gid), _metrics(other, gid)
-            if not base.added:  # the base's own moved components, found by their bytes
-                for candidate in range(base.top + 1, base.raw.count):
-                    twin = (base.raw.data(candidate), _metrics(program, candidate))
-                    base.added.setdefault(twin, candidate)
-            if (data, metrics) not in base.added:
+            data, metrics = copied(gid), raw.metrics(gid)
+            if (data, metrics) not in added:
                 name = f"joined.{len(names)}"
                 glyf[name] = Glyph(data)  # appended to the glyph order (`names`)
                 hmtx[name] = metrics
-                base.added[data, metrics] = len(names) - 1
-            moved[gid] = base.added[data, metrics]
+                added[data, metrics] = len(names) - 1
+            moved[gid] = added[data, metrics]
         return moved[gid]
 
     drawn = raw.drawn(part.widths)
@@ -278,24 +297,8 @@ def _take_glyphs(base: _Part, have: set[int], part: _Part) -> None:
         if gid > part.top or gid in have:
             continue  # a moved component is placed with the glyphs made of it
         glyf[names[gid]] = Glyph(copied(gid))
-        hmtx[names[gid]] = _metrics(other, gid)
+        hmtx[names[gid]] = raw.metrics(gid)
         have.add(gid)
-
-
-def _metrics(program: TTFont, gid: int) -> tuple[int, int]:
-    """Return a glyph's advance and left side bearing, read from the raw hmtx table.
-
-    Decompiling the whole table of every piece's subset (2,500 glyphs each, most of
-    them empty) cost more than the rest of the join; only the drawn glyphs are read.
-    """
-    data = program.reader["hmtx"]
-    count = program["hhea"].numberOfHMetrics
-    if gid < count:
-        advance, bearing = struct.unpack_from(">Hh", data, 4 * gid)
-    else:
-        (advance,) = struct.unpack_from(">H", data, 4 * (count - 1))
-        (bearing,) = struct.unpack_from(">h", data, 4 * count + 2 * (gid - count))
-    return int(advance), int(bearing)
 
 
 def _widths(given: pikepdf.Object) -> Iterator[tuple[int, float]]:
