@@ -35,11 +35,30 @@ def _printed(text: str) -> bytes:
     return print_pdf(environment(theme.folders).from_string(PAGE).render(values), theme)
 
 
-def _joined(*texts: str) -> tuple[pikepdf.Pdf, int]:
-    """Return the prints of `texts` as pages of one file, and how many faces were joined."""
+def _pages(*texts: str) -> pikepdf.Pdf:
+    """Return the prints of `texts` as the pages of one file, each with its own subsets."""
     whole = pikepdf.open(io.BytesIO(_printed(texts[0])))
     for text in texts[1:]:
         whole.pages.extend(pikepdf.open(io.BytesIO(_printed(text))).pages)
+    return whole
+
+
+def _type0_fonts(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    return [
+        obj
+        for obj in pdf.objects
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0"
+    ]
+
+
+def _subsets_of_face(fonts: list[pikepdf.Dictionary], face: str) -> int:
+    """Return how many distinct subsets the fonts of a face point at."""
+    return len({f.DescendantFonts[0].objgen for f in fonts if str(f.BaseFont) == face})
+
+
+def _joined(*texts: str) -> tuple[pikepdf.Pdf, int]:
+    """Return the prints of `texts` as pages of one file, and how many faces were joined."""
+    whole = _pages(*texts)
     joined = share_fonts(whole)
     out = io.BytesIO()
     whole.save(out)
@@ -98,22 +117,16 @@ def test_a_piece_with_accents_joins_a_piece_without_them() -> None:
 
 
 def test_a_face_written_another_way_is_left_as_it_is() -> None:
-    whole = pikepdf.open(io.BytesIO(_printed("første")))
-    whole.pages.extend(pikepdf.open(io.BytesIO(_printed("anden"))).pages)
-    fonts = [
-        obj
-        for obj in whole.objects
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0"
-    ]
+    whole = _pages("første", "anden")
+    fonts = _type0_fonts(whole)
     fonts[-1].Encoding = pikepdf.Name("/Identity-V")  # not how WeasyPrint writes text
 
     joined = share_fonts(whole)
 
     changed = str(fonts[-1].BaseFont)
-    of_face = [font for font in fonts if str(font.BaseFont) == changed]
-    assert len(of_face) == 2  # both pages use the face
+    assert [str(font.BaseFont) for font in fonts].count(changed) == 2  # both pages use it
     # Its two subsets stay apart; the faces both pages wrote alike are joined.
-    assert len({font.DescendantFonts[0].objgen for font in of_face}) == 2
+    assert _subsets_of_face(fonts, changed) == 2
     assert joined == len({str(font.BaseFont) for font in fonts}) - 1
 
 
@@ -123,18 +136,11 @@ def test_widths_are_read_in_both_of_their_forms() -> None:
 
 
 def test_a_font_program_that_cannot_be_read_leaves_its_face_apart() -> None:
-    whole = pikepdf.open(io.BytesIO(_printed("første")))
-    whole.pages.extend(pikepdf.open(io.BytesIO(_printed("anden"))).pages)
-    fonts = [
-        obj
-        for obj in whole.objects
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0"
-    ]
+    whole = _pages("første", "anden")
+    fonts = _type0_fonts(whole)
     broken = fonts[-1].DescendantFonts[0].FontDescriptor.FontFile2
     broken.write(b"\x00\x01\x00\x00" + b"\xff" * 64)  # a TrueType header and nothing usable
 
     assert share_fonts(whole) == len({str(font.BaseFont) for font in fonts}) - 1
 
-    changed = str(fonts[-1].BaseFont)
-    of_face = [font for font in fonts if str(font.BaseFont) == changed]
-    assert len({font.DescendantFonts[0].objgen for font in of_face}) == 2
+    assert _subsets_of_face(fonts, str(fonts[-1].BaseFont)) == 2
