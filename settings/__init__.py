@@ -22,8 +22,9 @@ from core.themes import THEMES_DIR, available_themes, theme_folder
 
 MIB = 1024 * 1024
 MIN_STALE_AFTER = 15  # seconds; above a render's heartbeat silence limit (worker.heartbeat)
-# Helper tasks a long document may send at most: each is one standard process lent to it.
-MAX_PIECE_HELPERS = 16
+# Helper tasks a long document sends by default, and at most: each is one standard process
+# lent to it (worker.pieces).
+DEFAULT_PIECE_HELPERS, MAX_PIECE_HELPERS = 4, 16
 
 
 class ConfigError(UdkastError):
@@ -135,7 +136,7 @@ class Settings:
     # PDF sends to the standard lane (worker.pieces): idle standard processes print its
     # chapters beside the process that owns it. 0 keeps a long document to its own
     # process, leaving the standard lane to ordinary drafts.
-    piece_helpers: int = 4
+    piece_helpers: int = DEFAULT_PIECE_HELPERS
 
     @cached_property
     def secret_key(self) -> str:
@@ -186,7 +187,9 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         smtp_from=environ.get("UDKAST_SMTP_FROM") or "udkast@localhost",
         pdf=_pdf_choice(environ.get("UDKAST_PDF") or "standard"),
         warm_up=_flag(environ, "UDKAST_WARM_UP", default=True),
-        piece_helpers=_count(environ, "UDKAST_PIECE_HELPERS", default=4, most=MAX_PIECE_HELPERS),
+        piece_helpers=_count(
+            environ, "UDKAST_PIECE_HELPERS", default=DEFAULT_PIECE_HELPERS, most=MAX_PIECE_HELPERS
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.content import Strategy
 from core.outputs import ARCHIVAL_PDF
 from core.view import DocumentView, document_view
+from settings import DEFAULT_PIECE_HELPERS
 from store.pieces import (
     PieceRecord,
     claim_piece,
@@ -60,7 +61,7 @@ CLAIM_RENEW_SECONDS = CLAIM_STALE.total_seconds() / 3
 _POLL = 0.1
 # Helper tasks an owner sends by default (UDKAST_PIECE_HELPERS): each prints pieces until
 # none is left unclaimed.
-HELPERS = 4
+HELPERS = DEFAULT_PIECE_HELPERS
 
 
 @dataclass(frozen=True)
