@@ -136,6 +136,31 @@ def single_pass_pdf_seconds(size: str) -> float:
     return time.perf_counter() - start
 
 
+def build_work_alone(size: str) -> dict[str, float]:
+    """Return the seconds a first build's PDF (in pieces) and DOCX take one after another.
+
+    In this (warmed) process, with no service around them: the CPU work two cores share
+    in a build, so half their sum is the least any build of this document can take here.
+    """
+    from core.content import validate
+    from core.view import document_view
+    from worker.render import renderer
+    from worker.render.parts.document import print_in_pieces
+    from worker.render.theme import load_theme
+
+    theme = load_theme("default")
+    warm = validate(without_inputs(generate("M", seed=99)))
+    print_in_pieces(document_view(warm), theme), renderer("docx")(warm, "default")
+    strategy = validate(without_inputs(generate(size, seed=21)))
+    start = time.perf_counter()
+    print_in_pieces(document_view(strategy), theme)
+    figures = {"pdf": time.perf_counter() - start}
+    start = time.perf_counter()
+    renderer("docx")(strategy, "default")
+    figures["docx"] = time.perf_counter() - start
+    return figures
+
+
 def redraft_work_alone(size: str) -> dict[str, float]:
     """Return the seconds each output of the clustered redraft but its PDF takes alone.
 
