@@ -176,7 +176,13 @@ class _Measured:
 @lru_cache(maxsize=4_096)
 def _measured(paragraph: str) -> _Measured:
     found = words(paragraph)
-    long = sum(1 for w in found if sum(c.isalpha() for c in w) > LONG_WORD_LETTERS)
+    # A word no longer than the bound cannot have more letters than it: most words are
+    # settled by their length, and the rest counted in C (L's API post spent 0.2 s here).
+    long = sum(
+        1
+        for w in found
+        if len(w) > LONG_WORD_LETTERS and sum(map(str.isalpha, w)) > LONG_WORD_LETTERS
+    )
     said = sentences(paragraph)
     return _Measured(Counts(len(found), len(said), long), tuple((s, len(words(s))) for s in said))
 
