@@ -24,6 +24,7 @@ from core.diff import compare, comparison_from_json
 from core.errors import InvalidContent
 from core.failures import failure
 from core.outputs import comparison_outputs, find_output, output_named
+from settings import DEFAULT_PIECE_HELPERS
 from store import (
     BuildRecord,
     DraftRecord,
@@ -47,7 +48,7 @@ from store import (
 from store.pieces import forget_pieces
 from worker.heartbeat import SILENT_AFTER, WATCH_SECONDS, heartbeat, start_unless_alive
 from worker.memory import memory_guard
-from worker.pieces import HELPERS, plan, print_helped, print_owned
+from worker.pieces import plan, print_helped, print_owned
 from worker.render import comparison_renderer, hearing_renderer, renderer
 from worker.render.fingerprint import renderer_version
 
@@ -98,7 +99,7 @@ def render_output(
     memory_mib: int | None = None,
     publish_piece: PublishPiece | None = None,
     in_time: Callable[[], None] | None = None,
-    piece_helpers: int = HELPERS,
+    piece_helpers: int = DEFAULT_PIECE_HELPERS,
 ) -> str:
     """Render one output of a build and store it; return what happened, for the logs.
 
@@ -185,7 +186,7 @@ def render(
     comparison: dict[str, Any] | None = None,
     publish_piece: PublishPiece | None = None,
     in_time: Callable[[], None] | None = None,
-    piece_helpers: int = HELPERS,
+    piece_helpers: int = DEFAULT_PIECE_HELPERS,
 ) -> bytes | None:
     """Render the job's file; on a renderer error mark the output failed and return None.
 

@@ -59,9 +59,6 @@ PIECED_OUTPUTS = {"pdf": False, ARCHIVAL_PDF: True}  # output -> archival
 CLAIM_STALE = dt.timedelta(seconds=15)
 CLAIM_RENEW_SECONDS = CLAIM_STALE.total_seconds() / 3
 _POLL = 0.1
-# Helper tasks an owner sends by default (UDKAST_PIECE_HELPERS): each prints pieces until
-# none is left unclaimed.
-HELPERS = DEFAULT_PIECE_HELPERS
 
 
 @dataclass(frozen=True)
@@ -105,7 +102,7 @@ def print_owned(
     counter: list[str] | None = None,
     *,
     in_time: Callable[[], None] | None = None,
-    most_helpers: int = HELPERS,
+    most_helpers: int = DEFAULT_PIECE_HELPERS,
 ) -> bytes:
     """Print the plan's pieces with helpers' help, wait for theirs, and assemble the file.
 
