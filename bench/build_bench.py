@@ -171,7 +171,7 @@ def main() -> dict[str, Any]:
             office = office_seconds(convert, render_docx(same), RUNS[size])
             ratio = builds[size] / office
             # What no scheduling can beat on two cores: the build's own work, halved.
-            work = pieces_bench.build_work_alone(size)
+            work = pieces_bench.build_work_alone(same)
             floor = sum(work.values()) / 2 / office
             print(
                 f"  {size}  build {builds[size]:5.2f} s  LibreOffice {office:5.2f} s  "

@@ -23,12 +23,15 @@ import random
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.diff_bench import drafts as spread_drafts
 from bench.generate import generate, word_count
 from bench.service_bench import _post, _wait, without_inputs
 from tests.live_service import STARTUP_SECONDS, LiveService, backend_env, free_port
+
+if TYPE_CHECKING:
+    from core.content import Strategy
 
 SETTINGS = {"UDKAST_WARM_UP": "on", "UDKAST_RECOVER_EVERY": "30"}
 
@@ -136,7 +139,7 @@ def single_pass_pdf_seconds(size: str) -> float:
     return time.perf_counter() - start
 
 
-def build_work_alone(size: str) -> dict[str, float]:
+def build_work_alone(strategy: Strategy) -> dict[str, float]:
     """Return the seconds a first build's PDF (in pieces) and DOCX take one after another.
 
     In this (warmed) process, with no service around them: the CPU work two cores share
@@ -151,7 +154,6 @@ def build_work_alone(size: str) -> dict[str, float]:
     theme = load_theme("default")
     warm = validate(without_inputs(generate("M", seed=99)))
     print_in_pieces(document_view(warm), theme), renderer("docx")(warm, "default")
-    strategy = validate(without_inputs(generate(size, seed=21)))
     start = time.perf_counter()
     print_in_pieces(document_view(strategy), theme)
     figures = {"pdf": time.perf_counter() - start}
