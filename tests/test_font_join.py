@@ -16,6 +16,7 @@ import pikepdf
 from fontTools.ttLib import TTFont
 
 from core.labels import labels
+from tests.pdf_fonts import reached_descriptors
 from worker.render.html import environment, theme_values
 from worker.render.parts.fonts import _widths, share_fonts
 from worker.render.pdf import print_pdf
@@ -67,15 +68,9 @@ def _joined(*texts: str) -> tuple[pikepdf.Pdf, int]:
 
 def _programs(pdf: pikepdf.Pdf) -> dict[str, list[TTFont]]:
     found: dict[str, list[TTFont]] = {}
-    seen = set()
-    for each in pdf.pages:
-        for font in each.Resources.Font.values():
-            for descendant in font.get("/DescendantFonts", []):
-                descriptor = descendant.FontDescriptor
-                if descriptor.objgen not in seen:
-                    seen.add(descriptor.objgen)
-                    data = descriptor.FontFile2.read_bytes()
-                    found.setdefault(str(font.BaseFont), []).append(TTFont(io.BytesIO(data)))
+    for font, descriptor in reached_descriptors(pdf):
+        data = descriptor.FontFile2.read_bytes()
+        found.setdefault(str(font.BaseFont), []).append(TTFont(io.BytesIO(data)))
     return found
 
 

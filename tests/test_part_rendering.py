@@ -27,6 +27,7 @@ from bench.parts_probe import tagged_pages
 from core.content import Strategy, validate
 from core.view import DocumentView, document_view
 from tests.conftest import example_path, load_example
+from tests.pdf_fonts import reached_descriptors
 from tests.test_cli import run
 from worker.render.parts.document import planned_pieces, print_in_pieces
 from worker.render.pdf import print_view
@@ -123,21 +124,11 @@ def embedded_faces(pdf: bytes) -> Counter[str]:
     The text's fonts are WeasyPrint's Type0 fonts; the footer's own is not counted.
     """
     with pikepdf.open(io.BytesIO(pdf)) as opened:
-        programs = {
-            obj.objgen: str(obj.FontName).split("+")[-1]
-            for obj in opened.objects
-            if isinstance(obj, pikepdf.Dictionary)
-            and obj.get("/Type") == "/FontDescriptor"
-            and ("/FontFile2" in obj or "/FontFile3" in obj)
-        }
-        reached = set()
-        for each in opened.pages:
-            for font in each.Resources.get("/Font", pikepdf.Dictionary()).values():
-                for descendant in font.get("/DescendantFonts", []):
-                    descriptor = descendant.get("/FontDescriptor")
-                    if descriptor is not None and descriptor.objgen in programs:
-                        reached.add(descriptor.objgen)
-        return Counter(programs[objgen] for objgen in reached)
+        return Counter(
+            str(descriptor.FontName).split("+")[-1]
+            for _, descriptor in reached_descriptors(opened)
+            if "/FontFile2" in descriptor or "/FontFile3" in descriptor
+        )
 
 
 @pytest.fixture(scope="module")
